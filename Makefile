@@ -1,0 +1,46 @@
+# Podlab's two commands: `make serve` (build and serve the app) and `make test` (everything).
+# Both install the tools they miss first (scripts/install-tools.sh), so a fresh machine works.
+SHELL := /bin/bash
+TOOLS_DIR ?= $(HOME)/.cache/podlab/tools
+export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
+export PODLAB_TOOLS_DIR := $(TOOLS_DIR)
+PUBLIC_URL ?= ./
+SIZE_BUDGET_GZIP_KB ?= 400
+
+.PHONY: serve test tools browser-tools dist size test-native test-wasm test-e2e bench
+
+tools:
+	@scripts/install-tools.sh
+
+browser-tools:
+	@scripts/install-tools.sh --browser
+
+## Build and serve the app on http://127.0.0.1:8080
+serve: tools
+	@echo "Podlab: building, then serving on http://127.0.0.1:8080/"
+	trunk serve --address 127.0.0.1 --port 8080
+
+## Release build into dist/ (PUBLIC_URL=/podlab/ for a GitHub Pages sub-path)
+dist: tools
+	trunk build --release --public-url "$(PUBLIC_URL)"
+
+## wasm/js/css sizes, raw and gzip, against the budget
+size: dist
+	@scripts/size-report.sh dist $(SIZE_BUDGET_GZIP_KB)
+
+## Everything: native tests, component tests in Chromium, end-to-end tests on the release dist/
+test: browser-tools test-native test-wasm test-e2e
+
+test-native:
+	cargo test --workspace --exclude podlab-web
+	cargo test -p podlab-web --lib
+
+test-wasm: browser-tools
+	cargo test -p podlab-web --target wasm32-unknown-unknown --test web
+
+test-e2e: browser-tools dist
+	@scripts/size-report.sh dist $(SIZE_BUDGET_GZIP_KB)
+	node --test tests/e2e/
+
+bench:
+	cargo run --release -p podlab-sim --bin sim-bench
