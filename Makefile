@@ -2,7 +2,7 @@
 # Both install the tools they miss first (scripts/install-tools.sh), so a fresh machine works.
 SHELL := /bin/bash
 TOOLS_DIR ?= $(HOME)/.cache/podlab/tools
-export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
 export PODLAB_TOOLS_DIR := $(TOOLS_DIR)
 PUBLIC_URL ?= ./
 SIZE_BUDGET_GZIP_KB ?= 400

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
 TOOLS_DIR="${PODLAB_TOOLS_DIR:-$HOME/.cache/podlab/tools}"
-export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
 say() { printf '[tools] %s\n' "$*"; }
 
