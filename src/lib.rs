@@ -1,6 +1,17 @@
 //! The Podlab web app: Leptos components that show a simulation snapshot and turn the learner's
 //! keys and clicks into kubectl commands and simulated time. It owns wall-clock time and the
-//! DOM; it holds no Kubernetes logic (that lives in `crates/`).
+//! DOM; it holds no Kubernetes logic (that lives in `crates/`). The plain-Rust modules (no
+//! Leptos, tested natively) hold the UI's logic; the components only wire them to the page.
 
 pub mod app;
+pub mod clock;
+pub mod completion;
+pub mod diagnostics;
+pub mod editor_ops;
+pub mod highlight;
+pub mod model;
+pub mod history;
 pub mod panic;
+pub mod persist;
+pub mod route;
+pub mod timetravel;

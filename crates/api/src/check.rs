@@ -1,0 +1,104 @@
+//! The path one manifest takes into the API server, as pure data: parse the file (kubectl),
+//! decode each object strictly (kubectl + server), apply defaults and validate (server). The
+//! kubectl crate turns each `Outcome` into its output line; the editor uses the positions.
+
+use crate::decode::DecodeError;
+use crate::manifest::{self, ManifestError, Position};
+use crate::object::Object;
+use crate::validation::ErrorList;
+
+/// What became of one object (or of the file, for syntax errors).
+// Outcomes are produced once per object and consumed right away; boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Decoded, defaulted and valid: ready to store.
+    Accepted(Object),
+    /// The file could not be read past this point; kubectl prints
+    /// `error: error parsing <file>: <message>`.
+    Syntax(ManifestError),
+    /// Decoding failed; see `DecodeErrorKind` for which side reports it.
+    Decode {
+        error: DecodeError,
+        positions: Vec<Position>,
+    },
+    /// The server rejected it with 422 Invalid.
+    Invalid {
+        kind: String,
+        name: String,
+        errors: ErrorList,
+        positions: Vec<Position>,
+    },
+}
+
+impl Outcome {
+    /// The message as this crate words it: ManifestError/DecodeError text, or kubectl's
+    /// `The Pod "x" is invalid: ...` block for validation errors.
+    pub fn message(&self) -> String {
+        match self {
+            Outcome::Accepted(o) => format!("{}/{} accepted", o.kind(), o.name()),
+            Outcome::Syntax(e) => e.message.clone(),
+            Outcome::Decode { error, .. } => error.message.clone(),
+            Outcome::Invalid {
+                kind, name, errors, ..
+            } => errors.to_invalid_message(kind, name).trim_end().to_string(),
+        }
+    }
+}
+
+/// Runs a manifest text through parse -> decode -> defaults -> validation. Objects without a
+/// namespace get `default_namespace` when their kind is namespaced, as kubectl does.
+pub fn check_manifest(text: &str, default_namespace: &str) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for doc in manifest::parse(text) {
+        let doc = match doc {
+            Ok(d) => d,
+            Err(e) => {
+                out.push(Outcome::Syntax(e));
+                break;
+            }
+        };
+        if doc.is_empty() {
+            continue;
+        }
+        for item in doc.items() {
+            out.push(check_item(&doc, &item, default_namespace));
+        }
+    }
+    out
+}
+
+fn check_item(doc: &manifest::Document, item: &manifest::Item, default_namespace: &str) -> Outcome {
+    let mut obj = match Object::from_json_value(&item.json) {
+        Ok(o) => o,
+        Err(error) => {
+            let positions = error
+                .paths
+                .iter()
+                .filter_map(|p| doc.position_of(&format!("{}{p}", item.prefix)))
+                .collect();
+            return Outcome::Decode { error, positions };
+        }
+    };
+    let namespaced =
+        crate::registry::lookup_kind(obj.api_version(), obj.kind()).is_some_and(|r| r.namespaced);
+    if namespaced && obj.meta().namespace.as_deref().unwrap_or("").is_empty() {
+        obj.meta_mut().namespace = Some(default_namespace.to_string());
+    }
+    crate::defaults::apply(&mut obj);
+    match crate::validation::validate_create(&obj) {
+        Ok(()) => Outcome::Accepted(obj),
+        Err(errors) => {
+            let positions = errors
+                .iter()
+                .filter_map(|e| doc.position_of(&format!("{}{}", item.prefix, e.field)))
+                .collect();
+            Outcome::Invalid {
+                kind: obj.kind().to_string(),
+                name: obj.name().to_string(),
+                errors,
+                positions,
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Manifests as `kubectl apply -f` reads them: the file is cut into documents on `---` lines
+//! (kubectl's YAMLReader, so go-yaml line numbers restart in every document), each document
+//! is parsed with positions kept on every node, converted to the JSON kubectl sends, and
+//! decoded strictly into `Object`s. `List` documents are flattened into their items.
+//!
+//! Message layering (what callers print): for a syntax error kubectl prints
+//! `error: error parsing <file>: <ManifestError.message>`; for decode errors see `decode`.
+
+pub mod convert;
+pub mod parser;
+pub mod scalars;
+pub mod scanner;
+pub mod token;
+
+use crate::decode::DecodeError;
+use crate::object::Object;
+use parser::{Node, NodeValue, ParseFailure, Tree};
+use serde_json::Value;
+
+/// A 1-based line and column in the whole file, for the editor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A file-level failure that stops kubectl reading further documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestError {
+    /// e.g. `error converting YAML to JSON: yaml: line 7: mapping values are not allowed in this context`
+    /// or `invalid Yaml document separator: foo`. kubectl prefixes `error: error parsing <file>: `.
+    pub message: String,
+    /// Where the editor should point, when known.
+    pub position: Option<Position>,
+    /// 0-based index of the document (chunk) that failed.
+    pub document: usize,
+}
+
+/// One `---`-separated document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// 0-based index among the chunks of the file.
+    pub index: usize,
+    /// 0-based file line of the chunk's first line.
+    pub first_line: usize,
+    /// The JSON kubectl would send (Null for an empty document, which kubectl skips).
+    pub json: Value,
+    tree: Tree,
+}
+
+/// One object of a document (the document itself, or one item of a `List`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    /// Field-path prefix inside the document: "" or `items[3].`.
+    pub prefix: String,
+    pub json: Value,
+}
+
+/// kubectl's YAMLReader: splits on lines that start with `---`, remembering each chunk's first line.
+fn split_chunks(text: &str) -> Vec<Result<(usize, String), String>> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut buf_first_line = 0;
+    for (line_no, line) in text.split_inclusive('\n').enumerate() {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                out.push(Err(format!("invalid Yaml document separator: {trimmed}")));
+                return out;
+            }
+            if !buf.is_empty() {
+                out.push(Ok((buf_first_line, std::mem::take(&mut buf))));
+            }
+            continue;
+        }
+        if buf.is_empty() {
+            buf_first_line = line_no;
+        }
+        buf.push_str(line);
+    }
+    if !buf.is_empty() {
+        out.push(Ok((buf_first_line, buf)));
+    }
+    out
+}
+
+/// go-yaml's reader rejects control characters before scanning anything.
+fn has_control_characters(s: &str) -> bool {
+    s.chars().any(|c| {
+        let u = c as u32;
+        !(u == 0x9
+            || u == 0xA
+            || u == 0xD
+            || (0x20..=0x7E).contains(&u)
+            || u == 0x85
+            || (0xA0..=0xD7FF).contains(&u)
+            || (0xE000..=0xFFFD).contains(&u)
+            || u >= 0x10000)
+    })
+}
+
+/// Parses every document, stopping at the first syntax error as kubectl does (documents
+/// before it are returned and still applied by kubectl).
+pub fn parse(text: &str) -> Vec<Result<Document, ManifestError>> {
+    let mut out = Vec::new();
+    for (index, chunk) in split_chunks(text).into_iter().enumerate() {
+        let (first_line, body) = match chunk {
+            Ok(c) => c,
+            Err(message) => {
+                out.push(Err(ManifestError {
+                    message,
+                    position: None,
+                    document: index,
+                }));
+                return out;
+            }
+        };
+        match parse_chunk(&body) {
+            Ok((tree, json)) => out.push(Ok(Document {
+                index,
+                first_line,
+                json,
+                tree,
+            })),
+            Err((message, pos)) => {
+                let position = pos.map(|(l, c)| Position {
+                    line: first_line + l + 1,
+                    column: c + 1,
+                });
+                out.push(Err(ManifestError {
+                    message,
+                    position,
+                    document: index,
+                }));
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// Parses one chunk: (tree, json) or (message, 0-based (line, column) within the chunk).
+/// A chunk failure: message and 0-based (line, column) within the chunk.
+type ChunkError = (String, Option<(usize, usize)>);
+
+fn parse_chunk(body: &str) -> Result<(Tree, Value), ChunkError> {
+    let wrap = |m: String| format!("error converting YAML to JSON: yaml: {m}");
+    if has_control_characters(body) {
+        return Err((wrap("control characters are not allowed".into()), None));
+    }
+    let tree = match parser::parse_document(body) {
+        Ok(t) => t,
+        Err(ParseFailure::Yaml(e)) => {
+            // Point the editor at the construct that was left open (the key still waiting for
+            // its ':', the quote never closed) rather than where the scanner gave up.
+            let open_construct = matches!(
+                e.problem.as_str(),
+                "could not find expected ':'"
+                    | "found unexpected end of stream"
+                    | "found unexpected document indicator"
+            );
+            let mark = if open_construct {
+                e.context_mark
+            } else {
+                e.problem_mark
+            };
+            return Err((
+                format!("error converting YAML to JSON: {}", e.go_message()),
+                Some((mark.line, mark.column)),
+            ));
+        }
+        Err(ParseFailure::Bare(m)) => return Err((wrap(m), None)),
+    };
+    let json = convert::to_json(&tree, body.len()).map_err(|m| {
+        if m.starts_with("json: ") {
+            (format!("error converting YAML to JSON: {m}"), None)
+        } else {
+            (wrap(m), None)
+        }
+    })?;
+    Ok((tree, json))
+}
+
+impl Document {
+    /// kubectl skips documents that are empty or `null`.
+    pub fn is_empty(&self) -> bool {
+        self.json.is_null()
+    }
+
+    /// The objects in this document: itself, or the items of a `*List` kind.
+    pub fn items(&self) -> Vec<Item> {
+        let kind = self.json.get("kind").and_then(Value::as_str).unwrap_or("");
+        if let (true, Some(Value::Array(items))) = (kind.ends_with("List"), self.json.get("items"))
+        {
+            return items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Item {
+                    prefix: format!("items[{i}]."),
+                    json: v.clone(),
+                })
+                .collect();
+        }
+        vec![Item {
+            prefix: String::new(),
+            json: self.json.clone(),
+        }]
+    }
+
+    /// Strictly decodes every item; errors carry paths relative to the item.
+    pub fn decode(&self) -> Vec<Result<Object, DecodeError>> {
+        self.items()
+            .iter()
+            .map(|i| Object::from_json_value(&i.json))
+            .collect()
+    }
+
+    /// Where a field path (`spec.containers[0].image`, `metadata.labels[app]`) starts in the
+    /// file. Falls back to the deepest existing ancestor, so an error about a missing field
+    /// points at its parent.
+    pub fn position_of(&self, path: &str) -> Option<Position> {
+        let root = self.tree.root.as_ref()?;
+        let node = locate(&self.tree, root, &split_path(path));
+        Some(Position {
+            line: self.first_line + node.start.line + 1,
+            column: node.start.column + 1,
+        })
+    }
+}
+
+/// Splits `a.b[0].c[key.with.dots]` into segments.
+fn split_path(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            '[' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                let inner: String = chars.by_ref().take_while(|&c| c != ']').collect();
+                out.push(inner);
+            }
+            _ => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn deref<'a>(tree: &'a Tree, n: &'a Node) -> &'a Node {
+    match &n.value {
+        NodeValue::Alias(i) => tree.anchored.get(*i).unwrap_or(n),
+        _ => n,
+    }
+}
+
+/// Walks segments; a map step lands on the key node when it is the last segment (errors
+/// about a field name point at the name), otherwise on the value.
+fn locate<'a>(tree: &'a Tree, root: &'a Node, segments: &[String]) -> &'a Node {
+    let mut node = root;
+    for (i, seg) in segments.iter().enumerate() {
+        let cur = deref(tree, node);
+        let last = i + 1 == segments.len();
+        match &cur.value {
+            NodeValue::Map(pairs) => {
+                let hit = pairs
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| matches!(&k.value, NodeValue::Scalar(s, _) if s == seg));
+                match hit {
+                    Some((k, v)) => node = if last { k } else { v },
+                    None => return node,
+                }
+            }
+            NodeValue::Seq(items) => match seg.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(item) => node = item,
+                None => return node,
+            },
+            _ => return node,
+        }
+    }
+    node
+}
+
+/// Go's `json.Marshal` text for a value (compact, HTML-escaped), as quoted in
+/// `Object 'Kind' is missing in '...'`.
+pub fn go_json(v: &Value) -> String {
+    let s = v.to_string();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,123 @@
+//! `kubectl delete` by name, `kind/name`, `-f`, `--all` and `-l`, with `--grace-period`,
+//! `--now`, `--force` (and its warning), `--cascade` and `--wait`: like kubectl it prints
+//! `pod "web" deleted` as soon as the API accepts the delete, then waits (advancing
+//! simulated time) until the objects are really gone.
+
+use super::{fail, parse_targets, CmdResult, Ctx, Fail, Target};
+use crate::value::s;
+use podlab_sim::{DeleteOptions, Propagation, SimTime, Verb};
+
+const FORCE_WARNING: &str = "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n";
+
+/// How long `--wait` may keep the terminal busy before giving up (simulated).
+const WAIT_LIMIT_MS: u64 = 10 * 60 * 1000;
+
+fn options(ctx: &Ctx) -> Result<(DeleteOptions, bool), Fail> {
+    let force = ctx.flags.bool("force");
+    let mut grace = ctx.flags.int("grace-period").unwrap_or(-1);
+    if ctx.flags.bool("now") {
+        if ctx.flags.has("grace-period") {
+            return fail("--now and --grace-period cannot be specified together");
+        }
+        grace = 1;
+    }
+    if force && grace < 0 {
+        grace = 0;
+    }
+    let propagation = match ctx.flags.get("cascade").unwrap_or("background") {
+        "background" | "true" => Propagation::Background,
+        "foreground" => Propagation::Foreground,
+        "orphan" | "false" => Propagation::Orphan,
+        other => return fail(format!("invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")),
+    };
+    let grace_period_seconds = if grace < 0 { None } else { Some(grace) };
+    Ok((DeleteOptions { grace_period_seconds, propagation, uid: None }, force && grace == 0))
+}
+
+/// Resolves what to delete: (resource, namespace, name) triples.
+fn collect(ctx: &mut Ctx) -> Result<Vec<(Target, String)>, Fail> {
+    let args = ctx.flags.positionals.clone();
+    let ns = ctx.namespace();
+    let from_files = !ctx.flags.all("filename").is_empty();
+    if args.is_empty() && !from_files {
+        return Err(Fail::Plain(
+            "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(),
+        ));
+    }
+    let targets = if from_files { super::apply::targets_from_files(ctx)? } else { parse_targets(&args, "delete")? };
+    let selective = ctx.flags.bool("all") || ctx.flags.has("selector") || ctx.flags.has("field-selector");
+    let mut out = Vec::new();
+    for t in targets {
+        if !t.names.is_empty() {
+            if ctx.flags.bool("all") {
+                return fail("name cannot be provided when a selector is specified");
+            }
+            out.push((t, ns.clone()));
+            continue;
+        }
+        if !selective {
+            return fail("resource(s) were provided, but no name was specified");
+        }
+        let scope = if ctx.all_namespaces() { None } else { Some(ns.as_str()) };
+        let labels = ctx.flags.get("selector").map(str::to_string);
+        let fields = ctx.flags.get("field-selector").map(str::to_string);
+        for o in ctx.list_objects(t.info, scope, labels.as_deref(), fields.as_deref())? {
+            let obj_ns = s(&o, "metadata.namespace").to_string();
+            out.push((Target { info: t.info, names: vec![s(&o, "metadata.name").to_string()] }, obj_ns));
+        }
+    }
+    Ok(out)
+}
+
+pub fn delete(ctx: &mut Ctx) -> CmdResult {
+    let (opts, immediate) = options(ctx)?;
+    let items = collect(ctx)?;
+    if items.is_empty() {
+        ctx.stderr("No resources found\n");
+        return Ok(());
+    }
+    if immediate {
+        ctx.stderr(FORCE_WARNING);
+    }
+    let mut errors = Vec::new();
+    let mut pending: Vec<(&'static str, String, String)> = Vec::new();
+    let dry = ctx.flags.get("dry-run").is_some_and(|d| d == "client" || d == "server");
+    for (t, ns) in &items {
+        for name in &t.names {
+            if dry {
+                ctx.stdout(&format!("{} {name:?} deleted (dry run)\n", t.info.singular));
+                continue;
+            }
+            let verb = Verb::Delete { kind: t.info.kind.into(), namespace: ns.clone(), name: name.clone(), options: opts.clone() };
+            match ctx.submit(verb) {
+                Ok(ok) => {
+                    let word = if immediate { "force deleted" } else { "deleted" };
+                    ctx.stdout(&format!("{} {name:?} {word}\n", t.info.singular));
+                    if let podlab_sim::ApiOk::Deleted { finished: false, .. } = ok {
+                        pending.push((t.info.kind, ns.clone(), name.clone()));
+                    }
+                }
+                Err(st) if st.reason == "NotFound" && ctx.flags.bool("ignore-not-found") => {}
+                Err(st) => errors.push(Fail::Server(st)),
+            }
+        }
+    }
+    if ctx.flags.bool_or("wait", true) && !pending.is_empty() {
+        wait_gone(ctx, &pending);
+    }
+    super::get::finish(ctx, errors)
+}
+
+/// Advances simulated time until every object in `pending` is gone (kubectl's `--wait`).
+fn wait_gone(ctx: &mut Ctx, pending: &[(&'static str, String, String)]) {
+    let start = ctx.session.sim.now();
+    let limit = SimTime(start.0 + WAIT_LIMIT_MS);
+    loop {
+        let gone = pending.iter().all(|(k, ns, n)| ctx.session.sim.get(k, ns, n).is_none());
+        if gone || ctx.session.sim.now() >= limit {
+            return;
+        }
+        let next = SimTime(ctx.session.sim.now().0 + 1000);
+        ctx.session.sim.advance_to(next);
+    }
+}

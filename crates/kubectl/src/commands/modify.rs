@@ -1,0 +1,406 @@
+//! Commands that change live objects in place: `label`/`annotate` (`key=value`, `key-`,
+//! `--overwrite`), `scale`, `patch` (merge, strategic, json), `edit`, `cordon`/`uncordon`,
+//! `drain` and `taint`; `rollout` lives in [`super::rollout`].
+
+use super::{fail, kind_prefix, parse_targets, resource, CmdResult, Ctx, Fail, Target};
+use crate::value::{arr, at, b, s};
+use podlab_sim::{PatchType, Verb};
+use serde_json::{json, Map, Value};
+
+pub use super::rollout::rollout;
+
+/// Splits `label` arguments into resource words and `key=value` / `key-` changes.
+fn split_changes(args: &[String]) -> (Vec<String>, Vec<(String, Option<String>)>) {
+    let mut resources = Vec::new();
+    let mut changes = Vec::new();
+    for a in args {
+        if let Some((k, v)) = a.split_once('=') {
+            changes.push((k.to_string(), Some(v.to_string())));
+        } else if let Some(k) = a.strip_suffix('-').filter(|_| !resources.is_empty()) {
+            changes.push((k.to_string(), None));
+        } else {
+            resources.push(a.clone());
+        }
+    }
+    (resources, changes)
+}
+
+/// Objects named by resource args or selected by `--all`/`-l`.
+fn select(ctx: &mut Ctx, resources: &[String], verb: &str) -> Result<Vec<(Target, Value)>, Fail> {
+    let targets = if !ctx.flags.all("filename").is_empty() { super::apply::targets_from_files(ctx)? } else { parse_targets(resources, verb)? };
+    let ns = ctx.namespace();
+    let mut out = Vec::new();
+    for t in targets {
+        if t.names.is_empty() {
+            if !ctx.flags.bool("all") && !ctx.flags.has("selector") {
+                return fail("resource(s) were provided, but no name was specified");
+            }
+            let sel = ctx.flags.get("selector").map(str::to_string);
+            for o in ctx.list_objects(t.info, Some(&ns), sel.as_deref(), None)? {
+                out.push((Target { info: t.info, names: vec![s(&o, "metadata.name").into()] }, o));
+            }
+            continue;
+        }
+        for n in &t.names {
+            let o = ctx.get_object(t.info, &ns, n)?;
+            out.push((Target { info: t.info, names: vec![n.clone()] }, o));
+        }
+    }
+    Ok(out)
+}
+
+fn patch_object(ctx: &mut Ctx, info: &podlab_api::ResourceInfo, obj: &Value, patch_type: PatchType, patch: Value) -> Result<Value, Fail> {
+    let verb = Verb::Patch {
+        kind: info.kind.into(),
+        namespace: s(obj, "metadata.namespace").into(),
+        name: s(obj, "metadata.name").into(),
+        patch_type,
+        patch,
+    };
+    Ok(ctx.submit(verb)?.into_object().unwrap_or(Value::Null))
+}
+
+/// `kubectl label` and `kubectl annotate` (`which` is the command name).
+pub fn label(ctx: &mut Ctx, which: &str) -> CmdResult {
+    let (resources, changes) = split_changes(&ctx.flags.positionals.clone());
+    let field = if which == "label" { "labels" } else { "annotations" };
+    if changes.is_empty() && !ctx.flags.bool("list") {
+        return Err(Fail::Plain(format!("error: at least one {} update is required\n{}\n", if which == "label" { "label" } else { "annotation" }, ctx.usage_hint())));
+    }
+    if resources.is_empty() && ctx.flags.all("filename").is_empty() {
+        return Err(Fail::Plain(format!("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n{}\n", ctx.usage_hint())));
+    }
+    let overwrite = ctx.flags.bool("overwrite");
+    for (t, obj) in select(ctx, &resources, which)? {
+        let current = at(&obj, &format!("metadata.{field}")).cloned().unwrap_or(json!({}));
+        let mut patch = Map::new();
+        for (k, v) in &changes {
+            match (v, current.get(k)) {
+                (Some(v), Some(old)) if old.as_str() != Some(v.as_str()) && !overwrite => {
+                    return fail(format!("'{k}' already has a value ({}), and --overwrite is false", crate::value::scalar_text(old)));
+                }
+                (Some(v), _) => {
+                    patch.insert(k.clone(), Value::String(v.clone()));
+                }
+                (None, Some(_)) => {
+                    patch.insert(k.clone(), Value::Null);
+                }
+                (None, None) => ctx.stdout(&format!("{} {k:?} not found.\n", if which == "label" { "label" } else { "annotation" })),
+            }
+        }
+        let unchanged = patch.iter().all(|(k, v)| current.get(k) == Some(v) || (v.is_null() && current.get(k).is_none()));
+        let shrinks = patch.values().any(Value::is_null) && !patch.values().any(|v| !v.is_null());
+        let word = match (which, unchanged, shrinks && !overwrite) {
+            ("label", true, _) => "not labeled",
+            ("label", false, true) => "unlabeled",
+            ("label", false, false) => "labeled",
+            _ => "annotated",
+        };
+        if !unchanged {
+            patch_object(ctx, t.info, &obj, PatchType::Merge, json!({"metadata": {field: patch}}))?;
+        }
+        ctx.stdout(&format!("{}/{} {word}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
+    }
+    Ok(())
+}
+
+/// `kubectl scale TYPE NAME --replicas=N`.
+pub fn scale(ctx: &mut Ctx) -> CmdResult {
+    let Some(replicas) = ctx.flags.int("replicas") else {
+        return fail("required flag(s) \"replicas\" not set");
+    };
+    if replicas < 0 {
+        return fail("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+    }
+    let positionals = ctx.flags.positionals.clone();
+    if positionals.is_empty() && ctx.flags.all("filename").is_empty() {
+        return Err(Fail::Plain(format!("error: required resource not specified\n{}\n", ctx.usage_hint())));
+    }
+    for (t, obj) in select(ctx, &positionals, "scale")? {
+        if !matches!(t.info.kind, "Deployment" | "ReplicaSet" | "StatefulSet" | "ReplicationController" | "Job") {
+            return fail(format!("cannot scale {}", t.info.plural));
+        }
+        if let Some(cur) = ctx.flags.int("current-replicas") {
+            let have = crate::value::i(&obj, "spec.replicas");
+            if cur != have {
+                return fail(format!("Expected replicas to be {cur}, was {have}"));
+            }
+        }
+        let field = if t.info.kind == "Job" { "parallelism" } else { "replicas" };
+        patch_object(ctx, t.info, &obj, PatchType::Merge, json!({"spec": {field: replicas}}))?;
+        ctx.stdout(&format!("{}/{} scaled\n", kind_prefix(t.info), s(&obj, "metadata.name")));
+    }
+    Ok(())
+}
+
+/// Reads a patch given as JSON or YAML, as kubectl does.
+fn parse_patch(text: &str) -> Result<Value, Fail> {
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        return Ok(v);
+    }
+    match podlab_api::manifest::parse(text).into_iter().next() {
+        Some(Ok(doc)) => Ok(doc.json),
+        Some(Err(e)) => fail(format!("unable to parse {text:?}: {}", e.message.trim_start_matches("error converting YAML to JSON: "))),
+        None => fail(format!("unable to parse {text:?}: empty patch")),
+    }
+}
+
+/// `kubectl patch TYPE NAME -p PATCH [--type strategic|merge|json]`.
+pub fn patch(ctx: &mut Ctx) -> CmdResult {
+    let text = match (ctx.flags.get("patch"), ctx.flags.get("patch-file")) {
+        (Some(p), _) => p.to_string(),
+        (None, Some(f)) => ctx.session.read_file(f).map(str::to_string).ok_or_else(|| Fail::Error(format!("unable to read patch file: open {f}: no such file or directory")))?,
+        (None, None) => return fail("must specify --patch or --patch-file containing the contents of the patch"),
+    };
+    let patch_type = match ctx.flags.get("type").unwrap_or("strategic") {
+        "strategic" => PatchType::Strategic,
+        "merge" => PatchType::Merge,
+        "json" => PatchType::Json,
+        other => return fail(format!("--type must be one of [json merge strategic], not {other:?}")),
+    };
+    let patch = parse_patch(&text)?;
+    let positionals = ctx.flags.positionals.clone();
+    for (t, obj) in select(ctx, &positionals, "patch")? {
+        let patched = if ctx.flags.get("subresource") == Some("status") {
+            let mut merged = obj.clone();
+            json_merge(&mut merged, &patch);
+            ctx.submit(Verb::UpdateStatus { object: merged })?.into_object().unwrap_or(Value::Null)
+        } else {
+            patch_object(ctx, t.info, &obj, patch_type, patch.clone())?
+        };
+        let same = strip_rv(&patched) == strip_rv(&obj);
+        let word = if same { "patched (no change)" } else { "patched" };
+        ctx.stdout(&format!("{}/{} {word}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
+    }
+    Ok(())
+}
+
+fn strip_rv(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(m) = v.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+        m.remove("resourceVersion");
+        m.remove("managedFields");
+        m.remove("generation");
+    }
+    v
+}
+
+/// RFC 7386 merge of `patch` into `target`.
+pub fn json_merge(target: &mut Value, patch: &Value) {
+    let Value::Object(p) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = json!({});
+    }
+    if let Value::Object(t) = target {
+        for (k, v) in p {
+            if v.is_null() {
+                t.remove(k);
+            } else {
+                json_merge(t.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+    }
+}
+
+const EDIT_HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,\n# and an empty file will abort the edit. If an error occurs while saving this file will be\n# reopened with the relevant failures.\n#\n";
+
+/// `kubectl edit TYPE NAME`: with a heredoc the heredoc is the edited text; without one the
+/// session keeps the edit open for the terminal's editor (see `Session::finish_edit`).
+pub fn edit(ctx: &mut Ctx) -> CmdResult {
+    let positionals = ctx.flags.positionals.clone();
+    if positionals.is_empty() && ctx.flags.all("filename").is_empty() {
+        return Err(Fail::Plain("error: you must provide one or more resources by argument or filename\n".into()));
+    }
+    let objs = select(ctx, &positionals, "edit")?;
+    let Some((t, obj)) = objs.into_iter().next() else { return Ok(()) };
+    let shown = super::get::for_output(obj.clone(), false);
+    let original = format!("{EDIT_HEADER}{}", crate::yaml::to_yaml(&shown));
+    match ctx.stdin {
+        Some(edited) => {
+            let edited = edited.to_string();
+            save_edit(ctx, t.info, &obj, &original, &edited)
+        }
+        None => {
+            ctx.session.pending_edit = Some(crate::session::PendingEdit { kind: t.info.kind, object: obj, text: original.clone() });
+            ctx.stdout(&original);
+            Ok(())
+        }
+    }
+}
+
+/// Submits an edited text the way kubectl edit does after the editor closes.
+pub fn save_edit(ctx: &mut Ctx, info: &podlab_api::ResourceInfo, live: &Value, original: &str, edited: &str) -> CmdResult {
+    let strip = |t: &str| t.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<Vec<_>>().join("\n");
+    if strip(edited).trim().is_empty() {
+        ctx.stdout("Edit cancelled, saved file was empty.\n");
+        return Ok(());
+    }
+    if strip(edited) == strip(original) {
+        ctx.stdout("Edit cancelled, no changes made.\n");
+        return Ok(());
+    }
+    let new = parse_patch(&strip(edited))?;
+    let mut obj = new;
+    if let (Some(m), Some(rv)) = (obj.pointer_mut("/metadata").and_then(Value::as_object_mut), live.pointer("/metadata/resourceVersion")) {
+        m.insert("resourceVersion".into(), rv.clone());
+    }
+    ctx.submit(Verb::Update { object: obj })?;
+    ctx.stdout(&format!("{}/{} edited\n", kind_prefix(info), s(live, "metadata.name")));
+    Ok(())
+}
+
+/// `kubectl cordon|uncordon NODE`.
+pub fn cordon(ctx: &mut Ctx, on: bool) -> CmdResult {
+    let names = ctx.flags.positionals.clone();
+    if names.is_empty() && !ctx.flags.has("selector") {
+        return Err(Fail::Plain(format!("error: USAGE: {} NODE [flags]\n{}\n", if on { "cordon" } else { "uncordon" }, ctx.usage_hint())));
+    }
+    let info = resource("nodes")?;
+    for name in names {
+        let node = ctx.get_object(info, "", &name)?;
+        let word = if on { "cordoned" } else { "uncordoned" };
+        if b(&node, "spec.unschedulable") == on {
+            ctx.stdout(&format!("node/{name} already {word}\n"));
+            continue;
+        }
+        let value = if on { json!(true) } else { Value::Null };
+        patch_object(ctx, info, &node, PatchType::Strategic, json!({"spec": {"unschedulable": value}}))?;
+        ctx.stdout(&format!("node/{name} {word}\n"));
+    }
+    Ok(())
+}
+
+/// `kubectl drain NODE`: cordon, then evict (delete) its pods, refusing unmanaged and
+/// DaemonSet pods unless `--force` / `--ignore-daemonsets`.
+pub fn drain(ctx: &mut Ctx) -> CmdResult {
+    let Some(name) = ctx.flags.positionals.first().cloned() else {
+        return Err(Fail::Plain(format!("error: USAGE: drain NODE [flags]\n{}\n", ctx.usage_hint())));
+    };
+    let nodes = resource("nodes")?;
+    let node = ctx.get_object(nodes, "", &name)?;
+    if b(&node, "spec.unschedulable") {
+        ctx.stdout(&format!("node/{name} already cordoned\n"));
+    } else {
+        patch_object(ctx, nodes, &node, PatchType::Strategic, json!({"spec": {"unschedulable": true}}))?;
+        ctx.stdout(&format!("node/{name} cordoned\n"));
+    }
+    let pods_info = resource("pods")?;
+    let pods = ctx.list_objects(pods_info, None, None, Some(&format!("spec.nodeName={name}")))?;
+    let owner_kind = |p: &Value| arr(p, "metadata.ownerReferences").iter().find(|o| b(o, "controller")).map(|o| s(o, "kind").to_string());
+    let ds: Vec<String> = pods.iter().filter(|p| owner_kind(p).as_deref() == Some("DaemonSet")).map(|p| format!("{}/{}", s(p, "metadata.namespace"), s(p, "metadata.name"))).collect();
+    let bare: Vec<String> = pods.iter().filter(|p| owner_kind(p).is_none() && !is_mirror(p)).map(|p| format!("{}/{}", s(p, "metadata.namespace"), s(p, "metadata.name"))).collect();
+    let mut problems = Vec::new();
+    if !bare.is_empty() && !ctx.flags.bool("force") {
+        problems.push(format!("cannot delete Pods that declare no controller (use --force to override): {}", bare.join(", ")));
+    }
+    if !ds.is_empty() && !ctx.flags.bool("ignore-daemonsets") {
+        problems.push(format!("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}", ds.join(", ")));
+    }
+    if !problems.is_empty() {
+        let list = problems.join(", ");
+        ctx.stderr(&format!("error: unable to drain node {name:?} due to error: {list}, continuing command...\nThere are pending nodes to be drained:\n {name}\n{}\n", problems.join("\n")));
+        return Err(Fail::Printed);
+    }
+    if !ds.is_empty() {
+        ctx.stderr(&format!("Warning: ignoring DaemonSet-managed Pods: {}\n", ds.join(", ")));
+    }
+    if !bare.is_empty() {
+        ctx.stderr(&format!("Warning: deleting Pods that declare no controller: {}\n", bare.join(", ")));
+    }
+    let victims: Vec<&Value> = pods.iter().filter(|p| owner_kind(p).as_deref() != Some("DaemonSet") && !is_mirror(p)).collect();
+    for p in &victims {
+        ctx.stdout(&format!("evicting pod {}/{}\n", s(p, "metadata.namespace"), s(p, "metadata.name")));
+    }
+    for p in &victims {
+        let verb = Verb::Delete { kind: "Pod".into(), namespace: s(p, "metadata.namespace").into(), name: s(p, "metadata.name").into(), options: Default::default() };
+        ctx.submit(verb)?;
+    }
+    wait_pods_gone(ctx, &victims);
+    for p in &victims {
+        ctx.stdout(&format!("pod/{} evicted\n", s(p, "metadata.name")));
+    }
+    ctx.stdout(&format!("node/{name} drained\n"));
+    Ok(())
+}
+
+fn is_mirror(p: &Value) -> bool {
+    at(p, "metadata.annotations").and_then(|a| a.get("kubernetes.io/config.mirror")).is_some()
+}
+
+fn wait_pods_gone(ctx: &mut Ctx, pods: &[&Value]) {
+    let limit = ctx.session.sim.now().0 + 10 * 60 * 1000;
+    let info = match resource("pods") {
+        Ok(i) => i,
+        Err(_) => return,
+    };
+    loop {
+        let mut all_gone = true;
+        for p in pods {
+            if ctx.get_object(info, s(p, "metadata.namespace"), s(p, "metadata.name")).is_ok() {
+                all_gone = false;
+                break;
+            }
+        }
+        if all_gone || ctx.session.sim.now().0 >= limit {
+            return;
+        }
+        let next = podlab_sim::SimTime(ctx.session.sim.now().0 + 1000);
+        ctx.session.sim.advance_to(next);
+    }
+}
+
+/// `kubectl taint nodes NODE key[=value]:Effect` (and `key[:Effect]-` to remove).
+pub fn taint(ctx: &mut Ctx) -> CmdResult {
+    let args = ctx.flags.positionals.clone();
+    if args.len() < 2 {
+        return Err(Fail::Plain(format!("error: at least one taint update is required\n{}\n", ctx.usage_hint())));
+    }
+    let (res, specs): (Vec<String>, Vec<String>) = if args[0].contains('/') { (vec![args[0].clone()], args[1..].to_vec()) } else { (args[..2].to_vec(), args[2..].to_vec()) };
+    if specs.is_empty() {
+        return Err(Fail::Plain(format!("error: at least one taint update is required\n{}\n", ctx.usage_hint())));
+    }
+    for (t, node) in select(ctx, &res, "taint")? {
+        let mut taints: Vec<Value> = arr(&node, "spec.taints").to_vec();
+        let mut removed = false;
+        let mut added = false;
+        for spec in &specs {
+            if let Some(rm) = spec.strip_suffix('-') {
+                let (key, effect) = rm.split_once(':').map(|(k, e)| (k, Some(e))).unwrap_or((rm, None));
+                let before = taints.len();
+                taints.retain(|x| !(s(x, "key") == key && effect.is_none_or(|e| s(x, "effect") == e)));
+                if taints.len() == before {
+                    return fail(format!("taint {key:?} not found"));
+                }
+                removed = true;
+                continue;
+            }
+            let Some((kv, effect)) = spec.rsplit_once(':') else {
+                return fail(format!("unknown taint spec: {spec}"));
+            };
+            if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect) {
+                return fail(format!("invalid taint effect: {effect}, unsupported taint effect"));
+            }
+            let (key, value) = kv.split_once('=').unwrap_or((kv, ""));
+            if taints.iter().any(|x| s(x, "key") == key && s(x, "effect") == effect) {
+                if !ctx.flags.bool("overwrite") {
+                    return fail(format!("node {} already has {key} taint(s) with same effect(s) and --overwrite is false", s(&node, "metadata.name")));
+                }
+                taints.retain(|x| !(s(x, "key") == key && s(x, "effect") == effect));
+            }
+            let mut taint = json!({"effect": effect, "key": key});
+            if !value.is_empty() {
+                taint["value"] = json!(value);
+            }
+            taints.push(taint);
+            added = true;
+        }
+        let value = if taints.is_empty() { Value::Null } else { Value::Array(taints) };
+        patch_object(ctx, t.info, &node, PatchType::Merge, json!({"spec": {"taints": value}}))?;
+        let word = if removed && !added { "untainted" } else { "tainted" };
+        ctx.stdout(&format!("node/{} {word}\n", s(&node, "metadata.name")));
+    }
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! `kubectl describe`: one describer per kind, each a port of its describe.go counterpart,
+//! writing through a PrefixWriter onto describe's tabwriter.
+
+pub mod common;
+pub mod kinds;
+pub mod node;
+pub mod pod;
+pub mod volumes;
+pub mod writer;
+
+use crate::value::s;
+use serde_json::Value;
+
+/// The describe text of any object; `related` carries what the kind's describer lists beside
+/// it (a node's pods, a deployment's ReplicaSets, a service's endpoints).
+pub fn describe_object(obj: &Value, events: Option<&[Value]>, related: &[Value], now: i64) -> String {
+    match s(obj, "kind") {
+        "Pod" => pod::describe_pod(obj, events, now),
+        "Node" => node::describe_node(obj, related, events, now),
+        "ConfigMap" => kinds::configmap(obj, events, now),
+        "Secret" => kinds::secret(obj, events, now),
+        "Namespace" => kinds::namespace(obj, related),
+        "Service" => kinds::service(obj, related, events, now),
+        "Deployment" => kinds::deployment(obj, related, events, now),
+        "ReplicaSet" => kinds::replicaset(obj, related, events, now),
+        "Job" => kinds::job(obj, related, events, now),
+        "PersistentVolumeClaim" => kinds::pvc(obj, related, events, now),
+        _ => generic(obj, events, now),
+    }
+}
+
+/// Kinds without a dedicated describer: identity, labels, annotations and events.
+fn generic(obj: &Value, evs: Option<&[Value]>, now: i64) -> String {
+    let mut w = writer::Writer::new();
+    w.write(writer::L0, &format!("Name:\t{}\n", s(obj, "metadata.name")));
+    if !s(obj, "metadata.namespace").is_empty() {
+        w.write(writer::L0, &format!("Namespace:\t{}\n", s(obj, "metadata.namespace")));
+    }
+    common::labels(&mut w, "Labels", obj, "metadata.labels");
+    common::annotations(&mut w, "Annotations", obj, "metadata.annotations");
+    if let Some(e) = evs {
+        common::events(&mut w, e, now);
+    }
+    w.finish()
+}

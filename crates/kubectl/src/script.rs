@@ -1,0 +1,61 @@
+//! The `podlab run` transcript format, the project's common test surface. A script is what a
+//! learner types, one command per line: `kubectl ...`, shell builtins, `sleep 30s` (advances
+//! simulated time), heredocs (`<<EOF` ... `EOF`) and `# comments`. The transcript echoes each
+//! command as `$ <command>` (heredoc lines as `> <line>`) followed by exactly what the
+//! terminal shows, stdout and stderr in order. Comments and blank lines are copied as they are.
+
+use crate::session::Session;
+
+/// Runs `script` in `session` and returns the transcript.
+pub fn run_script(session: &mut Session, script: &str) -> String {
+    let mut out = String::new();
+    let lines: Vec<&str> = script.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        i += 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&format!("$ {trimmed}\n"));
+        let stdin = match Session::heredoc_delimiter(trimmed) {
+            Some((delim, strip_tabs)) => {
+                let mut body = String::new();
+                while i < lines.len() {
+                    let raw = lines[i];
+                    i += 1;
+                    out.push_str(&format!("> {raw}\n"));
+                    let l = if strip_tabs { raw.trim_start_matches('\t') } else { raw };
+                    if l == delim {
+                        break;
+                    }
+                    body.push_str(l);
+                    body.push('\n');
+                }
+                Some(body)
+            }
+            None => None,
+        };
+        let result = session.execute_with_stdin(trimmed, stdin.as_deref());
+        out.push_str(&result.text());
+        if result.streaming {
+            // The stream stays open until the next command; sleeps in between show its output.
+            while i < lines.len() {
+                let next = lines[i].trim();
+                if !next.starts_with("sleep ") {
+                    break;
+                }
+                i += 1;
+                out.push_str(&format!("$ {next}\n"));
+                let ms = crate::duration::parse_duration_millis(next.trim_start_matches("sleep ").trim()).unwrap_or(0);
+                out.push_str(&session.advance(ms as u64).text());
+            }
+            session.interrupt();
+            out.push_str("^C\n");
+        }
+    }
+    out
+}

@@ -1,0 +1,218 @@
+//! A learner's terminal session: the simulated cluster, the in-memory workspace of files
+//! (`cat > pod.yaml <<EOF`), the kubeconfig contexts, and any open stream (`get -w`). The
+//! browser terminal and the `podlab` transcript runner both drive it one line at a time.
+
+use crate::output::CommandOutput;
+use crate::shell::{parse_line, CommandLine};
+use crate::streams::ActiveStream;
+use podlab_sim::{ClusterSpec, SimTime, Simulation};
+use std::collections::BTreeMap;
+
+/// One kubeconfig context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub name: String,
+    pub cluster: String,
+    pub user: String,
+    pub namespace: String,
+}
+
+/// The session's kubeconfig: a kubeadm-style admin context plus any the learner adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kubeconfig {
+    pub contexts: Vec<Context>,
+    pub current: String,
+}
+
+impl Default for Kubeconfig {
+    fn default() -> Self {
+        let admin = Context {
+            name: "kubernetes-admin@kubernetes".into(),
+            cluster: "kubernetes".into(),
+            user: "kubernetes-admin".into(),
+            namespace: String::new(),
+        };
+        Kubeconfig { current: admin.name.clone(), contexts: vec![admin] }
+    }
+}
+
+impl Kubeconfig {
+    pub fn current_context(&self) -> Option<&Context> {
+        self.contexts.iter().find(|c| c.name == self.current)
+    }
+}
+
+/// An `kubectl edit` waiting for the terminal's editor to hand back the text.
+#[derive(Debug, Clone)]
+pub struct PendingEdit {
+    pub kind: &'static str,
+    pub object: serde_json::Value,
+    /// What the editor was opened with (header comment plus YAML).
+    pub text: String,
+}
+
+/// A terminal session over one simulated cluster.
+pub struct Session {
+    pub(crate) sim: Simulation,
+    pub(crate) files: BTreeMap<String, String>,
+    pub(crate) kubeconfig: Kubeconfig,
+    pub(crate) stream: Option<ActiveStream>,
+    /// Local ports forwarded by `kubectl port-forward`: (local port, namespace, pod, pod port).
+    pub(crate) port_forwards: Vec<(u16, String, String, u16)>,
+    pub(crate) pending_edit: Option<PendingEdit>,
+}
+
+impl Session {
+    /// A session on a fresh cluster built from `spec` with random seed `seed`.
+    pub fn new(seed: u64, spec: ClusterSpec) -> Session {
+        Session::with_simulation(Simulation::new(seed, spec))
+    }
+
+    /// A session over an existing simulation (a lesson's prepared cluster).
+    pub fn with_simulation(sim: Simulation) -> Session {
+        Session { sim, files: BTreeMap::new(), kubeconfig: Kubeconfig::default(), stream: None, port_forwards: Vec::new(), pending_edit: None }
+    }
+
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    pub fn sim_mut(&mut self) -> &mut Simulation {
+        &mut self.sim
+    }
+
+    /// The workspace files (path -> content).
+    pub fn files(&self) -> &BTreeMap<String, String> {
+        &self.files
+    }
+
+    pub fn write_file(&mut self, path: &str, content: &str) {
+        self.files.insert(normalize_path(path), content.to_string());
+    }
+
+    pub fn read_file(&self, path: &str) -> Option<&str> {
+        self.files.get(&normalize_path(path)).map(String::as_str)
+    }
+
+    pub fn kubeconfig(&self) -> &Kubeconfig {
+        &self.kubeconfig
+    }
+
+    /// The heredoc delimiter a typed line waits for, if any (the terminal then collects the
+    /// following lines and calls [`Session::execute_with_stdin`]).
+    pub fn heredoc_delimiter(line: &str) -> Option<(String, bool)> {
+        parse_line(line).ok().and_then(|c| c.heredoc).map(|h| (h.delimiter, h.strip_tabs))
+    }
+
+    /// Runs one typed line.
+    pub fn execute(&mut self, line: &str) -> CommandOutput {
+        self.execute_with_stdin(line, None)
+    }
+
+    /// Runs one typed line whose stdin is `stdin` (a heredoc body).
+    pub fn execute_with_stdin(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
+        // A new command ends any open stream, like Ctrl-C before typing it.
+        self.stream = None;
+        let parsed = match parse_line(line) {
+            Ok(p) => p,
+            Err(e) => {
+                let mut out = CommandOutput::default();
+                out.err(&format!("{}\n", e.message()));
+                out.exit_code = 2;
+                return out;
+            }
+        };
+        let out = self.run_parsed(&parsed, stdin);
+        // Whatever the command set in motion at this instant (zero-latency work) happens now.
+        let now = self.sim.now();
+        self.sim.advance_to(now);
+        out
+    }
+
+    fn run_parsed(&mut self, cmd: &CommandLine, stdin: Option<&str>) -> CommandOutput {
+        let mut out = crate::builtins::run(self, &cmd.argv, stdin, cmd.redirect.is_some());
+        if let Some(pipe) = &cmd.pipe {
+            out = crate::builtins::filter(out, pipe);
+        }
+        if let Some(r) = &cmd.redirect {
+            let path = normalize_path(&r.path);
+            let text = std::mem::take(&mut out.stdout);
+            out.chunks.retain(|(s, _)| *s == crate::output::Stream::Stderr);
+            let entry = self.files.entry(path).or_default();
+            if !r.append {
+                entry.clear();
+            }
+            entry.push_str(&text);
+        }
+        out
+    }
+
+    /// Advances simulated time by `millis`, processing everything due, and returns what an
+    /// open stream printed meanwhile.
+    pub fn advance(&mut self, millis: u64) -> CommandOutput {
+        let target = SimTime(self.sim.now().0.saturating_add(millis));
+        let mut out = CommandOutput::default();
+        // Step in small slices so a stream prints changes in the order they happen.
+        let slice = 1_000;
+        while self.sim.now() < target {
+            let next = SimTime((self.sim.now().0 + slice).min(target.0));
+            self.sim.advance_to(next);
+            out.extend(self.poll_stream());
+        }
+        out.streaming = self.stream.is_some();
+        out
+    }
+
+    /// New output of the open stream, if any.
+    pub fn poll_stream(&mut self) -> CommandOutput {
+        let Some(mut stream) = self.stream.take() else { return CommandOutput::default() };
+        let out = stream.poll(self);
+        self.stream = Some(stream);
+        let mut out = out;
+        out.streaming = true;
+        out
+    }
+
+    /// Ctrl-C: closes the open stream.
+    pub fn interrupt(&mut self) {
+        if let Some(s) = self.stream.take() {
+            s.close(&mut self.sim);
+        }
+    }
+
+    pub fn is_streaming(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    /// The text an open `kubectl edit` put in the editor, if one is open.
+    pub fn pending_edit(&self) -> Option<&PendingEdit> {
+        self.pending_edit.as_ref()
+    }
+
+    /// Closes the editor of an open `kubectl edit` with `text`, saving as kubectl does.
+    pub fn finish_edit(&mut self, text: &str) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let Some(edit) = self.pending_edit.take() else { return out };
+        let info = match podlab_api::registry::lookup(edit.kind) {
+            Some(i) => i,
+            None => return out,
+        };
+        let flags = crate::cli::flags::Parsed::default();
+        let mut ctx = crate::commands::Ctx::new(self, flags, None, &mut out, "kubectl edit".into());
+        if let Err(f) = crate::commands::modify::save_edit(&mut ctx, info, &edit.object, &edit.text, text) {
+            f.print(ctx.out);
+        }
+        out
+    }
+
+    /// Forwarded local ports, for the UI's "open http://localhost:PORT".
+    pub fn forwarded_ports(&self) -> Vec<u16> {
+        self.port_forwards.iter().map(|p| p.0).collect()
+    }
+}
+
+/// `./pod.yaml` and `pod.yaml` name the same workspace file.
+pub fn normalize_path(path: &str) -> String {
+    let p = path.trim_start_matches("./");
+    p.trim_end_matches('/').to_string()
+}

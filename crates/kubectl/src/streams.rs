@@ -1,0 +1,135 @@
+//! Long-running kubectl output that keeps printing as simulated time advances: `get -w`
+//! (rows appended as the watched objects change, aligned to the widths already printed, the
+//! way kubectl's tabwriter with RememberWidths does) and `logs -f`.
+
+use crate::commands::get::{print_objects, table_options, Format};
+use crate::commands::{CmdResult, Ctx, Fail, Target};
+use crate::output::CommandOutput;
+use crate::printers::table_lines;
+use crate::session::Session;
+use podlab_sim::{Simulation, WatchFilter, WatchId};
+use serde_json::Value;
+
+/// A stream the session keeps open until the next command (or Ctrl-C).
+pub enum ActiveStream {
+    Watch(WatchStream),
+    Logs(crate::commands::logs::LogStream),
+}
+
+pub struct WatchStream {
+    id: WatchId,
+    kind: &'static str,
+    format: Format,
+    opts: crate::printers::TableOptions,
+    widths: Vec<usize>,
+    show_events: bool,
+}
+
+impl ActiveStream {
+    pub fn poll(&mut self, session: &mut Session) -> CommandOutput {
+        match self {
+            ActiveStream::Watch(w) => w.poll(session),
+            ActiveStream::Logs(l) => l.poll(session),
+        }
+    }
+
+    pub fn close(self, sim: &mut Simulation) {
+        if let ActiveStream::Watch(w) = self {
+            sim.close_watch(w.id);
+        }
+    }
+}
+
+/// Pads every tab-terminated cell to the remembered widths, growing them as needed.
+fn align(lines: &str, widths: &mut Vec<usize>) -> String {
+    let rows: Vec<Vec<&str>> = lines.lines().map(|l| l.split('\t').collect()).collect();
+    for cells in &rows {
+        for (i, cell) in cells.iter().enumerate().take(cells.len().saturating_sub(1)) {
+            let need = (cell.chars().count() + 3).max(6);
+            if widths.len() <= i {
+                widths.push(need);
+            }
+            widths[i] = widths[i].max(need);
+        }
+    }
+    let mut out = String::new();
+    for cells in &rows {
+        for (i, cell) in cells.iter().enumerate() {
+            out.push_str(cell);
+            if i + 1 < cells.len() {
+                out.extend(std::iter::repeat_n(' ', widths[i] - cell.chars().count()));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Prints the initial state and opens the watch (`kubectl get -w`).
+pub fn start_watch(ctx: &mut Ctx, groups: &[(Target, Vec<Value>)], format: &Format) -> CmdResult {
+    if groups.len() != 1 {
+        return Err(Fail::Error("you may only specify a single resource type".into()));
+    }
+    let (target, objs) = &groups[0];
+    let wide = matches!(format, Format::Table { wide: true });
+    let mut opts = table_options(ctx, wide, target.info.namespaced, None);
+    let show_events = ctx.flags.bool("output-watch-events");
+    let mut widths = Vec::new();
+    if !ctx.flags.bool("watch-only") {
+        match format {
+            Format::Table { .. } => {
+                let mut text = table_lines(target.info.kind, objs, &opts, ctx.now_ms());
+                if show_events {
+                    text = prefix_event_column(&text, "ADDED", !opts.no_headers);
+                }
+                // The first block is laid out by the tabwriter, then its widths are remembered.
+                ctx.stdout(&align(&text, &mut widths));
+            }
+            other => print_objects(ctx, other, objs, false)?,
+        }
+    } else if let Format::Table { .. } = format {
+        let header = table_lines(target.info.kind, &[], &opts, ctx.now_ms());
+        ctx.stdout(&align(&header, &mut widths));
+    }
+    opts.no_headers = true;
+    let ns = (!ctx.all_namespaces() && target.info.namespaced).then(|| ctx.namespace());
+    let filter = WatchFilter { kind: target.info.kind.to_string(), namespace: ns, ..WatchFilter::default() };
+    let rv = ctx.session.sim.resource_version();
+    let id = ctx.session.sim.watch_filtered(filter, Some(rv)).map_err(Fail::Server)?;
+    ctx.session.stream = Some(ActiveStream::Watch(WatchStream { id, kind: target.info.kind, format: format.clone(), opts, widths, show_events }));
+    ctx.out.streaming = true;
+    Ok(())
+}
+
+fn prefix_event_column(text: &str, event: &str, header: bool) -> String {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| if i == 0 && header { format!("EVENT\t{l}\n") } else { format!("{event}\t{l}\n") })
+        .collect()
+}
+
+impl WatchStream {
+    fn poll(&mut self, session: &mut Session) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let events = session.sim.drain_watch(self.id);
+        let now = session.sim.epoch().epoch_ms(session.sim.now());
+        for ev in events {
+            let obj: Value = (*ev.object).clone();
+            match &self.format {
+                Format::Table { .. } => {
+                    let mut text = table_lines(self.kind, std::slice::from_ref(&obj), &self.opts, now);
+                    if self.show_events {
+                        text = prefix_event_column(&text, ev.event_type.as_str(), false);
+                    }
+                    out.out(&align(&text, &mut self.widths));
+                }
+                Format::Name => out.out(&format!("{}/{}\n", self.kind.to_lowercase(), crate::value::s(&obj, "metadata.name"))),
+                Format::Json => out.out(&crate::jsonfmt::to_json(&obj)),
+                Format::Yaml => out.out(&format!("---\n{}", crate::yaml::to_yaml(&obj))),
+                Format::JsonPath(t) => out.out(&crate::jsonpath::render(t, &obj).unwrap_or_default()),
+                Format::CustomColumns(_) => {}
+            }
+        }
+        out
+    }
+}

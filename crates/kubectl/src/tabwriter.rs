@@ -1,0 +1,131 @@
+//! A port of Go's `text/tabwriter` column algorithm, which is what lays out every kubectl
+//! table (`kubectl get`: minwidth 6, padding 3) and every describe section (minwidth 0,
+//! padding 2). Cells are tab-terminated; the text after a line's last tab is not part of a
+//! column; consecutive lines sharing a column form a block aligned together; a line without
+//! any tab ends all blocks (Go flushes there). Widths count Unicode scalar values like Go.
+
+/// Layout parameters, as passed to Go's `tabwriter.NewWriter` (pad char is always ' ').
+#[derive(Debug, Clone, Copy)]
+pub struct TabConfig {
+    pub min_width: usize,
+    pub padding: usize,
+}
+
+/// kubectl's table printer (`printers.GetNewTabWriter`).
+pub const TABLE: TabConfig = TabConfig { min_width: 6, padding: 3 };
+/// kubectl describe's `tabwriter.NewWriter(out, 0, 8, 2, ' ', 0)`.
+pub const DESCRIBE: TabConfig = TabConfig { min_width: 0, padding: 2 };
+
+/// Lays out `text` (lines of tab-separated cells) the way Go's tabwriter would on Flush.
+pub fn layout(text: &str, cfg: TabConfig) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut lines: Vec<Vec<&str>> = Vec::new();
+    let ends_with_newline = text.ends_with('\n');
+    let body = if ends_with_newline { &text[..text.len() - 1] } else { text };
+    let all: Vec<&str> = if text.is_empty() { Vec::new() } else { body.split('\n').collect() };
+    let count = all.len();
+    for (i, line) in all.into_iter().enumerate() {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let single = cells.len() == 1;
+        lines.push(cells);
+        // Go flushes the buffered block when a line holds a single cell.
+        if single {
+            let last = i + 1 == count && !ends_with_newline;
+            flush(&lines, cfg, &mut out, last);
+            lines.clear();
+        }
+    }
+    if !lines.is_empty() {
+        flush(&lines, cfg, &mut out, !ends_with_newline);
+    }
+    out
+}
+
+fn flush(lines: &[Vec<&str>], cfg: TabConfig, out: &mut String, no_final_newline: bool) {
+    let mut widths = Vec::new();
+    format_block(lines, 0, lines.len(), &mut widths, cfg, out);
+    if no_final_newline && out.ends_with('\n') {
+        out.pop();
+    }
+}
+
+fn width_of(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Go's recursive `format`: finds the column blocks of column `widths.len()` inside
+/// lines[line0..line1] and prints the lines with the widths known so far.
+fn format_block(
+    lines: &[Vec<&str>],
+    mut line0: usize,
+    line1: usize,
+    widths: &mut Vec<usize>,
+    cfg: TabConfig,
+    out: &mut String,
+) {
+    let column = widths.len();
+    let mut this = line0;
+    while this < line1 {
+        if column + 1 >= lines[this].len() {
+            this += 1;
+            continue;
+        }
+        write_lines(lines, line0, this, widths, out);
+        line0 = this;
+        let mut width = cfg.min_width;
+        while this < line1 && column + 1 < lines[this].len() {
+            width = width.max(width_of(lines[this][column]) + cfg.padding);
+            this += 1;
+        }
+        widths.push(width);
+        format_block(lines, line0, this, widths, cfg, out);
+        widths.pop();
+        line0 = this;
+    }
+    write_lines(lines, line0, line1, widths, out);
+}
+
+fn write_lines(lines: &[Vec<&str>], line0: usize, line1: usize, widths: &[usize], out: &mut String) {
+    for line in &lines[line0..line1] {
+        for (j, cell) in line.iter().enumerate() {
+            out.push_str(cell);
+            // Only tab-terminated cells are padded; the last cell of a line never is.
+            if j + 1 < line.len() && j < widths.len() {
+                let pad = widths[j].saturating_sub(width_of(cell));
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_columns() {
+        let t = "NAME\tREADY\tSTATUS\nweb\t1/1\tRunning\nverylongname-abc\t0/1\tPending\n";
+        let want = "NAME               READY   STATUS\nweb                1/1     Running\nverylongname-abc   0/1     Pending\n";
+        assert_eq!(layout(t, TABLE), want);
+    }
+
+    #[test]
+    fn min_width_applies_to_short_columns() {
+        assert_eq!(layout("A\tB\nx\ty\n", TABLE), "A     B\nx     y\n");
+    }
+
+    #[test]
+    fn single_cell_line_ends_blocks() {
+        let t = "Name:\tweb\nLabels:\tapp=x\nContainers:\n  app:\n    Image:\tnginx\n";
+        let want = "Name:    web\nLabels:  app=x\nContainers:\n  app:\n    Image:  nginx\n";
+        assert_eq!(layout(t, DESCRIBE), want);
+    }
+
+    #[test]
+    fn nested_blocks_align_independently() {
+        let t = "a\tb\tc\nlonger\tb\nx\ty\tz\n";
+        let want = "a       b  c\nlonger  b\nx       y  z\n";
+        assert_eq!(layout(t, DESCRIBE), want);
+    }
+}

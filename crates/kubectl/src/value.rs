@@ -1,0 +1,115 @@
+//! Reading objects in wire form. kubectl's printers work on what the API server returns, so
+//! Podlab's do the same on `serde_json::Value`; these helpers walk dotted paths
+//! (`"status.podIP"`) and treat a missing field like Go treats a zero value.
+
+use serde_json::Value;
+
+/// The value at a dotted path, if every step exists.
+pub fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    if path.is_empty() {
+        return Some(v);
+    }
+    path.split('.').try_fold(v, |cur, key| cur.get(key))
+}
+
+/// The string at `path`, or "" (Go's zero value).
+pub fn s<'a>(v: &'a Value, path: &str) -> &'a str {
+    at(v, path).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The integer at `path`, or 0.
+pub fn i(v: &Value, path: &str) -> i64 {
+    at(v, path).and_then(Value::as_i64).unwrap_or(0)
+}
+
+/// An optional integer (a pointer field in Go).
+pub fn oi(v: &Value, path: &str) -> Option<i64> {
+    at(v, path).and_then(Value::as_i64)
+}
+
+pub fn b(v: &Value, path: &str) -> bool {
+    at(v, path).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The array at `path`, or an empty slice.
+pub fn arr<'a>(v: &'a Value, path: &str) -> &'a [Value] {
+    at(v, path).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// A string map (labels, annotations, selectors) as sorted (key, value) pairs.
+pub fn map<'a>(v: &'a Value, path: &str) -> Vec<(&'a str, String)> {
+    let mut out: Vec<(&str, String)> = at(v, path)
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, x)| (k.as_str(), scalar_text(x))).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// A scalar as Go's `%v` would print it.
+pub fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `labels.FormatLabels`: `k=v,k2=v2` sorted by key, `<none>` when empty.
+pub fn format_labels(v: &Value, path: &str) -> String {
+    let m = map(v, path);
+    if m.is_empty() {
+        return "<none>".to_string();
+    }
+    m.iter().map(|(k, x)| format!("{k}={x}")).collect::<Vec<_>>().join(",")
+}
+
+/// `metav1.FormatLabelSelector`: matchLabels then matchExpressions, `<none>` when empty.
+pub fn format_label_selector(v: &Value, path: &str) -> String {
+    let Some(sel) = at(v, path) else { return "<none>".into() };
+    let mut parts: Vec<String> = map(sel, "matchLabels").iter().map(|(k, x)| format!("{k}={x}")).collect();
+    for expr in arr(sel, "matchExpressions") {
+        let key = s(expr, "key");
+        let values: Vec<String> = arr(expr, "values").iter().map(scalar_text).collect();
+        let part = match s(expr, "operator") {
+            "In" => format!("{key} in ({})", values.join(",")),
+            "NotIn" => format!("{key} notin ({})", values.join(",")),
+            "Exists" => key.to_string(),
+            "DoesNotExist" => format!("!{key}"),
+            other => format!("{key} {other} ({})", values.join(",")),
+        };
+        parts.push(part);
+    }
+    if parts.is_empty() {
+        "<none>".into()
+    } else {
+        parts.join(",")
+    }
+}
+
+/// Milliseconds since the epoch of an RFC 3339 timestamp field, if set and valid.
+pub fn time_ms(v: &Value, path: &str) -> Option<i64> {
+    let t = s(v, path);
+    if t.is_empty() {
+        return None;
+    }
+    podlab_api::time::parse_rfc3339_millis(t).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_and_selectors() {
+        let v = json!({"a": {"b": "x", "n": 3, "l": {"z": "1", "a": "2"}},
+            "sel": {"matchLabels": {"app": "web"}, "matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]}});
+        assert_eq!(s(&v, "a.b"), "x");
+        assert_eq!(i(&v, "a.n"), 3);
+        assert_eq!(s(&v, "a.missing"), "");
+        assert_eq!(format_labels(&v, "a.l"), "a=2,z=1");
+        assert_eq!(format_labels(&v, "nope"), "<none>");
+        assert_eq!(format_label_selector(&v, "sel"), "app=web,tier in (a,b)");
+    }
+}

@@ -1,0 +1,114 @@
+//! Admission: the API server's built-in plugins in their real order (NamespaceLifecycle,
+//! LimitRanger, ServiceAccount, Priority, DefaultTolerationSeconds, then
+//! MutatingAdmissionWebhook for data-defined injectors), and the validating half (LimitRanger's
+//! min/max, ValidatingAdmissionPolicy). Plugins work on the object's wire form; each mutating
+//! plugin's change is traced as a JSON-Patch-like diff.
+
+mod limit_ranger;
+mod priority;
+mod service_account;
+mod tolerations;
+
+use super::diff::diff;
+use super::Req;
+use crate::meta;
+use crate::status::Status;
+use crate::store::ObjectKey;
+use crate::trace::Outcome;
+use serde_json::{json, Value};
+
+pub(crate) use limit_ranger::validate as limit_ranger_validate;
+
+/// NamespaceLifecycle: namespaced objects need an existing, non-terminating namespace.
+pub(crate) fn namespace_lifecycle(r: &mut Req, kind: &str, ns: &str, name: &str, label: &str) -> Result<(), Status> {
+    let Some(ns_obj) = r.core.store.get(&ObjectKey::new("Namespace", "", ns)) else {
+        r.trace("mutating-admission", Outcome::Denied, label, json!({"plugin": "NamespaceLifecycle", "namespace": ns}));
+        return Err(Status::not_found("namespaces", ns));
+    };
+    if meta::deletion_timestamp(ns_obj).is_some() || meta::str_at(ns_obj, &["status", "phase"]) == Some("Terminating") {
+        r.trace("mutating-admission", Outcome::Denied, label, json!({"plugin": "NamespaceLifecycle", "namespace": ns}));
+        let qualified = crate::resources::by_kind(kind).map(|i| i.qualified()).unwrap_or_default();
+        let cause = format!("unable to create new content in namespace {ns} because it is being terminated");
+        return Err(Status::forbidden(&qualified, name, &cause));
+    }
+    Ok(())
+}
+
+type Plugin = fn(&mut Req, &mut Value) -> Result<(), String>;
+
+/// Runs the mutating chain on a pod being created; Err carries the 403 cause text.
+pub(crate) fn mutate_pod(r: &mut Req, pod: &mut Value, label: &str) -> Result<(), Status> {
+    let plugins: [(&str, Plugin); 4] = [
+        ("LimitRanger", limit_ranger::mutate),
+        ("ServiceAccount", service_account::mutate),
+        ("Priority", priority::mutate),
+        ("DefaultTolerationSeconds", tolerations::mutate),
+    ];
+    let name = meta::name(pod).to_string();
+    for (plugin, f) in plugins {
+        let before = pod.clone();
+        match f(r, pod) {
+            Ok(()) => {
+                let patch = diff(&before, pod);
+                r.trace("mutating-admission", Outcome::Ok, label, json!({"plugin": plugin, "patch": patch}));
+            }
+            Err(cause) => {
+                r.trace("mutating-admission", Outcome::Denied, label, json!({"plugin": plugin, "error": cause}));
+                return Err(Status::forbidden("pods", &name, &cause));
+            }
+        }
+    }
+    webhooks(r, pod, label);
+    Ok(())
+}
+
+fn namespace_labels(r: &Req, ns: &str) -> Vec<(String, String)> {
+    r.core
+        .store
+        .get(&ObjectKey::new("Namespace", "", ns))
+        .map(|n| meta::labels(n).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        .unwrap_or_default()
+}
+
+/// MutatingAdmissionWebhook: data-defined injectors from the ClusterSpec.
+fn webhooks(r: &mut Req, pod: &mut Value, label: &str) {
+    if r.core.apiserver.policies.is_empty() {
+        return;
+    }
+    let owned = namespace_labels(r, meta::namespace(pod));
+    let ns_labels: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let policies = r.core.apiserver.policies.clone();
+    for p in &policies {
+        let before = pod.clone();
+        if p.mutate_pod(pod, &ns_labels) {
+            let patch = diff(&before, pod);
+            r.trace("mutating-admission", Outcome::Ok, label, json!({"plugin": "MutatingAdmissionWebhook", "webhook": p.name(), "patch": patch}));
+        }
+    }
+}
+
+/// ValidatingAdmissionPolicy: the data-defined validating policies.
+pub(crate) fn validate_policies(r: &mut Req, pod: &Value, label: &str) -> Result<(), Status> {
+    if r.core.apiserver.policies.is_empty() {
+        return Ok(());
+    }
+    let owned = namespace_labels(r, meta::namespace(pod));
+    let ns_labels: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let policies = r.core.apiserver.policies.clone();
+    for p in &policies {
+        if let Err((reason, cause)) = p.validate_pod(pod, &ns_labels) {
+            r.trace("validating-admission", Outcome::Denied, label, json!({"plugin": "ValidatingAdmissionPolicy", "policy": p.name(), "message": cause}));
+            let mut st = Status::forbidden("pods", meta::name(pod), &cause);
+            st.code = match reason.as_str() {
+                "Forbidden" => 403,
+                "Unauthorized" => 401,
+                "RequestEntityTooLarge" => 413,
+                _ => 422,
+            };
+            st.reason = reason;
+            return Err(st);
+        }
+    }
+    r.trace("validating-admission", Outcome::Ok, label, json!({"plugin": "ValidatingAdmissionPolicy"}));
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! DefaultTolerationSeconds: every pod that does not already tolerate them gets
+//! `node.kubernetes.io/not-ready:NoExecute` and `node.kubernetes.io/unreachable:NoExecute`
+//! tolerations for 300 s — the reason pods on a dead node are evicted after five minutes.
+
+use super::super::Req;
+use crate::meta;
+use serde_json::{json, Value};
+
+pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
+pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
+
+fn tolerates_no_execute(tols: &[Value], key: &str) -> bool {
+    tols.iter().any(|t| {
+        let k = t.get("key").and_then(Value::as_str).unwrap_or("");
+        let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
+        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+        (k == key || (k.is_empty() && op == "Exists")) && (effect.is_empty() || effect == "NoExecute")
+    })
+}
+
+pub fn mutate(_r: &mut Req, pod: &mut Value) -> Result<(), String> {
+    let spec = pod.get_mut("spec").ok_or("pod has no spec")?;
+    let tols = meta::array_mut(spec, "tolerations");
+    for key in [NOT_READY, UNREACHABLE] {
+        if !tolerates_no_execute(tols, key) {
+            tols.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": DEFAULT_TOLERATION_SECONDS}));
+        }
+    }
+    Ok(())
+}

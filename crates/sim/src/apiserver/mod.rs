@@ -1,0 +1,167 @@
+//! The simulated kube-apiserver. Every request runs the real pipeline in the real order and
+//! leaves one trace entry per step: authentication → authorization (RBAC) → decoding and
+//! defaulting → mutating admission → validation → validating admission → etcd. Reads skip
+//! admission. The handlers for each verb live in `write` and `read`; admission plugins in
+//! `admission`.
+
+pub mod admission;
+pub mod authn;
+pub mod diff;
+pub mod patch;
+pub mod pod_strategy;
+pub mod rbac;
+pub mod validation;
+mod read;
+mod write;
+
+pub use write::set_condition as set_pod_condition;
+
+use crate::admission_policy::AdmissionPolicy;
+use crate::cluster::{ClusterSpec, UserSpec};
+use crate::request::{ApiRequest, ApiResponse, Verb};
+use crate::resources::{self, ResourceInfo};
+use crate::rng::Rng;
+use crate::sim::Core;
+use crate::status::Status;
+use crate::trace::{object_label, Outcome};
+use authn::UserInfo;
+use serde_json::{json, Value};
+
+pub const COMPONENT: &str = "kube-apiserver";
+
+/// API server state that outlives requests.
+#[derive(Debug)]
+pub struct ApiServer {
+    pub(crate) rng: Rng,
+    pub(crate) users: Vec<UserSpec>,
+    pub(crate) policies: Vec<AdmissionPolicy>,
+    pub(crate) last_warnings: Vec<String>,
+    /// UIDs of pods placed through the pods/binding subresource (the invariant checker
+    /// verifies the scheduler never overcommits a node with them).
+    pub(crate) bound_uids: std::collections::BTreeSet<String>,
+    next_request: u64,
+}
+
+impl ApiServer {
+    pub fn new(seed: u64, cluster: &ClusterSpec) -> Self {
+        ApiServer {
+            rng: Rng::stream(seed, "kube-apiserver"),
+            users: cluster.users.clone(),
+            policies: cluster.admission_policies.clone(),
+            last_warnings: Vec::new(),
+            bound_uids: std::collections::BTreeSet::new(),
+            next_request: 0,
+        }
+    }
+}
+
+/// Per-request context handed to the verb handlers.
+pub(crate) struct Req<'a> {
+    pub core: &'a mut Core,
+    pub id: u64,
+    pub user: UserInfo,
+    pub dry_run: bool,
+}
+
+impl Req<'_> {
+    pub fn trace(&mut self, step: &str, outcome: Outcome, object: &str, details: Value) {
+        let now = self.core.now;
+        self.core.trace.push(now, COMPONENT, step, outcome, Some(self.id), object.to_string(), details);
+    }
+
+    /// Runs authorization and traces it; Err is the 403 to return.
+    pub fn authorize(&mut self, info: &ResourceInfo, verb: &str, sub: &str, ns: &str, name: &str, label: &str) -> Result<(), Status> {
+        let ns = if info.namespaced { ns } else { "" };
+        let attrs = rbac::Attributes { verb, api_group: info.group, resource: info.resource, subresource: sub, namespace: ns, name };
+        let d = rbac::authorize(&self.core.store, &self.user, &attrs);
+        let details = json!({"user": self.user.name, "verb": verb, "resource": info.resource, "subresource": sub, "apiGroup": info.group, "namespace": ns, "matched": d.matched, "errors": d.errors});
+        if d.allowed {
+            self.trace("authorization", Outcome::Ok, label, details);
+            return Ok(());
+        }
+        self.trace("authorization", Outcome::Denied, label, details);
+        let cause = rbac::forbidden_cause(&self.user, &attrs, &d.errors);
+        Err(Status::forbidden(&info.qualified(), name, &cause))
+    }
+}
+
+fn verb_summary(verb: &Verb) -> (&'static str, String, Value) {
+    match verb {
+        Verb::Create { object } => ("create", crate::meta::kind(object).to_string(), object.clone()),
+        Verb::Get { kind, namespace, name } => ("get", kind.clone(), json!({"namespace": namespace, "name": name})),
+        Verb::List { kind, namespace, label_selector, field_selector } => (
+            "list",
+            kind.clone(),
+            json!({"namespace": namespace, "labelSelector": label_selector, "fieldSelector": field_selector}),
+        ),
+        Verb::Update { object } => ("update", crate::meta::kind(object).to_string(), object.clone()),
+        Verb::UpdateStatus { object } => ("update", crate::meta::kind(object).to_string(), json!({"status": object.get("status")})),
+        Verb::Patch { kind, namespace, name, patch_type, patch } => {
+            ("patch", kind.clone(), json!({"namespace": namespace, "name": name, "patchType": format!("{patch_type:?}"), "patch": patch}))
+        }
+        Verb::Delete { kind, namespace, name, options } => {
+            ("delete", kind.clone(), json!({"namespace": namespace, "name": name, "gracePeriodSeconds": options.grace_period_seconds}))
+        }
+        Verb::Bind { namespace, pod, node } => ("create", "Pod".into(), json!({"namespace": namespace, "pod": pod, "node": node})),
+        Verb::Logs { namespace, pod, container, .. } => ("get", "Pod".into(), json!({"namespace": namespace, "pod": pod, "container": container, "subresource": "log"})),
+        Verb::Exec { namespace, pod, container, command, .. } => {
+            ("create", "Pod".into(), json!({"namespace": namespace, "pod": pod, "container": container, "command": command, "subresource": "exec"}))
+        }
+    }
+}
+
+/// Handles one request at the core's current time. `caller` is the component name when an
+/// in-cluster component calls (None for kubectl / the UI).
+pub(crate) fn handle(core: &mut Core, req: ApiRequest, caller: Option<&str>) -> ApiResponse {
+    core.apiserver.next_request += 1;
+    core.apiserver.last_warnings.clear();
+    let id = core.apiserver.next_request;
+    let (verb_name, kind, body) = verb_summary(&req.verb);
+    let user = authn::authenticate(&core.apiserver.users, req.user.as_deref(), &req.groups);
+    let caller = caller.unwrap_or("kubectl").to_string();
+    let now = core.now;
+    let user = match user {
+        Ok(u) => {
+            let details = json!({"user": u.name, "groups": u.groups, "method": u.method, "caller": caller, "verb": verb_name, "kind": kind, "body": body});
+            core.trace.push(now, COMPONENT, "authentication", Outcome::Ok, Some(id), String::new(), details);
+            u
+        }
+        Err(st) => {
+            let details = json!({"user": req.user, "caller": caller, "verb": verb_name, "kind": kind, "error": st.message});
+            core.trace.push(now, COMPONENT, "authentication", Outcome::Denied, Some(id), String::new(), details);
+            return Err(st);
+        }
+    };
+    let mut r = Req { core, id, user, dry_run: req.dry_run };
+    let result = dispatch(&mut r, req.verb);
+    if let Err(st) = &result {
+        r.trace("response", Outcome::Error, "", json!({"code": st.code, "reason": st.reason, "message": st.message}));
+    }
+    result
+}
+
+fn dispatch(r: &mut Req, verb: Verb) -> ApiResponse {
+    match verb {
+        Verb::Create { object } => write::create(r, object),
+        Verb::Update { object } => write::update(r, object, false),
+        Verb::UpdateStatus { object } => write::update(r, object, true),
+        Verb::Patch { kind, namespace, name, patch_type, patch } => write::patch(r, &kind, &namespace, &name, patch_type, &patch),
+        Verb::Delete { kind, namespace, name, options } => write::delete(r, &kind, &namespace, &name, &options),
+        Verb::Bind { namespace, pod, node } => write::bind(r, &namespace, &pod, &node),
+        // Proxied to the kubelet by `Simulation::submit`; a component cannot stream them.
+        Verb::Logs { .. } | Verb::Exec { .. } => Err(Status::bad_request("pods/log and pods/exec are served by the node's kubelet")),
+        Verb::Get { kind, namespace, name } => read::get(r, &kind, &namespace, &name),
+        Verb::List { kind, namespace, label_selector, field_selector } => {
+            read::list(r, &kind, namespace.as_deref(), label_selector.as_deref(), field_selector.as_deref())
+        }
+    }
+}
+
+/// The served resource for a kind, or the API server's 404 for an unknown type.
+pub(crate) fn resource_for(kind: &str) -> Result<&'static ResourceInfo, Status> {
+    resources::by_kind(kind).ok_or_else(|| Status::new(404, "NotFound", "the server could not find the requested resource"))
+}
+
+pub(crate) fn label_of(info: &ResourceInfo, ns: &str, name: &str) -> String {
+    object_label(info.kind, if info.namespaced { ns } else { "" }, name)
+}

@@ -1,0 +1,350 @@
+//! Write verbs: create, update (and the status subresource), patch, delete and the
+//! pods/binding subresource. Each runs authorization, decoding with API defaulting, admission
+//! (create), validation and the etcd write, tracing every step, and wakes the watchers of the
+//! change.
+
+use super::{admission, label_of, pod_strategy, resource_for, Req};
+use crate::meta;
+use crate::request::{ApiOk, ApiResponse, DeleteOptions, PatchType};
+use crate::resources::ResourceInfo;
+use crate::status::Status;
+use crate::store::ObjectKey;
+use crate::trace::Outcome;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Strict decoding plus API defaulting; kinds the object model does not type pass through.
+fn decode_and_default(r: &mut Req, body: &Value, label: &str) -> Result<Value, Status> {
+    let kind = meta::kind(body);
+    if !podlab_api::object::KINDS.iter().any(|(k, _)| *k == kind) {
+        return Ok(body.clone());
+    }
+    match podlab_api::Object::from_json_value(body) {
+        Ok(mut obj) => {
+            let before = obj.to_json();
+            podlab_api::defaults::apply(&mut obj);
+            let after = obj.to_json();
+            let patch = super::diff::diff(&before, &after);
+            r.trace("decode-and-default", Outcome::Ok, label, json!({"defaults": patch}));
+            Ok(after)
+        }
+        Err(e) => {
+            r.trace("decode-and-default", Outcome::Error, label, json!({"error": e.message, "paths": e.paths}));
+            Err(Status::bad_request(e.message))
+        }
+    }
+}
+
+/// Re-decodes after admission (catching shape errors a plugin could introduce), returns the
+/// canonical wire form and the field-validation errors.
+fn validate(r: &mut Req, obj: Value, label: &str) -> Result<Value, Status> {
+    let kind = meta::kind(&obj).to_string();
+    let name = meta::name(&obj).to_string();
+    let mut errors = Vec::new();
+    if name.is_empty() {
+        errors.push("metadata.name: Required value: name or generateName is required".to_string());
+    }
+    // Pods (the hot path) were strictly decoded before admission; a plain typed decode is
+    // enough to catch a plugin producing a bad shape and to restore the API's field order.
+    let typed = match kind.as_str() {
+        "Pod" => meta::typed::<podlab_api::Pod>(&obj).map(podlab_api::Object::Pod).ok_or(()),
+        _ => podlab_api::Object::from_json_value(&obj).map_err(|_| ()),
+    };
+    let canonical = match typed {
+        Ok(o) => {
+            errors.extend(super::validation::validate(&o));
+            let mut v = o.to_json();
+            meta::status_last(&mut v);
+            v
+        }
+        Err(_) => obj,
+    };
+    if errors.is_empty() {
+        r.trace("validation", Outcome::Ok, label, json!({}));
+        Ok(canonical)
+    } else {
+        r.trace("validation", Outcome::Error, label, json!({"errors": errors}));
+        Err(Status::invalid(&kind, &name, &errors))
+    }
+}
+
+fn persist_create(r: &mut Req, obj: Value, label: &str) -> ApiResponse {
+    if r.dry_run {
+        r.trace("persistence", Outcome::Info, label, json!({"dryRun": true}));
+        return Ok(ApiOk::Object(obj));
+    }
+    match r.core.store.create(obj) {
+        Ok((stored, woken)) => {
+            r.trace("persistence", Outcome::Ok, label, json!({"op": "create", "resourceVersion": meta::resource_version(&stored)}));
+            r.core.wake_watchers(woken);
+            Ok(ApiOk::Object((*stored).clone()))
+        }
+        Err(st) => {
+            r.trace("persistence", Outcome::Error, label, json!({"op": "create", "error": st.message}));
+            Err(st)
+        }
+    }
+}
+
+/// `rest.BeforeCreate`: generateName, uid, creationTimestamp, registry strategy.
+fn before_create(r: &mut Req, obj: &mut Value, info: &ResourceInfo) {
+    let generate = meta::str_at(obj, &["metadata", "generateName"]).unwrap_or("").to_string();
+    if meta::name(obj).is_empty() && !generate.is_empty() {
+        // The real server retries a taken generated name (RetryGenerateName); a bounded retry
+        // here keeps the same observable result.
+        for _ in 0..8 {
+            let candidate = format!("{generate}{}", r.core.apiserver.rng.name_suffix(5));
+            if r.core.store.get(&ObjectKey::new(info.kind, meta::namespace(obj), &candidate)).is_none() {
+                meta::set_meta_str(obj, "name", &candidate);
+                break;
+            }
+        }
+    }
+    let uid = r.core.apiserver.rng.uid();
+    let created = r.core.epoch.rfc3339(r.core.now);
+    let m = meta::metadata_mut(obj);
+    m.insert("uid".into(), json!(uid));
+    m.insert("creationTimestamp".into(), json!(created));
+    for k in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+        m.shift_remove(k);
+    }
+    if matches!(info.kind, "Deployment" | "ReplicaSet" | "Job" | "StatefulSet" | "DaemonSet") {
+        m.insert("generation".into(), json!(1));
+    }
+    if info.kind == "Pod" {
+        pod_strategy::prepare_for_create(obj);
+    }
+    if info.kind == "Namespace" {
+        let name = meta::name(obj).to_string();
+        let labels = meta::metadata_mut(obj).entry("labels".to_string()).or_insert_with(|| json!({}));
+        if let Some(l) = labels.as_object_mut() {
+            l.insert("kubernetes.io/metadata.name".into(), json!(name));
+        }
+        obj["spec"] = json!({"finalizers": ["kubernetes"]});
+        obj["status"] = json!({"phase": "Active"});
+    }
+}
+
+pub(crate) fn create(r: &mut Req, mut body: Value) -> ApiResponse {
+    let info = resource_for(meta::kind(&body))?;
+    if info.namespaced && meta::namespace(&body).is_empty() {
+        meta::set_meta_str(&mut body, "namespace", "default");
+    } else if !info.namespaced {
+        meta::metadata_mut(&mut body).shift_remove("namespace");
+    }
+    let ns = meta::namespace(&body).to_string();
+    let shown = if meta::name(&body).is_empty() { meta::str_at(&body, &["metadata", "generateName"]).unwrap_or("") } else { meta::name(&body) };
+    let label = label_of(info, &ns, shown);
+    r.authorize(info, "create", "", &ns, "", &label)?;
+    let mut obj = decode_and_default(r, &body, &label)?;
+    if info.namespaced {
+        admission::namespace_lifecycle(r, info.kind, &ns, meta::name(&obj), &label)?;
+    }
+    if info.kind == "Pod" {
+        admission::mutate_pod(r, &mut obj, &label)?;
+    }
+    before_create(r, &mut obj, info);
+    if info.kind == "Service" && !r.dry_run {
+        // The service registry allocates clusterIP(s) and node ports on create.
+        crate::controllers::services::allocate_on_create(r.core, &mut obj)?;
+    }
+    let label = label_of(info, &ns, meta::name(&obj));
+    let obj = validate(r, obj, &label)?;
+    if info.kind == "Pod" {
+        validating_admission(r, &obj, &label)?;
+    }
+    persist_create(r, obj, &label)
+}
+
+fn validating_admission(r: &mut Req, pod: &Value, label: &str) -> Result<(), Status> {
+    if let Some(typed) = meta::typed::<podlab_api::Pod>(pod) {
+        if let Err(cause) = admission::limit_ranger_validate(r, &typed) {
+            r.trace("validating-admission", Outcome::Denied, label, json!({"plugin": "LimitRanger", "error": cause}));
+            return Err(Status::forbidden("pods", meta::name(pod), &cause));
+        }
+    }
+    admission::validate_policies(r, pod, label)
+}
+
+/// Fields of `current` an update may not change (identity and lifecycle metadata).
+fn keep_system_metadata(new: &mut Value, current: &Value) {
+    let m = meta::metadata_mut(new);
+    for k in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace", "name"] {
+        match current.get("metadata").and_then(|cm| cm.get(k)) {
+            Some(v) => {
+                m.insert(k.to_string(), v.clone());
+            }
+            None => {
+                m.shift_remove(k);
+            }
+        }
+    }
+}
+
+fn has_status_subresource(kind: &str) -> bool {
+    matches!(kind, "Pod" | "Node" | "Namespace" | "Deployment" | "ReplicaSet" | "Job" | "Service" | "PersistentVolumeClaim" | "PersistentVolume")
+}
+
+pub(crate) fn update(r: &mut Req, body: Value, status_only: bool) -> ApiResponse {
+    let info = resource_for(meta::kind(&body))?;
+    let ns = if info.namespaced { meta::namespace(&body).to_string() } else { String::new() };
+    let ns = if info.namespaced && ns.is_empty() { "default".to_string() } else { ns };
+    let name = meta::name(&body).to_string();
+    let label = label_of(info, &ns, &name);
+    r.authorize(info, "update", if status_only { "status" } else { "" }, &ns, &name, &label)?;
+    let key = ObjectKey::new(info.kind, &ns, &name);
+    let Some(current) = r.core.store.get(&key).cloned() else {
+        return Err(Status::not_found(&info.qualified(), &name));
+    };
+    let expected_rv = meta::resource_version(&body).to_string();
+    let mut new = if status_only {
+        let mut n = (*current).clone();
+        n["status"] = body.get("status").cloned().unwrap_or(json!({}));
+        n
+    } else {
+        let mut b = body;
+        meta::set_meta_str(&mut b, "namespace", &ns);
+        let mut n = decode_and_default(r, &b, &label)?;
+        if has_status_subresource(info.kind) {
+            n["status"] = current.get("status").cloned().unwrap_or(json!({}));
+        }
+        n
+    };
+    keep_system_metadata(&mut new, &current);
+    write_update(r, info, new, &current, &expected_rv, &label)
+}
+
+/// Validation, precondition and the etcd write shared by update and patch.
+fn write_update(r: &mut Req, info: &ResourceInfo, new: Value, current: &Arc<Value>, expected_rv: &str, label: &str) -> ApiResponse {
+    if info.namespaced && info.kind != "Event" {
+        let ns = meta::namespace(&new).to_string();
+        if r.core.store.get(&ObjectKey::new("Namespace", "", &ns)).is_none() {
+            return Err(Status::not_found("namespaces", &ns));
+        }
+    }
+    let mut new = validate(r, new, label)?;
+    meta::set_meta_str(&mut new, "resourceVersion", meta::resource_version(current));
+    if !expected_rv.is_empty() && expected_rv != meta::resource_version(current) {
+        r.trace("persistence", Outcome::Error, label, json!({"op": "update", "conflict": {"expected": expected_rv, "current": meta::resource_version(current)}}));
+        return Err(Status::conflict_modified(&info.qualified(), meta::name(current)));
+    }
+    if new == **current || r.dry_run {
+        r.trace("persistence", Outcome::Info, label, json!({"op": "update", "noop": new == **current, "dryRun": r.dry_run}));
+        return Ok(ApiOk::Object(new));
+    }
+    let finalized = meta::deletion_timestamp(&new).is_some()
+        && meta::finalizers(&new).is_empty()
+        && meta::at(&new, &["metadata", "deletionGracePeriodSeconds"]).and_then(Value::as_i64) == Some(0);
+    if finalized {
+        return finish_delete(r, &ObjectKey::of(&new), label);
+    }
+    let (stored, woken) = r.core.store.update(new, None)?;
+    r.trace("persistence", Outcome::Ok, label, json!({"op": "update", "resourceVersion": meta::resource_version(&stored)}));
+    r.core.wake_watchers(woken);
+    Ok(ApiOk::Object((*stored).clone()))
+}
+
+pub(crate) fn patch(r: &mut Req, kind: &str, ns: &str, name: &str, ty: PatchType, p: &Value) -> ApiResponse {
+    let info = resource_for(kind)?;
+    let ns = if info.namespaced { ns } else { "" };
+    let label = label_of(info, ns, name);
+    r.authorize(info, "patch", "", ns, name, &label)?;
+    let key = ObjectKey::new(info.kind, ns, name);
+    let Some(current) = r.core.store.get(&key).cloned() else {
+        return Err(Status::not_found(&info.qualified(), name));
+    };
+    let patched = super::patch::apply(&current, ty, p).map_err(Status::bad_request)?;
+    let expected_rv = meta::str_at(p, &["metadata", "resourceVersion"]).unwrap_or("").to_string();
+    let mut new = decode_and_default(r, &patched, &label)?;
+    keep_system_metadata(&mut new, &current);
+    write_update(r, info, new, &current, &expected_rv, &label)
+}
+
+fn finish_delete(r: &mut Req, key: &ObjectKey, label: &str) -> ApiResponse {
+    let (last, woken) = r.core.store.delete(key, None)?;
+    r.core.apiserver.bound_uids.remove(meta::uid(&last));
+    r.trace("persistence", Outcome::Ok, label, json!({"op": "delete", "resourceVersion": meta::resource_version(&last)}));
+    r.core.wake_watchers(woken);
+    Ok(ApiOk::Deleted { object: (*last).clone(), finished: true })
+}
+
+pub(crate) fn delete(r: &mut Req, kind: &str, ns: &str, name: &str, opts: &DeleteOptions) -> ApiResponse {
+    let info = resource_for(kind)?;
+    let ns = if info.namespaced { ns } else { "" };
+    let label = label_of(info, ns, name);
+    r.authorize(info, "delete", "", ns, name, &label)?;
+    let key = ObjectKey::new(info.kind, ns, name);
+    let Some(current) = r.core.store.get(&key).cloned() else {
+        return Err(Status::not_found(&info.qualified(), name));
+    };
+    if let Some(uid) = opts.uid.as_deref().filter(|u| !u.is_empty() && *u != meta::uid(&current)) {
+        let cause = format!("Precondition failed: UID in precondition: {uid}, UID in object meta: {}", meta::uid(&current));
+        return Err(Status::conflict(&info.qualified(), name, &cause));
+    }
+    let grace = if info.kind == "Pod" { pod_strategy::grace_period(&current, opts.grace_period_seconds) } else { 0 };
+    let already = meta::at(&current, &["metadata", "deletionGracePeriodSeconds"]).and_then(Value::as_i64);
+    if r.dry_run {
+        return Ok(ApiOk::Deleted { object: (*current).clone(), finished: grace == 0 && meta::finalizers(&current).is_empty() });
+    }
+    if grace == 0 && meta::finalizers(&current).is_empty() {
+        return finish_delete(r, &key, &label);
+    }
+    if already.is_some_and(|a| a <= grace) {
+        r.trace("persistence", Outcome::Info, &label, json!({"op": "delete", "alreadyDeleting": true}));
+        return Ok(ApiOk::Deleted { object: (*current).clone(), finished: false });
+    }
+    let mut new = (*current).clone();
+    let at = r.core.epoch.rfc3339(r.core.now.plus(crate::time::SimDuration::from_secs(grace as u64)));
+    let m = meta::metadata_mut(&mut new);
+    m.insert("deletionTimestamp".into(), json!(at));
+    m.insert("deletionGracePeriodSeconds".into(), json!(grace));
+    if info.kind == "Namespace" {
+        new["status"] = json!({"phase": "Terminating"});
+    }
+    let (stored, woken) = r.core.store.update(new, None)?;
+    r.trace("persistence", Outcome::Ok, &label, json!({"op": "graceful-delete", "gracePeriodSeconds": grace, "resourceVersion": meta::resource_version(&stored)}));
+    r.core.wake_watchers(woken);
+    Ok(ApiOk::Deleted { object: (*stored).clone(), finished: false })
+}
+
+pub(crate) fn bind(r: &mut Req, ns: &str, pod: &str, node: &str) -> ApiResponse {
+    let info = resource_for("Pod")?;
+    let label = label_of(info, ns, pod);
+    r.authorize(info, "create", "binding", ns, pod, &label)?;
+    let key = ObjectKey::new("Pod", ns, pod);
+    let Some(current) = r.core.store.get(&key).cloned() else {
+        return Err(Status::not_found("pods", pod));
+    };
+    if meta::deletion_timestamp(&current).is_some() {
+        return Err(Status::conflict("pods/binding", pod, &format!("pod {pod} is being deleted, cannot be assigned to a host")));
+    }
+    let assigned = meta::node_name(&current);
+    if !assigned.is_empty() {
+        return Err(Status::conflict("pods/binding", pod, &format!("pod {pod} is already assigned to node {assigned:?}")));
+    }
+    let mut new = (*current).clone();
+    meta::object_mut(&mut new, "spec").insert("nodeName".into(), json!(node));
+    let now = r.core.epoch.rfc3339(r.core.now);
+    set_condition(&mut new, json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
+    meta::status_last(&mut new);
+    let (stored, woken) = r.core.store.update(new, None)?;
+    r.core.apiserver.bound_uids.insert(meta::uid(&stored).to_string());
+    r.trace("persistence", Outcome::Ok, &label, json!({"op": "bind", "node": node, "resourceVersion": meta::resource_version(&stored)}));
+    r.core.wake_watchers(woken);
+    Ok(ApiOk::Object(json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201})))
+}
+
+/// Replaces (or appends) a pod condition by type, keeping the list order.
+pub fn set_condition(pod: &mut Value, cond: Value) {
+    let ty = cond.get("type").cloned();
+    let status = meta::object_mut(pod, "status");
+    let list = status.entry("conditions".to_string()).or_insert_with(|| json!([]));
+    if !list.is_array() {
+        *list = json!([]);
+    }
+    let arr = list.as_array_mut().expect("made an array");
+    match arr.iter_mut().find(|c| c.get("type") == ty.as_ref()) {
+        Some(c) => *c = cond,
+        None => arr.push(cond),
+    }
+}

@@ -1,0 +1,303 @@
+//! Node health: the kubelet's heartbeat (its Lease in kube-node-lease, renewed every 10s, and
+//! its Ready status when it comes back), the node lifecycle controller that notices a silent
+//! node after the node-monitor grace period (50s, checked every 5s) — Ready and the pressure
+//! conditions turn Unknown with "Kubelet stopped posting node status.", the node gets the
+//! `node.kubernetes.io/unreachable` NoSchedule and NoExecute taints and its pods Ready=False —
+//! and `Simulation::stop_node` / `start_node`, which pause a node's kubelet (a stopped kubelet
+//! or a partitioned machine) and resume it with everything it missed.
+
+use super::{event, sa_user, submit_obj, Informer};
+use crate::component::{Component, Ctx, Wake};
+use crate::meta;
+use crate::request::ApiRequest;
+use crate::selector::FieldSelector;
+use crate::sim::Simulation;
+use crate::store::WatchFilter;
+use crate::time::{SimDuration, SimTime};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+pub const NAME: &str = "node-controller";
+pub const LEASE_NAMESPACE: &str = "kube-node-lease";
+pub const LEASE_DURATION_SECS: u64 = 40;
+/// The kubelet renews its lease every 25% of the lease duration.
+pub const LEASE_RENEW: SimDuration = SimDuration(10_000);
+pub const NODE_MONITOR_PERIOD: SimDuration = SimDuration(5_000);
+pub const NODE_MONITOR_GRACE: SimDuration = SimDuration(50_000);
+pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
+pub const STOPPED_MESSAGE: &str = "Kubelet stopped posting node status.";
+
+/// A node's kubelet heartbeat: renews the node Lease and reports the node Ready again after
+/// the kubelet was away. Paused and resumed with the node's kubelet.
+pub struct NodeHeartbeat {
+    node: String,
+    nodes: Informer,
+    lease: Option<Value>,
+}
+
+pub(crate) fn register_lease_renewers(sim: &mut Simulation) {
+    let nodes: Vec<String> = sim.cluster().nodes.iter().map(|n| n.name.clone()).collect();
+    for node in nodes {
+        sim.register_component(Box::new(NodeHeartbeat { node, nodes: Informer::default(), lease: None }));
+    }
+}
+
+impl Component for NodeHeartbeat {
+    fn name(&self) -> String {
+        format!("node-lease/{}", self.node)
+    }
+    fn user(&self) -> String {
+        format!("system:node:{}", self.node)
+    }
+    fn start(&mut self, ctx: &mut Ctx<'_>) {
+        self.nodes = Informer::new("Node");
+        let fields = FieldSelector::parse("Node", &format!("metadata.name={}", self.node)).unwrap_or_default();
+        let filter = WatchFilter { fields, ..WatchFilter::kind("Node") };
+        if let Ok(id) = ctx.watch(filter, None) {
+            self.nodes.set_watch(id);
+        }
+        self.renew(ctx);
+    }
+    fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
+        self.nodes.pump(ctx);
+        if wake == Wake::Timer(1) {
+            self.renew(ctx);
+        }
+        self.report_ready(ctx);
+    }
+}
+
+impl NodeHeartbeat {
+    fn renew(&mut self, ctx: &mut Ctx<'_>) {
+        let now = ctx.epoch().rfc3339_micro(ctx.now());
+        let req = match self.lease.take() {
+            Some(mut l) => {
+                l["spec"]["renewTime"] = json!(now);
+                ApiRequest::update(l)
+            }
+            None => {
+                let owner = self.nodes.get("", &self.node).map(|n| json!([{"apiVersion": "v1", "kind": "Node", "name": self.node, "uid": meta::uid(n)}])).unwrap_or(json!([]));
+                ApiRequest::create(json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                    "metadata": {"name": self.node, "namespace": LEASE_NAMESPACE, "ownerReferences": owner},
+                    "spec": {"holderIdentity": self.node, "leaseDurationSeconds": LEASE_DURATION_SECS, "renewTime": now}}))
+            }
+        };
+        self.lease = submit_obj(ctx, req).ok();
+        ctx.set_background_timer(ctx.now().plus(LEASE_RENEW), 1);
+    }
+
+    /// The kubelet's node status sync after an absence: Ready (and the pressure conditions)
+    /// back to their healthy values with a fresh heartbeat.
+    fn report_ready(&mut self, ctx: &mut Ctx<'_>) {
+        let Some(node) = self.nodes.get("", &self.node).map(|n| (**n).clone()) else { return };
+        let ready = node_ready(&node);
+        if ready == "True" {
+            return;
+        }
+        let now = ctx.epoch().rfc3339(ctx.now());
+        let healthy = [
+            ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+        ];
+        let conds: Vec<Value> =
+            healthy.iter().map(|(t, s, r, m)| json!({"type": t, "status": s, "lastHeartbeatTime": now, "lastTransitionTime": now, "reason": r, "message": m})).collect();
+        let mut copy = node.clone();
+        copy["status"]["conditions"] = json!(conds);
+        if let Ok(stored) = submit_obj(ctx, ApiRequest::update_status(copy)) {
+            let ev = crate::events::EventRecord {
+                regarding: crate::events::ObjectRef::of(&stored),
+                event_type: crate::events::EventType::Normal,
+                reason: "NodeReady".into(),
+                message: format!("Node {} status is now: NodeReady", self.node),
+                component: "kubelet".into(),
+                host: self.node.clone(),
+                action: String::new(),
+            };
+            ctx.record_event(&ev);
+            self.nodes.assume(stored);
+        }
+    }
+}
+
+pub fn node_ready(node: &Value) -> &str {
+    let conds = meta::at(node, &["status", "conditions"]).and_then(Value::as_array);
+    conds.and_then(|a| a.iter().find(|c| c["type"] == "Ready")).and_then(|c| c["status"].as_str()).unwrap_or("Unknown")
+}
+
+pub fn has_taint(node: &Value, key: &str, effect: &str) -> bool {
+    meta::at(node, &["spec", "taints"]).and_then(Value::as_array).is_some_and(|a| a.iter().any(|t| t["key"] == key && t["effect"] == effect))
+}
+
+/// The node lifecycle controller's health monitor (`monitorNodeHealth`).
+#[derive(Default)]
+pub struct NodeLifecycleController {
+    nodes: Informer,
+    leases: Informer,
+    pods: Informer,
+    /// Last observed renewTime per node and when this controller saw it change.
+    probe: BTreeMap<String, (String, SimTime)>,
+}
+
+impl Component for NodeLifecycleController {
+    fn name(&self) -> String {
+        NAME.into()
+    }
+    fn user(&self) -> String {
+        sa_user(NAME)
+    }
+    fn start(&mut self, ctx: &mut Ctx<'_>) {
+        self.nodes = Informer::new("Node");
+        self.leases = Informer::new("Lease");
+        self.pods = Informer::new("Pod");
+        for i in [&mut self.nodes, &mut self.leases, &mut self.pods] {
+            i.start(ctx);
+        }
+        ctx.set_background_timer(ctx.now().plus(NODE_MONITOR_PERIOD), 1);
+    }
+    fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
+        self.nodes.pump(ctx);
+        self.pods.pump(ctx);
+        let now = ctx.now();
+        for c in self.leases.pump(ctx) {
+            if let Some(l) = c.new.as_deref().filter(|_| c.key.0 == LEASE_NAMESPACE) {
+                let renew = meta::str_at(l, &["spec", "renewTime"]).unwrap_or("").to_string();
+                let entry = self.probe.entry(c.key.1.clone()).or_insert((String::new(), now));
+                if entry.0 != renew {
+                    *entry = (renew, now);
+                }
+            }
+        }
+        if wake == Wake::Timer(1) {
+            self.monitor(ctx);
+            ctx.set_background_timer(now.plus(NODE_MONITOR_PERIOD), 1);
+        }
+    }
+}
+
+impl NodeLifecycleController {
+    fn monitor(&mut self, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let nodes: Vec<Value> = self.nodes.objs.values().map(|n| (**n).clone()).collect();
+        for node in nodes {
+            let name = meta::name(&node).to_string();
+            let seen = self.probe.get(&name).map(|p| p.1).unwrap_or(SimTime::ZERO);
+            let silent = now.since(seen) > NODE_MONITOR_GRACE;
+            let ready = node_ready(&node).to_string();
+            if silent && ready != "Unknown" {
+                self.mark_unknown(ctx, &node);
+            } else if !silent && ready == "True" && (has_taint(&node, UNREACHABLE, "NoExecute") || has_taint(&node, UNREACHABLE, "NoSchedule")) {
+                self.set_taints(ctx, &node, false);
+            }
+        }
+    }
+
+    fn mark_unknown(&mut self, ctx: &mut Ctx<'_>, node: &Value) {
+        let now = ctx.epoch().rfc3339(ctx.now());
+        let name = meta::name(node).to_string();
+        let mut copy = node.clone();
+        if let Some(conds) = copy.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
+            for c in conds.iter_mut() {
+                c["status"] = json!("Unknown");
+                c["reason"] = json!("NodeStatusUnknown");
+                c["message"] = json!(STOPPED_MESSAGE);
+                c["lastTransitionTime"] = json!(now);
+            }
+        }
+        let Ok(stored) = submit_obj(ctx, ApiRequest::update_status(copy)) else { return };
+        self.nodes.assume(stored.clone());
+        event(ctx, NAME, &stored, false, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"));
+        self.set_taints(ctx, &stored, true);
+        let pods: Vec<Value> = self.pods.objs.values().filter(|p| meta::node_name(p) == name).map(|p| (**p).clone()).collect();
+        for pod in pods {
+            mark_pod_not_ready(ctx, &pod, &now);
+        }
+    }
+
+    /// Adds (or removes) the unreachable NoSchedule and NoExecute taints.
+    fn set_taints(&mut self, ctx: &mut Ctx<'_>, node: &Value, add: bool) {
+        let Some(cur) = self.nodes.get("", meta::name(node)).map(|n| (**n).clone()) else { return };
+        let mut copy = cur.clone();
+        let now = ctx.epoch().rfc3339(ctx.now());
+        let mut taints: Vec<Value> = meta::at(&cur, &["spec", "taints"]).and_then(Value::as_array).cloned().unwrap_or_default();
+        taints.retain(|t| t["key"] != UNREACHABLE && t["key"] != NOT_READY);
+        if add {
+            taints.push(json!({"key": UNREACHABLE, "effect": "NoSchedule", "timeAdded": now}));
+            taints.push(json!({"key": UNREACHABLE, "effect": "NoExecute", "timeAdded": now}));
+        }
+        if taints.is_empty() {
+            if let Some(m) = copy.get_mut("spec").and_then(Value::as_object_mut) {
+                m.shift_remove("taints");
+            }
+        } else {
+            copy["spec"]["taints"] = json!(taints);
+        }
+        if copy != cur {
+            if let Ok(stored) = submit_obj(ctx, ApiRequest::update(copy)) {
+                self.nodes.assume(stored);
+            }
+        }
+    }
+}
+
+/// `MarkPodsNotReady`: the pod's Ready condition turns False, with the Warning event.
+fn mark_pod_not_ready(ctx: &mut Ctx<'_>, pod: &Value, now: &str) {
+    let mut copy = pod.clone();
+    let mut changed = false;
+    if let Some(conds) = copy.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
+        for c in conds.iter_mut().filter(|c| c["type"] == "Ready" && c["status"] != "False") {
+            c["status"] = json!("False");
+            c["lastTransitionTime"] = json!(now);
+            changed = true;
+        }
+    }
+    if changed && submit_obj(ctx, ApiRequest::update_status(copy)).is_ok() {
+        event(ctx, NAME, pod, true, "NodeNotReady", "Node is not ready".into());
+    }
+}
+
+impl Simulation {
+    /// Stops node `name`'s kubelet (and its heartbeat): it stops acting and posting status
+    /// until `start_node`. Returns false for an unknown node.
+    pub fn stop_node(&mut self, name: &str) -> bool {
+        let ids = self.node_component_ids(name);
+        for id in &ids {
+            self.core.paused.entry(*id).or_default();
+        }
+        !ids.is_empty()
+    }
+
+    /// Restarts node `name`'s kubelet: the wake-ups it missed run now, its lease is renewed and
+    /// it reports Ready again.
+    pub fn start_node(&mut self, name: &str) -> bool {
+        let ids = self.node_component_ids(name);
+        for id in &ids {
+            let missed = self.core.paused.remove(id).unwrap_or_default();
+            let mut seen_watch = false;
+            for w in missed {
+                if w == Wake::Watch {
+                    if !seen_watch {
+                        self.core.wake_watchers(vec![*id]);
+                    }
+                    seen_watch = true;
+                } else {
+                    let now = self.core.now;
+                    self.core.add_timer(now, *id, w, false);
+                }
+            }
+        }
+        !ids.is_empty()
+    }
+
+    /// Whether node `name` has been stopped with `stop_node`.
+    pub fn node_stopped(&self, name: &str) -> bool {
+        self.node_component_ids(name).iter().any(|id| self.core.paused.contains_key(id))
+    }
+
+    fn node_component_ids(&self, name: &str) -> Vec<usize> {
+        let wanted = [format!("kubelet/{name}"), format!("node-lease/{name}")];
+        self.core.component_names.iter().enumerate().filter(|(_, n)| wanted.contains(n)).map(|(i, _)| i).collect()
+    }
+}

@@ -1,0 +1,164 @@
+//! The taint-eviction controller (`pkg/controller/tainteviction`): pods on a node with
+//! NoExecute taints they do not tolerate are deleted at once; pods tolerating them for
+//! `tolerationSeconds` (300s for unreachable/not-ready, added by the DefaultTolerationSeconds
+//! admission plugin) are deleted when that runs out, counted from when the controller noticed
+//! the taint, unless the taint goes away first. Each deletion gets a DisruptionTarget condition
+//! and a `TaintManagerEviction` event, which is how a dead node's pods move elsewhere.
+
+use super::{event, sa_user, submit_obj, Informer};
+use crate::component::{Component, Ctx, Wake};
+use crate::meta;
+use crate::request::ApiRequest;
+use crate::time::{SimDuration, SimTime};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const NAME: &str = "taint-eviction-controller";
+type PodKey = (String, String, String);
+
+#[derive(Default)]
+pub struct TaintEvictionController {
+    nodes: Informer,
+    pods: Informer,
+    /// Scheduled deletions: pod (namespace, name, uid) -> (noticed at, fire at).
+    scheduled: BTreeMap<PodKey, (SimTime, SimTime)>,
+}
+
+/// `Toleration.ToleratesTaint` on wire-form values.
+pub fn tolerates(t: &Value, taint: &Value) -> bool {
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    if !s(t, "effect").is_empty() && s(t, "effect") != s(taint, "effect") {
+        return false;
+    }
+    if !s(t, "key").is_empty() && s(t, "key") != s(taint, "key") {
+        return false;
+    }
+    match s(t, "operator").as_str() {
+        "" | "Equal" => s(t, "value") == s(taint, "value"),
+        "Exists" => true,
+        _ => false,
+    }
+}
+
+/// How long a pod may stay on a node with these NoExecute taints: None = forever (all
+/// tolerated without tolerationSeconds), Some(0) = not tolerated, else the minimum
+/// tolerationSeconds of the tolerations used (`getMinTolerationTime`).
+pub fn toleration_secs(tolerations: &[Value], taints: &[Value]) -> Option<u64> {
+    let mut min: Option<u64> = None;
+    for taint in taints.iter().filter(|t| t["effect"] == "NoExecute") {
+        let used: Vec<&Value> = tolerations.iter().filter(|t| tolerates(t, taint)).collect();
+        if used.is_empty() {
+            return Some(0);
+        }
+        for t in used {
+            if let Some(secs) = t.get("tolerationSeconds").and_then(Value::as_i64) {
+                let secs = secs.max(0) as u64;
+                min = Some(min.map_or(secs, |m| m.min(secs)));
+            }
+        }
+    }
+    min
+}
+
+impl Component for TaintEvictionController {
+    fn name(&self) -> String {
+        NAME.into()
+    }
+    fn user(&self) -> String {
+        sa_user(NAME)
+    }
+    fn start(&mut self, ctx: &mut Ctx<'_>) {
+        self.nodes = Informer::new("Node");
+        self.pods = Informer::new("Pod");
+        self.nodes.start(ctx);
+        self.pods.start(ctx);
+    }
+    fn on_wake(&mut self, ctx: &mut Ctx<'_>, _wake: Wake) {
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        for c in self.nodes.pump(ctx) {
+            touched.insert(c.key.1);
+        }
+        for c in self.pods.pump(ctx) {
+            if let Some(p) = &c.new {
+                touched.insert(meta::node_name(p).to_string());
+            }
+        }
+        touched.remove("");
+        for node in touched {
+            self.reconcile_node(ctx, &node);
+        }
+        self.fire_due(ctx);
+    }
+}
+
+impl TaintEvictionController {
+    fn reconcile_node(&mut self, ctx: &mut Ctx<'_>, node: &str) {
+        let now = ctx.now();
+        let taints: Vec<Value> = self
+            .nodes
+            .get("", node)
+            .and_then(|n| meta::at(n, &["spec", "taints"]).and_then(Value::as_array).cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|t| t["effect"] == "NoExecute")
+            .collect();
+        let pods: Vec<Value> = self.pods.objs.values().filter(|p| meta::node_name(p) == node && meta::deletion_timestamp(p).is_none()).map(|p| (**p).clone()).collect();
+        for pod in pods {
+            let key = (meta::namespace(&pod).to_string(), meta::name(&pod).to_string(), meta::uid(&pod).to_string());
+            let tolerations = meta::at(&pod, &["spec", "tolerations"]).and_then(Value::as_array).cloned().unwrap_or_default();
+            let limit = if taints.is_empty() { None } else { Some(toleration_secs(&tolerations, &taints)) };
+            match limit {
+                None | Some(None) => {
+                    if self.scheduled.remove(&key).is_some() {
+                        event(ctx, NAME, &pod, false, "TaintManagerEviction", format!("Cancelling deletion of Pod {}/{}", key.0, key.1));
+                    }
+                }
+                Some(Some(secs)) => {
+                    let noticed = self.scheduled.get(&key).map(|s| s.0).unwrap_or(now);
+                    let at = noticed.plus(SimDuration::from_secs(secs));
+                    if self.scheduled.get(&key).map(|s| s.1) != Some(at) {
+                        self.scheduled.insert(key, (noticed, at));
+                        ctx.set_background_timer(at, 1);
+                    }
+                }
+            }
+        }
+    }
+
+    fn fire_due(&mut self, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let due: Vec<PodKey> = self.scheduled.iter().filter(|(_, s)| s.1 <= now).map(|(k, _)| k.clone()).collect();
+        for key in due {
+            self.scheduled.remove(&key);
+            let Some(pod) = self.pods.get(&key.0, &key.1).map(|p| (**p).clone()).filter(|p| meta::uid(p) == key.2) else { continue };
+            event(ctx, NAME, &pod, false, "TaintManagerEviction", format!("Marking for deletion Pod {}/{}", key.0, key.1));
+            let stamp = ctx.epoch().rfc3339(now);
+            let mut copy = pod.clone();
+            crate::apiserver::set_pod_condition(
+                &mut copy,
+                json!({"type": "DisruptionTarget", "status": "True", "lastProbeTime": null, "lastTransitionTime": stamp, "reason": "DeletionByTaintManager", "message": "Taint manager: deleting due to NoExecute taint"}),
+            );
+            let _ = submit_obj(ctx, ApiRequest::update_status(copy));
+            let _ = submit_obj(ctx, super::delete_req("Pod", &key.0, &key.1, &key.2));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toleration_seconds_table() {
+        let unreachable = json!({"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"});
+        let default_tol = json!({"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300});
+        let short = json!({"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 30});
+        let forever = json!({"operator": "Exists"});
+        assert_eq!(toleration_secs(&[default_tol.clone()], &[unreachable.clone()]), Some(300));
+        assert_eq!(toleration_secs(&[default_tol.clone(), short], &[unreachable.clone()]), Some(30));
+        assert_eq!(toleration_secs(&[forever], &[unreachable.clone()]), None);
+        assert_eq!(toleration_secs(&[], &[unreachable.clone()]), Some(0));
+        let other = json!({"key": "dedicated", "value": "gpu", "effect": "NoExecute"});
+        assert_eq!(toleration_secs(&[default_tol], &[unreachable, other]), Some(0));
+    }
+}

@@ -1,0 +1,285 @@
+//! The event recorder. Two real recorders are modelled because v1.33 components use both:
+//! the kubelet's client-go `record` recorder (core/v1 Events with `source`, `count`,
+//! `firstTimestamp`/`lastTimestamp`; identical events fold into a count, ten similar ones within
+//! 10 minutes become "(combined from similar events): ...", and a per-object token bucket
+//! drops spam) and the scheduler's `events.k8s.io` recorder (`eventTime`, `action`,
+//! `reportingComponent`, and `series` for isomorphic repeats). Every write refreshes the 1 h
+//! TTL the API server attaches to events; expired events are deleted in simulated time.
+
+mod correlator;
+#[cfg(test)]
+mod tests;
+
+use crate::meta;
+use crate::rng::Rng;
+use crate::store::{ObjectKey, Store, Woken};
+use crate::time::{Epoch, SimDuration, SimTime};
+use correlator::{Correlator, SeriesCache};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// kube-apiserver `--event-ttl` default.
+pub const EVENT_TTL: SimDuration = SimDuration(3_600_000);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        }
+    }
+}
+
+/// The object an event is about (`involvedObject` / `regarding`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub api_version: String,
+    pub resource_version: String,
+    pub field_path: String,
+}
+
+impl ObjectRef {
+    /// `ref.GetReference` of an object in wire form.
+    pub fn of(obj: &Value) -> Self {
+        ObjectRef {
+            kind: meta::kind(obj).to_string(),
+            namespace: meta::namespace(obj).to_string(),
+            name: meta::name(obj).to_string(),
+            uid: meta::uid(obj).to_string(),
+            api_version: meta::str_at(obj, &["apiVersion"]).unwrap_or("v1").to_string(),
+            resource_version: meta::resource_version(obj).to_string(),
+            field_path: String::new(),
+        }
+    }
+
+    /// A reference to one container of a pod: `spec.containers{app}` and friends.
+    pub fn with_field_path(mut self, field_path: &str) -> Self {
+        self.field_path = field_path.to_string();
+        self
+    }
+
+    fn to_json(&self) -> Value {
+        let mut v = json!({"kind": self.kind});
+        let m = v.as_object_mut().expect("object literal");
+        for (k, x) in [
+            ("namespace", &self.namespace),
+            ("name", &self.name),
+            ("uid", &self.uid),
+            ("apiVersion", &self.api_version),
+            ("resourceVersion", &self.resource_version),
+            ("fieldPath", &self.field_path),
+        ] {
+            if !x.is_empty() {
+                m.insert(k.to_string(), Value::String(x.clone()));
+            }
+        }
+        v
+    }
+}
+
+/// One event as a component reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRecord {
+    pub regarding: ObjectRef,
+    pub event_type: EventType,
+    pub reason: String,
+    pub message: String,
+    /// `source.component` / `reportingComponent` (e.g. `kubelet`, `default-scheduler`).
+    pub component: String,
+    /// `source.host` / `reportingInstance` (the node for the kubelet).
+    pub host: String,
+    /// events.k8s.io `action` (`Scheduling`, `Binding`); empty for the legacy recorder.
+    pub action: String,
+}
+
+/// What the recorder did with an event (for the trace).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    Created { name: String },
+    Updated { name: String, count: u64 },
+    /// Held in the series cache; the count reaches the API at the next series flush.
+    Cached { count: u64 },
+    DroppedBySpamFilter,
+}
+
+/// Event recorder state plus the TTL bookkeeping.
+#[derive(Debug)]
+pub struct Recorder {
+    correlator: Correlator,
+    series: SeriesCache,
+    rng: Rng,
+    /// When each stored event was last written (the TTL counts from there).
+    written: BTreeMap<ObjectKey, SimTime>,
+    expiry: BTreeSet<(SimTime, ObjectKey)>,
+    last_name_nanos: u128,
+}
+
+impl Recorder {
+    pub fn new(seed: u64) -> Self {
+        Recorder {
+            correlator: Correlator::default(),
+            series: SeriesCache::default(),
+            rng: Rng::stream(seed, "event-recorder"),
+            written: BTreeMap::new(),
+            expiry: BTreeSet::new(),
+            last_name_nanos: 0,
+        }
+    }
+
+    /// `<object>.<hex unix nanoseconds>` like client-go; nanoseconds are kept strictly
+    /// increasing so two events in one simulated millisecond still get distinct names.
+    fn event_name(&mut self, obj_name: &str, epoch: Epoch, now: SimTime) -> String {
+        let nanos = (epoch.epoch_ms(now).max(0) as u128) * 1_000_000;
+        self.last_name_nanos = nanos.max(self.last_name_nanos + 1);
+        format!("{obj_name}.{:x}", self.last_name_nanos)
+    }
+
+    /// Records through the kubelet-style (client-go `record`) path.
+    pub fn record_legacy(&mut self, store: &mut Store, epoch: Epoch, now: SimTime, ev: &EventRecord) -> (Recorded, Woken) {
+        let Some(outcome) = self.correlator.correlate(ev, now) else {
+            return (Recorded::DroppedBySpamFilter, Vec::new());
+        };
+        let ns = if ev.regarding.namespace.is_empty() { "default" } else { ev.regarding.namespace.as_str() };
+        if let Some(name) = &outcome.existing_name {
+            let key = ObjectKey::new("Event", ns, name);
+            if let Some(current) = store.get(&key) {
+                let mut obj = (**current).clone();
+                obj["count"] = json!(outcome.count);
+                obj["message"] = json!(outcome.message);
+                obj["lastTimestamp"] = json!(epoch.rfc3339(now));
+                if let Ok((_, woken)) = store.update(obj, None) {
+                    self.touch(key, now);
+                    return (Recorded::Updated { name: name.clone(), count: outcome.count }, woken);
+                }
+            }
+        }
+        let name = outcome.existing_name.clone().unwrap_or_else(|| self.event_name(&ev.regarding.name, epoch, now));
+        self.correlator.remember_name(ev, &outcome, &name);
+        let first = outcome.first_seen;
+        let obj = json!({
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": name, "namespace": ns, "uid": self.rng.uid(), "creationTimestamp": epoch.rfc3339(now)},
+            "involvedObject": ev.regarding.to_json(),
+            "reason": ev.reason,
+            "message": outcome.message,
+            "source": {"component": ev.component, "host": ev.host},
+            "firstTimestamp": epoch.rfc3339(first),
+            "lastTimestamp": epoch.rfc3339(now),
+            "count": outcome.count,
+            "type": ev.event_type.as_str(),
+            "eventTime": null,
+            "reportingComponent": ev.component,
+            "reportingInstance": ev.host,
+        });
+        self.create(store, obj, now, name, outcome.count)
+    }
+
+    /// Records through the events.k8s.io path the scheduler uses.
+    pub fn record_series(&mut self, store: &mut Store, epoch: Epoch, now: SimTime, ev: &EventRecord) -> (Recorded, Woken) {
+        let ns = if ev.regarding.namespace.is_empty() { "default" } else { ev.regarding.namespace.as_str() };
+        match self.series.observe(ev, now) {
+            correlator::SeriesStep::First => {
+                let name = self.event_name(&ev.regarding.name, epoch, now);
+                self.series.set_name(ev, &name);
+                let obj = json!({
+                    "apiVersion": "v1",
+                    "kind": "Event",
+                    "metadata": {"name": name, "namespace": ns, "uid": self.rng.uid(), "creationTimestamp": epoch.rfc3339(now)},
+                    "involvedObject": ev.regarding.to_json(),
+                    "reason": ev.reason,
+                    "message": ev.message,
+                    "source": {},
+                    "firstTimestamp": null,
+                    "lastTimestamp": null,
+                    "type": ev.event_type.as_str(),
+                    "eventTime": epoch.rfc3339_micro(now),
+                    "action": ev.action,
+                    "reportingComponent": ev.component,
+                    "reportingInstance": ev.host,
+                });
+                self.create(store, obj, now, name, 1)
+            }
+            // The first repeat is written at once (count 2); later repeats stay in the cache
+            // until the series is flushed, exactly like client-go's eventBroadcaster.
+            correlator::SeriesStep::Repeat { name, count, write_now } if write_now => {
+                let key = ObjectKey::new("Event", ns, &name);
+                let woken = self.write_series(store, epoch, &key, count, now);
+                (Recorded::Updated { name, count }, woken)
+            }
+            correlator::SeriesStep::Repeat { count, .. } => (Recorded::Cached { count }, Vec::new()),
+        }
+    }
+
+    fn write_series(&mut self, store: &mut Store, epoch: Epoch, key: &ObjectKey, count: u64, observed: SimTime) -> Woken {
+        let Some(current) = store.get(key) else { return Vec::new() };
+        let mut obj = (**current).clone();
+        obj["series"] = json!({"count": count, "lastObservedTime": epoch.rfc3339_micro(observed)});
+        match store.update(obj, None) {
+            Ok((_, woken)) => {
+                self.touch(key.clone(), observed);
+                woken
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn create(&mut self, store: &mut Store, obj: Value, now: SimTime, name: String, count: u64) -> (Recorded, Woken) {
+        let key = ObjectKey::of(&obj);
+        match store.create(obj) {
+            Ok((_, woken)) => {
+                self.touch(key, now);
+                let r = if count > 1 { Recorded::Updated { name, count } } else { Recorded::Created { name } };
+                (r, woken)
+            }
+            Err(_) => (Recorded::DroppedBySpamFilter, Vec::new()),
+        }
+    }
+
+    fn touch(&mut self, key: ObjectKey, now: SimTime) {
+        if let Some(old) = self.written.insert(key.clone(), now) {
+            self.expiry.remove(&(old.plus(EVENT_TTL), key.clone()));
+        }
+        self.expiry.insert((now.plus(EVENT_TTL), key));
+    }
+
+    /// The next instant something time-driven happens here (TTL expiry or series flush).
+    pub fn next_wakeup(&self) -> Option<SimTime> {
+        let ttl = self.expiry.iter().next().map(|(t, _)| *t);
+        match (ttl, self.series.next_flush()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Deletes events whose TTL ran out and flushes finished series; returns the deleted keys.
+    pub fn expire(&mut self, store: &mut Store, epoch: Epoch, now: SimTime) -> (Vec<ObjectKey>, Woken) {
+        let mut woken = Vec::new();
+        for (key, count, observed) in self.series.flush(now) {
+            woken.extend(self.write_series(store, epoch, &key, count, observed));
+        }
+        let mut deleted = Vec::new();
+        while let Some((t, key)) = self.expiry.iter().next().cloned() {
+            if t > now {
+                break;
+            }
+            self.expiry.remove(&(t, key.clone()));
+            self.written.remove(&key);
+            if let Ok((_, w)) = store.delete(&key, None) {
+                woken.extend(w);
+                deleted.push(key);
+            }
+        }
+        (deleted, woken)
+    }
+}

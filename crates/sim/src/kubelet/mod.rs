@@ -1,0 +1,298 @@
+//! The kubelet: one watch-driven component per node. It learns about the pods bound to its
+//! node only through a `spec.nodeName=<node>` watch, runs one pod worker per pod (volumes,
+//! sandbox, image pulls, init containers, sidecars, containers, probes, restarts, termination),
+//! writes pod status through the API server's `pods/status`, records events through the
+//! client-go recorder, draws randomness (IPs, container IDs, jitter) from its own stream and
+//! schedules its own timers. Logs and exec reach it through `Simulation` (see `api`).
+
+pub mod api;
+mod backoff;
+mod containers;
+mod env;
+pub mod exec;
+mod images;
+mod lifecycle;
+pub mod logs;
+mod network;
+mod probes;
+mod run;
+mod status;
+mod volumes;
+mod worker;
+
+use crate::cluster::NodeSpec;
+use crate::component::{Component, Ctx, Wake};
+use crate::meta;
+use crate::rng::Rng;
+use crate::selector::FieldSelector;
+use crate::store::{WatchEventType, WatchFilter, WatchId};
+use crate::time::SimTime;
+use backoff::Backoff;
+use images::ImageStore;
+use podlab_runtime::FsTree;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use worker::{NodeEnv, PodWorker};
+
+pub use exec::{ExecChunk, ExecHandle, ExecOutput};
+pub use logs::LogOptions;
+
+/// host-local IPAM over the node's podCIDR: `.1` is the bridge, pods get `.2` upwards.
+#[derive(Debug, Default)]
+pub struct IpPool {
+    prefix: String,
+    next: u32,
+}
+
+impl IpPool {
+    pub fn new(pod_cidr: &str) -> Self {
+        let base = pod_cidr.split('/').next().unwrap_or("");
+        let prefix = base.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default();
+        IpPool { prefix, next: 2 }
+    }
+
+    /// The next address; after .254 it wraps like host-local (addresses are not reused
+    /// until then, so a restarted pod gets a new IP).
+    pub fn allocate(&mut self) -> Option<String> {
+        if self.prefix.is_empty() {
+            return None;
+        }
+        let ip = format!("{}.{}", self.prefix, self.next);
+        self.next = if self.next >= 254 { 2 } else { self.next + 1 };
+        Some(ip)
+    }
+}
+
+/// Per-worker timer bookkeeping: the token and the earliest armed work/background timers.
+#[derive(Debug, Default, Clone, Copy)]
+struct Armed {
+    token: u64,
+    work: Option<SimTime>,
+    background: Option<SimTime>,
+}
+
+pub struct Kubelet {
+    node: String,
+    host_ip: String,
+    watch: Option<WatchId>,
+    workers: BTreeMap<String, PodWorker>,
+    armed: BTreeMap<String, Armed>,
+    by_token: BTreeMap<u64, String>,
+    next_token: u64,
+    images: ImageStore,
+    rng: Rng,
+    disks: BTreeMap<String, FsTree>,
+    crash_backoff: Backoff,
+    ips: IpPool,
+    node_cpus: u32,
+    pub(crate) sessions: exec::Sessions,
+}
+
+impl Kubelet {
+    /// A kubelet for `spec`; its random stream is opened in `start` (from the component name).
+    pub fn new(spec: &NodeSpec) -> Self {
+        Kubelet {
+            node: spec.name.clone(),
+            host_ip: spec.internal_ip.clone(),
+            watch: None,
+            workers: BTreeMap::new(),
+            armed: BTreeMap::new(),
+            by_token: BTreeMap::new(),
+            next_token: 1,
+            images: ImageStore::new(&spec.images),
+            rng: Rng::new(0),
+            disks: BTreeMap::new(),
+            crash_backoff: Backoff::default(),
+            ips: IpPool::new(&spec.pod_cidr),
+            node_cpus: podlab_api::Quantity::parse(&spec.cpu).map(|q| u32::try_from(q.value()).unwrap_or(2)).unwrap_or(2).max(1),
+            sessions: exec::Sessions::default(),
+        }
+    }
+
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Usage of every running container (the kubelet's resource metrics endpoint that
+    /// metrics-server scrapes; see `controllers::metrics`).
+    pub fn container_usage(&self) -> Vec<crate::controllers::metrics::ContainerUsage> {
+        let mut out = Vec::new();
+        for w in self.workers.values() {
+            for c in w.containers.iter() {
+                let Some(p) = c.process.as_ref() else { continue };
+                out.push(crate::controllers::metrics::ContainerUsage {
+                    namespace: meta::namespace(&w.pod).to_string(),
+                    pod: meta::name(&w.pod).to_string(),
+                    container: c.spec.name.clone(),
+                    cpu_millicores: u64::from(p.cpu_millicores()),
+                    memory_bytes: p.memory_bytes(),
+                });
+            }
+        }
+        out
+    }
+
+    fn sync_worker(&mut self, ctx: &mut Ctx<'_>, uid: &str) {
+        let Some(w) = self.workers.get_mut(uid) else { return };
+        let mut env = NodeEnv {
+            ctx,
+            node: &self.node,
+            host_ip: &self.host_ip,
+            images: &mut self.images,
+            rng: &mut self.rng,
+            disks: &mut self.disks,
+            crash_backoff: &mut self.crash_backoff,
+            ips: &mut self.ips,
+            node_cpus: self.node_cpus,
+        };
+        w.sync(&mut env);
+        self.rearm(ctx, uid);
+    }
+
+    fn rearm(&mut self, ctx: &mut Ctx<'_>, uid: &str) {
+        let Some(w) = self.workers.get(uid) else { return };
+        let now = ctx.now();
+        let a = self.armed.entry(uid.to_string()).or_default();
+        if a.token == 0 {
+            a.token = self.next_token;
+            self.next_token += 1;
+            self.by_token.insert(a.token, uid.to_string());
+        }
+        a.work = a.work.filter(|t| *t > now);
+        a.background = a.background.filter(|t| *t > now);
+        let Some((at, work)) = w.next_wake() else { return };
+        let at = at.max(now);
+        let slot = if work { &mut a.work } else { &mut a.background };
+        if slot.is_some_and(|t| t <= at) {
+            return;
+        }
+        *slot = Some(at);
+        if work {
+            ctx.set_timer(at, a.token);
+        } else {
+            ctx.set_background_timer(at, a.token);
+        }
+    }
+
+    fn on_watch(&mut self, ctx: &mut Ctx<'_>) {
+        let Some(id) = self.watch else { return };
+        let mut touched: Vec<String> = Vec::new();
+        for ev in ctx.drain(id) {
+            let pod = (*ev.object).clone();
+            let uid = meta::uid(&pod).to_string();
+            match ev.event_type {
+                WatchEventType::Added | WatchEventType::Modified => {
+                    let now = ctx.now();
+                    match self.workers.get_mut(&uid) {
+                        Some(w) => {
+                            if w.update(pod) {
+                                w.request_sync(now);
+                            }
+                        }
+                        None => {
+                            let mut w = PodWorker::new(pod);
+                            w.request_sync(now);
+                            self.workers.insert(uid.clone(), w);
+                        }
+                    }
+                    touched.push(uid);
+                }
+                WatchEventType::Deleted => self.forget(ctx, &uid),
+                WatchEventType::Error => self.watch = None,
+            }
+        }
+        touched.dedup();
+        for uid in touched {
+            self.sync_worker(ctx, &uid);
+        }
+        if self.watch.is_none() {
+            self.open_watch(ctx);
+        }
+    }
+
+    /// The pod is gone from the API: stop whatever still runs and drop the worker.
+    fn forget(&mut self, ctx: &mut Ctx<'_>, uid: &str) {
+        if let Some(mut w) = self.workers.remove(uid) {
+            w.removed = true;
+            let mut env = NodeEnv {
+                ctx,
+                node: &self.node,
+                host_ip: &self.host_ip,
+                images: &mut self.images,
+                rng: &mut self.rng,
+                disks: &mut self.disks,
+                crash_backoff: &mut self.crash_backoff,
+                ips: &mut self.ips,
+                node_cpus: self.node_cpus,
+            };
+            w.teardown(&mut env);
+            self.crash_backoff.forget_prefix(&format!("{}_{}_{uid}_", meta::name(&w.pod), meta::namespace(&w.pod)));
+            self.images.backoff.forget_prefix(&format!("{uid}_"));
+        }
+        if let Some(a) = self.armed.remove(uid) {
+            self.by_token.remove(&a.token);
+        }
+        self.sessions.drop_pod(uid);
+    }
+
+    fn open_watch(&mut self, ctx: &mut Ctx<'_>) {
+        let Ok(fields) = FieldSelector::parse("Pod", &format!("spec.nodeName={}", self.node)) else { return };
+        let filter = WatchFilter { kind: "Pod".into(), fields, ..WatchFilter::default() };
+        self.watch = ctx.watch(filter, None).ok();
+    }
+
+    pub(crate) fn worker(&self, namespace: &str, name: &str) -> Option<&PodWorker> {
+        self.workers.values().find(|w| meta::namespace(&w.pod) == namespace && meta::name(&w.pod) == name)
+    }
+}
+
+impl Component for Kubelet {
+    fn name(&self) -> String {
+        format!("kubelet/{}", self.node)
+    }
+
+    fn user(&self) -> String {
+        format!("system:node:{}", self.node)
+    }
+
+    fn start(&mut self, ctx: &mut Ctx<'_>) {
+        self.rng = ctx.rng_stream("runtime");
+        self.open_watch(ctx);
+    }
+
+    fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
+        match wake {
+            Wake::Watch => self.on_watch(ctx),
+            Wake::Timer(token) => {
+                if let Some(uid) = self.by_token.get(&token).cloned() {
+                    self.sync_worker(ctx, &uid);
+                }
+            }
+        }
+    }
+
+    fn describe(&self) -> Value {
+        let pods: Vec<Value> = self
+            .workers
+            .values()
+            .map(|w| {
+                let containers: Vec<Value> = w.containers.iter().map(|c| json!({"name": c.spec.name, "running": c.is_running(), "restartCount": c.restart_count})).collect();
+                json!({"namespace": meta::namespace(&w.pod), "name": meta::name(&w.pod), "ip": w.ip, "containers": containers})
+            })
+            .collect();
+        let images: Vec<&String> = self.images.present.keys().collect();
+        json!({"node": self.node, "pods": pods, "images": images})
+    }
+
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
+}
+
+/// One kubelet per node of the cluster, in node order (deterministic component ids).
+pub(crate) fn register(sim: &mut crate::sim::Simulation) {
+    let nodes = sim.cluster().nodes.clone();
+    for n in &nodes {
+        sim.register_component(Box::new(Kubelet::new(n)));
+    }
+}

@@ -1,0 +1,199 @@
+//! Small accessors over objects in their wire form (`serde_json::Value`). The store keeps every
+//! kind as JSON exactly as the API serves it, so generic machinery (store, watches, admission
+//! patches, RBAC) reads `metadata` and friends through these helpers instead of typed structs.
+
+use serde_json::{Map, Value};
+
+pub fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    at(v, path)?.as_str()
+}
+
+pub fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(*p)?;
+    }
+    Some(cur)
+}
+
+pub fn kind(v: &Value) -> &str {
+    str_at(v, &["kind"]).unwrap_or("")
+}
+pub fn name(v: &Value) -> &str {
+    str_at(v, &["metadata", "name"]).unwrap_or("")
+}
+pub fn namespace(v: &Value) -> &str {
+    str_at(v, &["metadata", "namespace"]).unwrap_or("")
+}
+pub fn uid(v: &Value) -> &str {
+    str_at(v, &["metadata", "uid"]).unwrap_or("")
+}
+pub fn resource_version(v: &Value) -> &str {
+    str_at(v, &["metadata", "resourceVersion"]).unwrap_or("")
+}
+pub fn node_name(v: &Value) -> &str {
+    str_at(v, &["spec", "nodeName"]).unwrap_or("")
+}
+
+/// `metadata` as a mutable map, created (and type-corrected) when missing.
+pub fn metadata_mut(v: &mut Value) -> &mut Map<String, Value> {
+    object_mut(v, "metadata")
+}
+
+/// The child object `key` of `v`, created when missing or not an object. `v` itself becomes an
+/// object if it was not one, so callers never have to handle a shape error.
+pub fn object_mut<'a>(v: &'a mut Value, key: &str) -> &'a mut Map<String, Value> {
+    if !v.is_object() {
+        *v = Value::Object(Map::new());
+    }
+    let map = v.as_object_mut().expect("just made an object");
+    let child = map.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    if !child.is_object() {
+        *child = Value::Object(Map::new());
+    }
+    child.as_object_mut().expect("just made an object")
+}
+
+/// The array `key` of `v`, created when missing or of the wrong type.
+pub fn array_mut<'a>(v: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
+    if !v.is_object() {
+        *v = Value::Object(Map::new());
+    }
+    let map = v.as_object_mut().expect("just made an object");
+    let child = map.entry(key.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+    if !child.is_array() {
+        *child = Value::Array(Vec::new());
+    }
+    child.as_array_mut().expect("just made an array")
+}
+
+/// Labels as ordered (key, value) pairs; non-string values are ignored.
+pub fn labels(v: &Value) -> Vec<(&str, &str)> {
+    string_map(v, &["metadata", "labels"])
+}
+
+pub fn string_map<'a>(v: &'a Value, path: &[&str]) -> Vec<(&'a str, &'a str)> {
+    at(v, path)
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter_map(|(k, x)| x.as_str().map(|s| (k.as_str(), s))).collect())
+        .unwrap_or_default()
+}
+
+pub fn label<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    str_at(v, &["metadata", "labels", key])
+}
+
+pub fn finalizers(v: &Value) -> Vec<&str> {
+    at(v, &["metadata", "finalizers"])
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+pub fn deletion_timestamp(v: &Value) -> Option<&str> {
+    str_at(v, &["metadata", "deletionTimestamp"])
+}
+
+/// Sets (or replaces) a string field of `metadata`.
+pub fn set_meta_str(v: &mut Value, key: &str, value: &str) {
+    metadata_mut(v).insert(key.to_string(), Value::String(value.to_string()));
+}
+
+/// Moves `status` to the end of the object: the API always serialises it last.
+pub fn status_last(v: &mut Value) {
+    if let Some(map) = v.as_object_mut() {
+        if let Some(status) = map.shift_remove("status") {
+            map.insert("status".to_string(), status);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn accessors_tolerate_bad_shapes() {
+        let mut v = json!({"metadata": "oops", "kind": 3});
+        assert_eq!(name(&v), "");
+        assert_eq!(kind(&v), "");
+        set_meta_str(&mut v, "name", "web");
+        assert_eq!(name(&v), "web");
+        let mut not_obj = json!([1, 2]);
+        array_mut(&mut not_obj, "items").push(json!(1));
+        assert_eq!(not_obj, json!({"items": [1]}));
+    }
+
+    #[test]
+    fn status_moves_last() {
+        let mut v = json!({"status": {}, "kind": "Pod", "spec": {}});
+        status_last(&mut v);
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["kind", "spec", "status"]);
+    }
+}
+
+/// Decodes a stored object (wire form, with `apiVersion` and `kind`) into an api-crate type,
+/// whose strict structs do not carry those two fields — without cloning the object.
+pub fn typed<'a, T: serde::Deserialize<'a>>(v: &'a Value) -> Option<T> {
+    let map = v.as_object()?;
+    T::deserialize(TopLevel(map)).ok()
+}
+
+struct TopLevel<'a>(&'a Map<String, Value>);
+
+struct TopLevelMap<'a, I: Iterator<Item = (&'a String, &'a Value)>> {
+    iter: I,
+    value: Option<&'a Value>,
+}
+
+impl<'de> serde::Deserializer<'de> for TopLevel<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        let iter = self.0.iter().filter(|(k, _)| k.as_str() != "apiVersion" && k.as_str() != "kind");
+        visitor.visit_map(TopLevelMap { iter, value: None })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de, I: Iterator<Item = (&'de String, &'de Value)>> serde::de::MapAccess<'de> for TopLevelMap<'de, I> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
+        match self.iter.next() {
+            Some((k, v)) => {
+                self.value = Some(v);
+                seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(k.as_str())).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<S: serde::de::DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Self::Error> {
+        match self.value.take() {
+            Some(v) => seed.deserialize(v),
+            None => Err(serde::de::Error::custom("value requested before key")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_skips_type_meta() {
+        let v = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": {"containers": []}});
+        let p: podlab_api::Pod = typed(&v).expect("decodes");
+        assert_eq!(p.metadata.name(), "web");
+        assert!(typed::<podlab_api::Pod>(&json!({"kind": "Pod", "bogus": 1})).is_none());
+        assert!(typed::<podlab_api::Pod>(&json!([1])).is_none());
+    }
+}

@@ -1,0 +1,209 @@
+//! One scheduling cycle for one pod: PreFilter, Filter over a round-robin window of nodes,
+//! PostFilter (preemption) when nothing fits, Score and host selection, then the binding
+//! cycle. Every phase is traced with per-node detail (capped by the ClusterSpec).
+
+use super::fit_error::{self, fit_error_message, histogram, preemption_message};
+use super::framework::{num_feasible_nodes_to_find, FilterStatus, PodInfo, PodUsage};
+use super::plugins::{self, SCORE_WEIGHTS};
+use super::queue::PodKey;
+use super::{preemption, Scheduler, SCHEDULER_NAME};
+use crate::component::Ctx;
+use crate::events::{EventRecord, EventType, ObjectRef};
+use crate::request::{ApiRequest, DeleteOptions, Verb};
+use crate::trace::{object_label, Outcome};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+pub fn schedule_one(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey) {
+    let Some(obj) = s.pending.get(&key).cloned() else { return };
+    let Some(pod) = crate::meta::typed::<podlab_api::Pod>(&obj) else {
+        s.queue.done(&key);
+        return;
+    };
+    let info = PodInfo::from_pod(&pod);
+    let label = object_label("Pod", &key.0, &key.1);
+    ctx.trace("scheduling-cycle", Outcome::Info, label.clone(), json!({"attempt": s.queue.attempts(&key), "priority": info.priority}));
+    if s.nodes.is_empty() {
+        return fail(s, ctx, &key, &obj, fit_error::NO_NODES_MSG.to_string(), BTreeSet::new());
+    }
+    if let Some(msg) = s.volume_binder.as_ref().and_then(|b| b.pre_filter(&info)) {
+        ctx.trace("prefilter", Outcome::Denied, label, json!({"plugin": plugins::volume_binding::NAME, "message": msg}));
+        let all = s.nodes.len();
+        let pre = preemption_message(all, &format!("{all} {}", fit_error::NO_VICTIMS));
+        let message = fit_error_message(all, Some(&msg), "", Some(&pre));
+        return fail(s, ctx, &key, &obj, message, [plugins::volume_binding::NAME].into_iter().collect());
+    }
+    let (feasible, statuses) = filter_nodes(s, ctx, &info, &label);
+    if feasible.is_empty() {
+        return unschedulable(s, ctx, &key, &obj, &info, &statuses);
+    }
+    let node = score_and_select(s, ctx, &info, &feasible, &label);
+    bind(s, ctx, key, &obj, &info, &node, &label);
+}
+
+fn filter_nodes(s: &mut Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: &str) -> (Vec<String>, Vec<(String, FilterStatus)>) {
+    let all = s.node_order.len();
+    let to_find = num_feasible_nodes_to_find(all);
+    let start = s.next_start_node_index % all.max(1);
+    let mut feasible = Vec::new();
+    let mut statuses = Vec::new();
+    let mut processed = 0;
+    for i in 0..all {
+        let name = &s.node_order[(start + i) % all];
+        let Some(node) = s.nodes.get(name) else { continue };
+        processed = i + 1;
+        let status = plugins::run_filters(info, node).or_else(|| s.volume_binder.as_ref().and_then(|b| b.filter(info, node)));
+        match status {
+            None => {
+                feasible.push(name.clone());
+                if feasible.len() >= to_find {
+                    break;
+                }
+            }
+            Some(st) => statuses.push((name.clone(), st)),
+        }
+    }
+    s.next_start_node_index = (start + processed) % all.max(1);
+    let cap = ctx.trace_node_detail_max();
+    let rejected: Vec<Value> = statuses.iter().take(cap).map(|(n, st)| json!({"node": n, "plugin": st.plugin, "reasons": st.reasons})).collect();
+    let outcome = if feasible.is_empty() { Outcome::Denied } else { Outcome::Ok };
+    let details = json!({"nodes": all, "evaluated": processed, "feasible": feasible.iter().take(cap).collect::<Vec<_>>(), "feasibleCount": feasible.len(), "rejected": rejected, "rejectedCount": statuses.len()});
+    ctx.trace("filter", outcome, label.to_string(), details);
+    (feasible, statuses)
+}
+
+fn score_and_select(s: &mut Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, feasible: &[String], label: &str) -> String {
+    let all_nodes = s.nodes.len() as i64;
+    let spread = |img: &str| (s.image_nodes.get(img).copied().unwrap_or(0), all_nodes);
+    let nodes: Vec<_> = feasible.iter().filter_map(|n| s.nodes.get(n)).collect();
+    let mut per_plugin: Vec<Vec<i64>> = vec![
+        nodes.iter().map(|n| plugins::taint_toleration::score(info, n)).collect(),
+        nodes.iter().map(|n| plugins::node_affinity::score(info, n)).collect(),
+        nodes.iter().map(|n| plugins::node_resources_fit::score(info, n)).collect(),
+        nodes.iter().map(|n| plugins::balanced_allocation::score(info, n)).collect(),
+        nodes.iter().map(|n| plugins::image_locality::score(info, n, &spread)).collect(),
+    ];
+    plugins::taint_toleration::normalize(&mut per_plugin[0]);
+    plugins::node_affinity::normalize(&mut per_plugin[1]);
+    let totals: Vec<i64> = (0..nodes.len()).map(|i| SCORE_WEIGHTS.iter().enumerate().map(|(p, (_, w))| per_plugin[p][i] * w).sum()).collect();
+    let rng = s.rng.get_or_insert_with(|| crate::rng::Rng::new(0));
+    let (mut best, mut ties) = (0usize, 1u64);
+    for i in 1..totals.len() {
+        if totals[i] > totals[best] {
+            best = i;
+            ties = 1;
+        } else if totals[i] == totals[best] {
+            ties += 1;
+            if rng.below(ties) == 0 {
+                best = i;
+            }
+        }
+    }
+    let cap = ctx.trace_node_detail_max();
+    let detail: Vec<Value> = (0..nodes.len())
+        .take(cap)
+        .map(|i| {
+            let scores: serde_json::Map<String, Value> = SCORE_WEIGHTS.iter().enumerate().map(|(p, (n, _))| (n.to_string(), json!(per_plugin[p][i]))).collect();
+            json!({"node": nodes[i].name, "scores": scores, "total": totals[i]})
+        })
+        .collect();
+    let selected = nodes.get(best).map(|n| n.name.clone()).unwrap_or_default();
+    let weights: serde_json::Map<String, Value> = SCORE_WEIGHTS.iter().map(|(n, w)| (n.to_string(), json!(w))).collect();
+    ctx.trace("score", Outcome::Ok, label.to_string(), json!({"weights": weights, "nodes": detail, "selected": selected}));
+    selected
+}
+
+fn scheduler_event(s: &Scheduler, regarding: ObjectRef, ty: EventType, reason: &str, action: &str, message: String) -> EventRecord {
+    EventRecord { regarding, event_type: ty, reason: reason.into(), message, component: SCHEDULER_NAME.into(), host: s.reporting_instance.clone(), action: action.into() }
+}
+
+fn bind(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey, obj: &Arc<Value>, info: &PodInfo, node: &str, label: &str) {
+    s.assume(key.clone(), node, PodUsage::from(info));
+    match ctx.submit(ApiRequest::bind(&key.0, &key.1, node)) {
+        Ok(_) => {
+            s.pending.remove(&key);
+            s.queue.done(&key);
+            ctx.trace("bind", Outcome::Ok, label.to_string(), json!({"node": node}));
+            let msg = format!("Successfully assigned {}/{} to {node}", key.0, key.1);
+            let ev = scheduler_event(s, ObjectRef::of(obj), EventType::Normal, "Scheduled", "Binding", msg);
+            ctx.record_series_event(&ev);
+        }
+        Err(st) => {
+            s.assigned.remove(&key);
+            if let Some(n) = s.nodes.get_mut(node) {
+                n.remove_pod(&key);
+            }
+            ctx.trace("bind", Outcome::Error, label.to_string(), json!({"node": node, "error": st.message}));
+            let message = format!("binding rejected: running Bind plugin \"DefaultBinder\": {}", st.message);
+            fail(s, ctx, &key, obj, message, BTreeSet::new());
+        }
+    }
+}
+
+fn unschedulable(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: &PodKey, obj: &Arc<Value>, info: &PodInfo, statuses: &[(String, FilterStatus)]) {
+    let all = s.nodes.len();
+    let hist = histogram(statuses.iter().map(|(_, st)| st.reasons.as_slice()));
+    let rejectors: BTreeSet<&'static str> = statuses.iter().map(|(_, st)| st.plugin).collect();
+    let label = object_label("Pod", &key.0, &key.1);
+    let post = if info.preemption_never {
+        Some(fit_error::PREEMPTION_POLICY_NEVER.to_string())
+    } else {
+        let d = preemption::evaluate(&s.nodes, info, statuses);
+        ctx.trace("postfilter", Outcome::Info, label, json!({"plugin": "DefaultPreemption", "candidate": d.best.as_ref().map(|c| json!({"node": c.node, "victims": c.victims.iter().map(|v| format!("{}/{}", v.0 .0, v.0 .1)).collect::<Vec<_>>()}))}));
+        match d.best {
+            Some(c) => {
+                preempt(s, ctx, key, obj, &c);
+                None
+            }
+            None => Some(preemption_message(all, &histogram(d.per_node.iter().map(Vec::as_slice)))),
+        }
+    };
+    let message = fit_error_message(all, None, &hist, post.as_deref());
+    fail(s, ctx, key, obj, message, rejectors);
+}
+
+fn preempt(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: &PodKey, obj: &Arc<Value>, c: &preemption::Candidate) {
+    let preemptor_uid = crate::meta::uid(obj).to_string();
+    for ((ns, name), _, uid) in &c.victims {
+        let regarding = ObjectRef { kind: "Pod".into(), namespace: ns.clone(), name: name.clone(), uid: uid.clone(), api_version: "v1".into(), ..ObjectRef::default() };
+        let msg = format!("Preempted by pod {preemptor_uid} on node {}", c.node);
+        let ev = scheduler_event(s, regarding, EventType::Normal, "Preempted", "Preempting", msg);
+        ctx.record_series_event(&ev);
+        let opts = DeleteOptions { uid: Some(uid.clone()), ..DeleteOptions::default() };
+        let _ = ctx.submit(ApiRequest::new(Verb::Delete { kind: "Pod".into(), namespace: ns.clone(), name: name.clone(), options: opts }));
+    }
+    let mut updated = (**obj).clone();
+    crate::meta::object_mut(&mut updated, "status").insert("nominatedNodeName".into(), json!(c.node));
+    let _ = ctx.submit(ApiRequest::update_status(updated));
+    let _ = key;
+}
+
+/// handleSchedulingFailure: FailedScheduling event, PodScheduled=False condition, requeue.
+fn fail(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: &PodKey, obj: &Arc<Value>, message: String, rejectors: BTreeSet<&'static str>) {
+    let label = object_label("Pod", &key.0, &key.1);
+    ctx.trace("unschedulable", Outcome::Denied, label, json!({"message": message}));
+    let ev = scheduler_event(s, ObjectRef::of(obj), EventType::Warning, "FailedScheduling", "Scheduling", message.clone());
+    ctx.record_series_event(&ev);
+    s.queue.unschedulable(key, rejectors, ctx.now());
+    let current = obj.get("status").and_then(|st| st.get("conditions")).and_then(Value::as_array).and_then(|cs| {
+        cs.iter().find(|c| c.get("type").and_then(Value::as_str) == Some("PodScheduled")).cloned()
+    });
+    let unchanged = current.as_ref().is_some_and(|c| {
+        c.get("status").and_then(Value::as_str) == Some("False")
+            && c.get("reason").and_then(Value::as_str) == Some("Unschedulable")
+            && c.get("message").and_then(Value::as_str) == Some(message.as_str())
+    });
+    if unchanged {
+        return;
+    }
+    let was_false = current.as_ref().and_then(|c| c.get("status")).and_then(Value::as_str) == Some("False");
+    let transition = match (was_false, current.as_ref().and_then(|c| c.get("lastTransitionTime"))) {
+        (true, Some(t)) => t.clone(),
+        _ => json!(ctx.epoch().rfc3339(ctx.now())),
+    };
+    let mut updated = (**obj).clone();
+    let cond = json!({"type": "PodScheduled", "status": "False", "lastProbeTime": null, "lastTransitionTime": transition, "reason": "Unschedulable", "message": message});
+    crate::apiserver::set_pod_condition(&mut updated, cond);
+    let _ = ctx.submit(ApiRequest::update_status(updated));
+}

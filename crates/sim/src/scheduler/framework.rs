@@ -1,0 +1,326 @@
+//! The scheduler framework's data model: the pod being scheduled (`PodInfo`, with everything
+//! the plugins need precomputed once per cycle), the scheduler cache's view of a node
+//! (`NodeInfo`, with incrementally maintained requested resources, pod count and host ports),
+//! the per-node filter status, and the helpers shared by score plugins. Plugins are plain
+//! functions over these types, so each has a table-driven test.
+
+use crate::podres::{self, ResourceList};
+use podlab_api::{NodeSelector, PreferredSchedulingTerm, Taint, Toleration};
+use std::collections::BTreeMap;
+
+pub const MAX_NODE_SCORE: i64 = 100;
+
+/// `framework.Code` of a failed filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Code {
+    /// Might fit if other pods went away (preemption can help).
+    Unschedulable,
+    /// Cannot fit on this node whatever is evicted.
+    UnschedulableAndUnresolvable,
+}
+
+/// A plugin's verdict on one node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilterStatus {
+    pub plugin: &'static str,
+    pub code: Code,
+    pub reasons: Vec<String>,
+}
+
+impl FilterStatus {
+    pub fn new(plugin: &'static str, code: Code, reason: impl Into<String>) -> Self {
+        FilterStatus { plugin, code, reasons: vec![reason.into()] }
+    }
+}
+
+/// A host port a container asks for.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HostPort {
+    pub protocol: String,
+    pub host_ip: String,
+    pub port: i32,
+}
+
+impl HostPort {
+    /// Two host ports clash when protocol and port match and either IP is the wildcard.
+    pub fn conflicts(&self, other: &HostPort) -> bool {
+        let wild = |ip: &str| ip.is_empty() || ip == "0.0.0.0";
+        self.protocol == other.protocol && self.port == other.port && (wild(&self.host_ip) || wild(&other.host_ip) || self.host_ip == other.host_ip)
+    }
+}
+
+/// Resource amounts with the common resources as plain fields, so the per-node filter and
+/// score loops do no string lookups (the scheduler's `framework.Resource`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    pub cpu_millis: i64,
+    pub memory_bytes: i64,
+    pub ephemeral_storage_bytes: i64,
+    pub pods: i64,
+    /// Extended and hugepages resources by name.
+    pub scalar: BTreeMap<String, i64>,
+}
+
+impl Resources {
+    pub fn from_list(list: &ResourceList) -> Self {
+        let mut r = Resources::default();
+        for (k, v) in list {
+            match k.as_str() {
+                "cpu" => r.cpu_millis = *v,
+                "memory" => r.memory_bytes = *v,
+                "ephemeral-storage" => r.ephemeral_storage_bytes = *v,
+                "pods" => r.pods = *v,
+                _ => {
+                    r.scalar.insert(k.clone(), *v);
+                }
+            }
+        }
+        r
+    }
+
+    pub fn add(&mut self, o: &Resources, sign: i64) {
+        self.cpu_millis += sign * o.cpu_millis;
+        self.memory_bytes += sign * o.memory_bytes;
+        self.ephemeral_storage_bytes += sign * o.ephemeral_storage_bytes;
+        self.pods += sign * o.pods;
+        for (k, v) in &o.scalar {
+            *self.scalar.entry(k.clone()).or_insert(0) += sign * v;
+        }
+    }
+
+    pub fn scalar_of(&self, name: &str) -> i64 {
+        self.scalar.get(name).copied().unwrap_or(0)
+    }
+}
+
+/// The pod being scheduled, precomputed.
+#[derive(Clone, Debug, Default)]
+pub struct PodInfo {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub resource_version: String,
+    pub priority: i32,
+    pub preemption_never: bool,
+    pub node_name: String,
+    pub requests: Resources,
+    pub nonzero_cpu_millis: i64,
+    pub nonzero_memory_bytes: i64,
+    pub host_ports: Vec<HostPort>,
+    pub tolerations: Vec<Toleration>,
+    pub node_selector: BTreeMap<String, String>,
+    pub required_affinity: Option<NodeSelector>,
+    pub preferred_affinity: Vec<PreferredSchedulingTerm>,
+    pub images: Vec<String>,
+    pub pvc_names: Vec<String>,
+}
+
+impl PodInfo {
+    pub fn from_pod(pod: &podlab_api::Pod) -> Self {
+        let spec = &pod.spec;
+        let (cpu, mem) = podres::pod_nonzero_requests(spec);
+        let mut host_ports = Vec::new();
+        let sidecars = spec.init_containers.iter().filter(|c| c.restart_policy.as_deref() == Some("Always"));
+        for c in spec.containers.iter().chain(sidecars) {
+            for p in c.ports.iter().filter(|p| p.host_port > 0) {
+                let protocol = if p.protocol.is_empty() { "TCP".to_string() } else { p.protocol.clone() };
+                host_ports.push(HostPort { protocol, host_ip: p.host_ip.clone(), port: p.host_port });
+            }
+        }
+        let node_affinity = spec.affinity.as_ref().and_then(|a| a.node_affinity.as_ref());
+        PodInfo {
+            namespace: pod.metadata.namespace().to_string(),
+            name: pod.metadata.name().to_string(),
+            uid: pod.metadata.uid.clone().unwrap_or_default(),
+            resource_version: pod.metadata.resource_version.clone().unwrap_or_default(),
+            priority: spec.priority.unwrap_or(0),
+            preemption_never: spec.preemption_policy.as_deref() == Some("Never"),
+            node_name: spec.node_name.clone(),
+            requests: Resources::from_list(&podres::pod_requests(spec)),
+            nonzero_cpu_millis: cpu,
+            nonzero_memory_bytes: mem,
+            host_ports,
+            tolerations: spec.tolerations.clone(),
+            node_selector: spec.node_selector.clone(),
+            required_affinity: node_affinity.and_then(|n| n.required_during_scheduling_ignored_during_execution.clone()),
+            preferred_affinity: node_affinity.map(|n| n.preferred_during_scheduling_ignored_during_execution.clone()).unwrap_or_default(),
+            images: spec.init_containers.iter().chain(&spec.containers).map(|c| normalize_image(&c.image)).collect(),
+            pvc_names: spec.volumes.iter().filter_map(|v| v.persistent_volume_claim.as_ref().map(|p| p.claim_name.clone())).collect(),
+        }
+    }
+
+}
+
+/// `docker.io/library/nginx:latest` form, so `nginx`, `nginx:latest` and the node's image
+/// names compare equal (ImageLocality's normalisation).
+pub fn normalize_image(image: &str) -> String {
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let mut full = if last.contains(':') || digest.is_some() { name.to_string() } else { format!("{name}:latest") };
+    let first = full.split('/').next().unwrap_or("");
+    let has_registry = full.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    if !has_registry {
+        full = if full.contains('/') { format!("docker.io/{full}") } else { format!("docker.io/library/{full}") };
+    }
+    match digest {
+        Some(d) => format!("{full}@{d}"),
+        None => full,
+    }
+}
+
+/// What a scheduled pod uses on its node (kept so removal is exact).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodUsage {
+    pub requests: Resources,
+    pub nonzero_cpu_millis: i64,
+    pub nonzero_memory_bytes: i64,
+    pub host_ports: Vec<HostPort>,
+    pub priority: i32,
+    pub uid: String,
+}
+
+/// The scheduler cache's view of one node.
+#[derive(Clone, Debug, Default)]
+pub struct NodeInfo {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub taints: Vec<Taint>,
+    pub unschedulable: bool,
+    pub allocatable: Resources,
+    pub requested: Resources,
+    pub nonzero_cpu_millis: i64,
+    pub nonzero_memory_bytes: i64,
+    pub pods: BTreeMap<(String, String), PodUsage>,
+    /// Normalised image name → size in bytes.
+    pub images: BTreeMap<String, i64>,
+}
+
+impl NodeInfo {
+    pub fn from_node(node: &podlab_api::Node) -> Self {
+        let mut images = BTreeMap::new();
+        for img in &node.status.images {
+            for n in &img.names {
+                images.insert(normalize_image(n), img.size_bytes);
+            }
+        }
+        NodeInfo {
+            name: node.metadata.name().to_string(),
+            labels: node.metadata.labels.clone(),
+            taints: node.spec.taints.clone(),
+            unschedulable: node.spec.unschedulable,
+            allocatable: Resources::from_list(&podres::to_list(&node.status.allocatable)),
+            images,
+            ..NodeInfo::default()
+        }
+    }
+
+    /// Replaces the node's own fields, keeping the pods accounted on it.
+    pub fn refresh_from(&mut self, fresh: NodeInfo) {
+        self.labels = fresh.labels;
+        self.taints = fresh.taints;
+        self.unschedulable = fresh.unschedulable;
+        self.allocatable = fresh.allocatable;
+        self.images = fresh.images;
+    }
+
+    pub fn add_pod(&mut self, key: (String, String), usage: PodUsage) {
+        self.remove_pod(&key);
+        self.requested.add(&usage.requests, 1);
+        self.nonzero_cpu_millis += usage.nonzero_cpu_millis;
+        self.nonzero_memory_bytes += usage.nonzero_memory_bytes;
+        self.pods.insert(key, usage);
+    }
+
+    pub fn remove_pod(&mut self, key: &(String, String)) -> Option<PodUsage> {
+        let usage = self.pods.remove(key)?;
+        self.requested.add(&usage.requests, -1);
+        self.nonzero_cpu_millis -= usage.nonzero_cpu_millis;
+        self.nonzero_memory_bytes -= usage.nonzero_memory_bytes;
+        Some(usage)
+    }
+
+    pub fn used_ports(&self) -> impl Iterator<Item = &HostPort> {
+        self.pods.values().flat_map(|p| p.host_ports.iter())
+    }
+}
+
+impl From<&PodInfo> for PodUsage {
+    fn from(p: &PodInfo) -> Self {
+        PodUsage {
+            requests: p.requests.clone(),
+            nonzero_cpu_millis: p.nonzero_cpu_millis,
+            nonzero_memory_bytes: p.nonzero_memory_bytes,
+            host_ports: p.host_ports.clone(),
+            priority: p.priority,
+            uid: p.uid.clone(),
+        }
+    }
+}
+
+/// `DefaultNormalizeScore`: scale to 0..=100 by the maximum; `reverse` flips it.
+pub fn default_normalize(scores: &mut [i64], reverse: bool) {
+    let max = scores.iter().copied().max().unwrap_or(0);
+    if max == 0 {
+        if reverse {
+            scores.iter_mut().for_each(|s| *s = MAX_NODE_SCORE);
+        }
+        return;
+    }
+    for s in scores.iter_mut() {
+        let scaled = MAX_NODE_SCORE * *s / max;
+        *s = if reverse { MAX_NODE_SCORE - scaled } else { scaled };
+    }
+}
+
+/// `numFeasibleNodesToFind` with the default adaptive percentageOfNodesToScore.
+pub fn num_feasible_nodes_to_find(all: usize) -> usize {
+    const MIN_FEASIBLE: usize = 100;
+    if all < MIN_FEASIBLE {
+        return all;
+    }
+    let percentage = (50i64 - all as i64 / 125).max(5) as usize;
+    (all * percentage / 100).max(MIN_FEASIBLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_image_table() {
+        let cases = [
+            ("nginx", "docker.io/library/nginx:latest"),
+            ("nginx:1.27", "docker.io/library/nginx:1.27"),
+            ("polinux/stress", "docker.io/polinux/stress:latest"),
+            ("registry.k8s.io/pause:3.10", "registry.k8s.io/pause:3.10"),
+            ("localhost:5000/app", "localhost:5000/app:latest"),
+            ("docker.io/library/nginx:1.27", "docker.io/library/nginx:1.27"),
+        ];
+        for (i, want) in cases {
+            assert_eq!(normalize_image(i), want, "{i}");
+        }
+    }
+
+    #[test]
+    fn feasible_nodes_table() {
+        for (all, want) in [(3, 3), (99, 99), (100, 100), (1000, 420), (5000, 500), (10_000, 500)] {
+            assert_eq!(num_feasible_nodes_to_find(all), want, "{all}");
+        }
+    }
+
+    #[test]
+    fn normalize_table() {
+        let mut s = vec![0, 5, 10];
+        default_normalize(&mut s, false);
+        assert_eq!(s, vec![0, 50, 100]);
+        let mut r = vec![0, 1, 2];
+        default_normalize(&mut r, true);
+        assert_eq!(r, vec![100, 50, 0]);
+        let mut z = vec![0, 0];
+        default_normalize(&mut z, true);
+        assert_eq!(z, vec![100, 100]);
+    }
+}

@@ -1,0 +1,256 @@
+//! kube-scheduler. It learns about pods and nodes only through its watches, keeps the cache
+//! (NodeInfo per node, with the pods assigned to it and incrementally maintained requests),
+//! and runs one scheduling cycle per wake-up: PreFilter, Filter over a round-robin window of
+//! nodes (`percentageOfNodesToScore`), PostFilter (preemption), Score with the default
+//! weights, then binds through the pods/binding subresource and records events in the real
+//! wording. Terminal pods are invisible to it, as with the real informer's field selector.
+
+pub mod cycle;
+pub mod fit_error;
+pub mod framework;
+pub mod plugins;
+pub mod preemption;
+pub mod queue;
+
+use crate::component::{Component, Ctx, Wake};
+use crate::meta;
+use crate::selector::FieldSelector;
+use crate::store::{WatchEventType, WatchFilter, WatchId};
+use crate::time::SimDuration;
+use framework::{NodeInfo, PodUsage};
+use queue::{ClusterEvent, PodKey, SchedulingQueue};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub const SCHEDULER_NAME: &str = "default-scheduler";
+const TOKEN_CYCLE: u64 = 1;
+const TOKEN_FLUSH: u64 = 2;
+/// Simulated duration of one scheduling cycle.
+pub const CYCLE: SimDuration = SimDuration(1);
+
+pub struct Scheduler {
+    pub(crate) reporting_instance: String,
+    pub(crate) nodes: BTreeMap<String, NodeInfo>,
+    /// Node names in cache order (round-robin filtering walks this).
+    pub(crate) node_order: Vec<String>,
+    pub(crate) next_start_node_index: usize,
+    /// Assigned pod → node.
+    pub(crate) assigned: BTreeMap<PodKey, String>,
+    /// Latest object of every pending pod.
+    pub(crate) pending: BTreeMap<PodKey, Arc<Value>>,
+    pub(crate) queue: SchedulingQueue,
+    pub(crate) rng: Option<crate::rng::Rng>,
+    /// Nodes per image (ImageLocality spread).
+    pub(crate) image_nodes: BTreeMap<String, i64>,
+    pod_watch: Option<WatchId>,
+    node_watch: Option<WatchId>,
+    cycle_armed: bool,
+    flush_armed_at: Option<crate::time::SimTime>,
+    pub(crate) volume_binder: Option<Box<dyn plugins::volume_binding::VolumeBinder>>,
+}
+
+impl Scheduler {
+    pub fn new(control_plane_host: &str) -> Self {
+        Scheduler {
+            reporting_instance: format!("{SCHEDULER_NAME}-{control_plane_host}"),
+            nodes: BTreeMap::new(),
+            node_order: Vec::new(),
+            next_start_node_index: 0,
+            assigned: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            queue: SchedulingQueue::default(),
+            rng: None,
+            image_nodes: BTreeMap::new(),
+            pod_watch: None,
+            node_watch: None,
+            cycle_armed: false,
+            flush_armed_at: None,
+            volume_binder: None,
+        }
+    }
+
+    /// Installs the VolumeBinding PreFilter/Filter (the volume/CSI work).
+    pub fn with_volume_binder(mut self, binder: Box<dyn plugins::volume_binding::VolumeBinder>) -> Self {
+        self.volume_binder = Some(binder);
+        self
+    }
+
+    fn rebuild_node_order(&mut self) {
+        self.node_order = self.nodes.keys().cloned().collect();
+        self.image_nodes.clear();
+        for n in self.nodes.values() {
+            for img in n.images.keys() {
+                *self.image_nodes.entry(img.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+
+    fn on_node_event(&mut self, ctx: &mut Ctx<'_>, ty: WatchEventType, obj: &Value) {
+        let name = meta::name(obj).to_string();
+        if ty == WatchEventType::Deleted {
+            self.nodes.remove(&name);
+            self.rebuild_node_order();
+            return;
+        }
+        let Some(node) = meta::typed::<podlab_api::Node>(obj) else { return };
+        let fresh = NodeInfo::from_node(&node);
+        let event = if self.nodes.contains_key(&name) { ClusterEvent::NodeUpdate } else { ClusterEvent::NodeAdd };
+        self.nodes.entry(name).or_default().refresh_from(fresh.clone());
+        if let Some(n) = self.nodes.get_mut(meta::name(obj)) {
+            n.name = fresh.name;
+        }
+        self.rebuild_node_order();
+        self.queue.on_cluster_event(event, ctx.now());
+    }
+
+    fn forget_assigned(&mut self, key: &PodKey) -> bool {
+        match self.assigned.remove(key) {
+            Some(node) => {
+                if let Some(n) = self.nodes.get_mut(&node) {
+                    n.remove_pod(key);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(crate) fn assume(&mut self, key: PodKey, node: &str, usage: PodUsage) {
+        self.forget_assigned(&key);
+        let n = self.nodes.entry(node.to_string()).or_insert_with(|| NodeInfo { name: node.to_string(), ..NodeInfo::default() });
+        n.add_pod(key.clone(), usage);
+        self.assigned.insert(key, node.to_string());
+    }
+
+    fn on_pod_event(&mut self, ctx: &mut Ctx<'_>, ty: WatchEventType, obj: &Arc<Value>) {
+        let key = (meta::namespace(obj).to_string(), meta::name(obj).to_string());
+        if ty == WatchEventType::Deleted {
+            self.pending.remove(&key);
+            self.queue.remove(&key);
+            if self.forget_assigned(&key) {
+                self.queue.on_cluster_event(ClusterEvent::AssignedPodDelete, ctx.now());
+            }
+            return;
+        }
+        let node = meta::node_name(obj);
+        if !node.is_empty() {
+            self.pending.remove(&key);
+            self.queue.done(&key);
+            if self.assigned.get(&key).is_some_and(|n| n == node) {
+                return;
+            }
+            if let Some(pod) = meta::typed::<podlab_api::Pod>(obj) {
+                let info = framework::PodInfo::from_pod(&pod);
+                self.assume(key, node, PodUsage::from(&info));
+            }
+            return;
+        }
+        let ours = meta::str_at(obj, &["spec", "schedulerName"]).unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME;
+        let gated = meta::at(obj, &["spec", "schedulingGates"]).and_then(Value::as_array).is_some_and(|g| !g.is_empty());
+        if !ours || meta::deletion_timestamp(obj).is_some() || gated {
+            self.pending.remove(&key);
+            self.queue.remove(&key);
+            return;
+        }
+        let priority = meta::at(obj, &["spec", "priority"]).and_then(Value::as_i64).unwrap_or(0) as i32;
+        let changed_spec = self.pending.get(&key).is_some_and(|old| old.get("spec") != obj.get("spec") || old.get("metadata").and_then(|m| m.get("labels")) != obj.get("metadata").and_then(|m| m.get("labels")));
+        self.pending.insert(key.clone(), Arc::clone(obj));
+        if self.queue.contains(&key) {
+            if changed_spec {
+                self.queue.update(&key, ctx.now());
+            }
+        } else {
+            self.queue.add(key, priority, ctx.now());
+        }
+    }
+
+    fn drain_watches(&mut self, ctx: &mut Ctx<'_>) {
+        if let Some(w) = self.node_watch {
+            for e in ctx.drain(w) {
+                self.on_node_event(ctx, e.event_type, &e.object);
+            }
+        }
+        if let Some(w) = self.pod_watch {
+            for e in ctx.drain(w) {
+                self.on_pod_event(ctx, e.event_type, &e.object);
+            }
+        }
+    }
+
+    /// Keeps exactly one cycle timer while activeQ has pods, and a flush timer for back-off.
+    fn arm(&mut self, ctx: &mut Ctx<'_>) {
+        if !self.cycle_armed && self.queue.active_len() > 0 {
+            self.cycle_armed = true;
+            ctx.set_timer(ctx.now(), TOKEN_CYCLE);
+        }
+        let work = self.queue.next_backoff_flush();
+        let next = match (work, self.queue.next_leftover_flush()) {
+            (Some(a), Some(b)) => Some((a.min(b), a <= b)),
+            (Some(a), None) => Some((a, true)),
+            (None, Some(b)) => Some((b, false)),
+            (None, None) => None,
+        };
+        if let Some((at, is_work)) = next {
+            if self.flush_armed_at.is_none_or(|t| t > at || t < ctx.now()) {
+                self.flush_armed_at = Some(at);
+                if is_work {
+                    ctx.set_timer(at, TOKEN_FLUSH);
+                } else {
+                    ctx.set_background_timer(at, TOKEN_FLUSH);
+                }
+            }
+        }
+    }
+}
+
+impl Component for Scheduler {
+    fn name(&self) -> String {
+        "kube-scheduler".to_string()
+    }
+
+    fn user(&self) -> String {
+        "system:kube-scheduler".to_string()
+    }
+
+    fn start(&mut self, ctx: &mut Ctx<'_>) {
+        self.rng = Some(ctx.rng_stream("select-host"));
+        let mut pods = WatchFilter::kind("Pod");
+        pods.fields = FieldSelector::parse("Pod", "status.phase!=Succeeded,status.phase!=Failed").unwrap_or_default();
+        self.pod_watch = ctx.watch(pods, None).ok();
+        self.node_watch = ctx.watch(WatchFilter::kind("Node"), None).ok();
+    }
+
+    fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
+        match wake {
+            Wake::Watch => self.drain_watches(ctx),
+            Wake::Timer(TOKEN_FLUSH) => {
+                if self.flush_armed_at == Some(ctx.now()) {
+                    self.flush_armed_at = None;
+                }
+                self.queue.flush(ctx.now());
+            }
+            Wake::Timer(_) => {
+                self.cycle_armed = false;
+                self.drain_watches(ctx);
+                if let Some(key) = self.queue.pop() {
+                    cycle::schedule_one(self, ctx, key);
+                }
+                if self.queue.active_len() > 0 {
+                    self.cycle_armed = true;
+                    ctx.set_timer(ctx.now().plus(CYCLE), TOKEN_CYCLE);
+                }
+            }
+        }
+        self.arm(ctx);
+    }
+
+    fn describe(&self) -> Value {
+        json!({
+            "nodes": self.nodes.len(),
+            "assignedPods": self.assigned.len(),
+            "pendingPods": self.pending.keys().map(|(ns, n)| format!("{ns}/{n}")).collect::<Vec<_>>(),
+            "activeQ": self.queue.active_len(),
+        })
+    }
+}

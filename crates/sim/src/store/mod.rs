@@ -1,0 +1,240 @@
+//! The etcd of the simulated cluster: every object by kind/namespace/name in its wire form, a
+//! single global revision counter that becomes each object's `metadata.resourceVersion`, a
+//! bounded history of changes (etcd's compaction window) and the watch streams fed from it.
+//! The store knows nothing about users, admission or defaults; the API server calls it only
+//! after those passed, and it enforces just what etcd does: existence and preconditions.
+
+pub mod watch;
+
+use crate::meta;
+use crate::resources;
+use crate::status::Status;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
+pub use watch::{WatchEvent, WatchEventType, WatchFilter, WatchId, Watches};
+
+/// How many changes the history keeps before compacting (a watch from an older revision gets
+/// 410 Gone, as from a compacted etcd).
+pub const HISTORY_MAX: usize = 250_000;
+
+/// Where an object lives. Cluster-scoped objects have an empty namespace.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjectKey {
+    pub fn new(kind: &str, namespace: &str, name: &str) -> Self {
+        let scoped = resources::by_kind(kind).is_none_or(|r| r.namespaced);
+        let namespace = if scoped { namespace } else { "" };
+        ObjectKey { kind: kind.to_string(), namespace: namespace.to_string(), name: name.to_string() }
+    }
+
+    pub fn of(obj: &Value) -> Self {
+        ObjectKey::new(meta::kind(obj), meta::namespace(obj), meta::name(obj))
+    }
+
+    /// The resource name used in error messages (`pods`, `roles.rbac.authorization.k8s.io`).
+    pub fn qualified_resource(&self) -> String {
+        resources::by_kind(&self.kind).map(|r| r.qualified()).unwrap_or_else(|| self.kind.to_ascii_lowercase())
+    }
+}
+
+/// One committed change in the history.
+#[derive(Clone, Debug)]
+pub struct HistoryEntry {
+    pub resource_version: u64,
+    pub event_type: WatchEventType,
+    pub key: ObjectKey,
+    pub object: Arc<Value>,
+}
+
+#[derive(Debug, Default)]
+pub struct Store {
+    objects: BTreeMap<ObjectKey, Arc<Value>>,
+    revision: u64,
+    history: VecDeque<HistoryEntry>,
+    /// Pods by `spec.nodeName` (kubelet lists and field-selected lists use it).
+    pods_by_node: BTreeMap<String, BTreeSet<(String, String)>>,
+    pub watches: Watches,
+}
+
+/// The owners (component indexes) whose watches received the change.
+pub type Woken = Vec<usize>;
+
+impl Store {
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn get(&self, key: &ObjectKey) -> Option<&Arc<Value>> {
+        self.objects.get(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// Objects of a kind, optionally within one namespace, in key order.
+    pub fn list(&self, kind: &str, namespace: Option<&str>) -> impl Iterator<Item = &Arc<Value>> {
+        let lo = ObjectKey { kind: kind.to_string(), namespace: namespace.unwrap_or("").to_string(), name: String::new() };
+        let kind_owned = kind.to_string();
+        let ns_owned = namespace.map(str::to_string);
+        self.objects
+            .range(lo..)
+            .take_while(move |(k, _)| k.kind == kind_owned && ns_owned.as_ref().is_none_or(|n| *n == k.namespace))
+            .map(|(_, v)| v)
+    }
+
+    /// Pods bound to a node, through the node index.
+    pub fn pods_on_node(&self, node: &str) -> Vec<&Arc<Value>> {
+        self.pods_by_node
+            .get(node)
+            .map(|set| set.iter().filter_map(|(ns, n)| self.objects.get(&ObjectKey::new("Pod", ns, n))).collect())
+            .unwrap_or_default()
+    }
+
+    /// All objects, for snapshots and the invariant checker.
+    pub fn all(&self) -> impl Iterator<Item = (&ObjectKey, &Arc<Value>)> {
+        self.objects.iter()
+    }
+
+    pub fn history(&self) -> &VecDeque<HistoryEntry> {
+        &self.history
+    }
+
+    /// Creates an object; fails with AlreadyExists when the key is taken.
+    pub fn create(&mut self, mut obj: Value) -> Result<(Arc<Value>, Woken), Status> {
+        let key = ObjectKey::of(&obj);
+        if self.objects.contains_key(&key) {
+            return Err(Status::already_exists(&key.qualified_resource(), &key.name));
+        }
+        self.revision += 1;
+        meta::set_meta_str(&mut obj, "resourceVersion", &self.revision.to_string());
+        let obj = Arc::new(obj);
+        let woken = self.commit(key, None, Arc::clone(&obj), false);
+        Ok((obj, woken))
+    }
+
+    /// Replaces an object. `expected_rv` is the optimistic-concurrency precondition (the
+    /// resourceVersion the writer read); a mismatch is the real 409 Conflict.
+    pub fn update(&mut self, mut obj: Value, expected_rv: Option<&str>) -> Result<(Arc<Value>, Woken), Status> {
+        let key = ObjectKey::of(&obj);
+        let Some(current) = self.objects.get(&key) else {
+            return Err(Status::not_found(&key.qualified_resource(), &key.name));
+        };
+        if let Some(rv) = expected_rv.filter(|rv| !rv.is_empty()) {
+            if rv != meta::resource_version(current) {
+                return Err(Status::conflict_modified(&key.qualified_resource(), &key.name));
+            }
+        }
+        let prev = Arc::clone(current);
+        self.revision += 1;
+        meta::set_meta_str(&mut obj, "resourceVersion", &self.revision.to_string());
+        let obj = Arc::new(obj);
+        let woken = self.commit(key, Some(prev), Arc::clone(&obj), false);
+        Ok((obj, woken))
+    }
+
+    /// Removes an object; `expected_uid` guards against deleting a re-created namesake.
+    pub fn delete(&mut self, key: &ObjectKey, expected_uid: Option<&str>) -> Result<(Arc<Value>, Woken), Status> {
+        let Some(current) = self.objects.get(key) else {
+            return Err(Status::not_found(&key.qualified_resource(), &key.name));
+        };
+        if let Some(uid) = expected_uid.filter(|u| !u.is_empty()) {
+            if uid != meta::uid(current) {
+                let cause = format!("Precondition failed: UID in precondition: {uid}, UID in object meta: {}", meta::uid(current));
+                return Err(Status::conflict(&key.qualified_resource(), &key.name, &cause));
+            }
+        }
+        let prev = Arc::clone(current);
+        self.revision += 1;
+        let mut last = (*prev).clone();
+        meta::set_meta_str(&mut last, "resourceVersion", &self.revision.to_string());
+        let last = Arc::new(last);
+        let woken = self.commit(key.clone(), Some(prev), Arc::clone(&last), true);
+        Ok((last, woken))
+    }
+
+    fn commit(&mut self, key: ObjectKey, prev: Option<Arc<Value>>, obj: Arc<Value>, deleted: bool) -> Woken {
+        if key.kind == "Pod" {
+            if let Some(p) = &prev {
+                self.unindex_pod(&key, meta::node_name(p).to_string());
+            }
+            if !deleted {
+                let node = meta::node_name(&obj);
+                if !node.is_empty() {
+                    self.pods_by_node.entry(node.to_string()).or_default().insert((key.namespace.clone(), key.name.clone()));
+                }
+            }
+        }
+        if deleted {
+            self.objects.remove(&key);
+        } else {
+            self.objects.insert(key.clone(), Arc::clone(&obj));
+        }
+        let event_type = match (deleted, prev.is_some()) {
+            (true, _) => WatchEventType::Deleted,
+            (false, true) => WatchEventType::Modified,
+            (false, false) => WatchEventType::Added,
+        };
+        let woken = self.watches.deliver(&key.kind, prev.as_ref(), &obj, deleted, self.revision);
+        if self.history.len() >= HISTORY_MAX {
+            self.history.pop_front();
+        }
+        self.history.push_back(HistoryEntry { resource_version: self.revision, event_type, key, object: obj });
+        woken
+    }
+
+    fn unindex_pod(&mut self, key: &ObjectKey, node: String) {
+        if let Some(set) = self.pods_by_node.get_mut(&node) {
+            set.remove(&(key.namespace.clone(), key.name.clone()));
+            if set.is_empty() {
+                self.pods_by_node.remove(&node);
+            }
+        }
+    }
+
+    /// Opens a watch. Without `from_rv` (or with 0) the stream starts with a synthetic ADDED
+    /// for every current match, like a watch without resourceVersion; with a revision it
+    /// replays the history after it, or fails with 410 when that history was compacted.
+    pub fn watch(&mut self, filter: WatchFilter, from_rv: Option<u64>, owner: Option<usize>) -> Result<WatchId, Status> {
+        let initial = match from_rv.filter(|rv| *rv > 0) {
+            None => self
+                .list(&filter.kind, filter.namespace.as_deref())
+                .filter(|o| filter.matches(o))
+                .map(|o| WatchEvent {
+                    event_type: WatchEventType::Added,
+                    object: Arc::clone(o),
+                    resource_version: meta::resource_version(o).parse().unwrap_or(0),
+                })
+                .collect(),
+            Some(rv) => self.replay(&filter, rv)?,
+        };
+        Ok(self.watches.open(filter, owner, initial))
+    }
+
+    fn replay(&self, filter: &WatchFilter, from_rv: u64) -> Result<Vec<WatchEvent>, Status> {
+        let oldest = self.history.front().map_or(self.revision + 1, |e| e.resource_version);
+        if from_rv + 1 < oldest {
+            return Err(Status::gone(format!("too old resource version: {from_rv} ({})", oldest - 1)));
+        }
+        let start = self.history.partition_point(|e| e.resource_version <= from_rv);
+        Ok(self
+            .history
+            .range(start..)
+            .filter(|e| filter.matches(&e.object))
+            .map(|e| WatchEvent { event_type: e.event_type, object: Arc::clone(&e.object), resource_version: e.resource_version })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests;

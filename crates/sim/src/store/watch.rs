@@ -1,0 +1,186 @@
+//! Watch streams. Every committed change is pushed into the queue of each watch whose filter
+//! it affects, with the API server's filtered-watch semantics: an object that starts matching
+//! arrives as ADDED, one that stops matching as DELETED. Watches pinned to a node
+//! (`spec.nodeName=<node>`, how a kubelet watches) are indexed by node so a change costs work
+//! proportional to the watchers it concerns, not to the number of nodes.
+
+use crate::selector::{FieldSelector, LabelSelector};
+use crate::status::Status;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// Identifies a watch returned by `Simulation::watch`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct WatchId(pub u64);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum WatchEventType {
+    #[serde(rename = "ADDED")]
+    Added,
+    #[serde(rename = "MODIFIED")]
+    Modified,
+    #[serde(rename = "DELETED")]
+    Deleted,
+    /// The watch was closed by the server; `object` is a `metav1.Status`.
+    #[serde(rename = "ERROR")]
+    Error,
+}
+
+impl WatchEventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchEventType::Added => "ADDED",
+            WatchEventType::Modified => "MODIFIED",
+            WatchEventType::Deleted => "DELETED",
+            WatchEventType::Error => "ERROR",
+        }
+    }
+}
+
+/// One event of a watch stream, as `kubectl get -w --output-watch-events` shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WatchEvent {
+    #[serde(rename = "type")]
+    pub event_type: WatchEventType,
+    pub object: Arc<Value>,
+    /// The etcd revision of the change (the object's resourceVersion, or the deletion's).
+    pub resource_version: u64,
+}
+
+/// What a watch selects.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WatchFilter {
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub labels: LabelSelector,
+    pub fields: FieldSelector,
+}
+
+impl WatchFilter {
+    pub fn kind(kind: &str) -> Self {
+        WatchFilter { kind: kind.to_string(), ..WatchFilter::default() }
+    }
+
+    pub fn matches(&self, obj: &Value) -> bool {
+        if crate::meta::kind(obj) != self.kind {
+            return false;
+        }
+        if let Some(ns) = &self.namespace {
+            if crate::meta::namespace(obj) != ns {
+                return false;
+            }
+        }
+        self.labels.matches(&crate::meta::labels(obj)) && self.fields.matches(obj)
+    }
+}
+
+/// A watch queue is bounded: a consumer that never drains (a forgotten `kubectl get -w` tab)
+/// gets its watch closed with 410 Gone instead of growing memory without limit.
+pub const WATCH_QUEUE_MAX: usize = 200_000;
+
+#[derive(Debug)]
+struct Watch {
+    filter: WatchFilter,
+    queue: VecDeque<WatchEvent>,
+    owner: Option<usize>,
+    closed: bool,
+}
+
+/// All open watches with their indexes.
+#[derive(Debug, Default)]
+pub struct Watches {
+    next_id: u64,
+    watches: BTreeMap<WatchId, Watch>,
+    by_kind: BTreeMap<String, Vec<WatchId>>,
+    by_node: BTreeMap<(String, String), Vec<WatchId>>,
+}
+
+impl Watches {
+    /// Opens a watch; `owner` is the component to wake when events arrive.
+    pub fn open(&mut self, filter: WatchFilter, owner: Option<usize>, initial: Vec<WatchEvent>) -> WatchId {
+        self.next_id += 1;
+        let id = WatchId(self.next_id);
+        match filter.fields.node_name() {
+            Some(node) => self.by_node.entry((filter.kind.clone(), node.to_string())).or_default().push(id),
+            None => self.by_kind.entry(filter.kind.clone()).or_default().push(id),
+        }
+        self.watches.insert(id, Watch { filter, queue: initial.into(), owner, closed: false });
+        id
+    }
+
+    pub fn close(&mut self, id: WatchId) {
+        if let Some(w) = self.watches.remove(&id) {
+            let list = match w.filter.fields.node_name() {
+                Some(node) => self.by_node.get_mut(&(w.filter.kind.clone(), node.to_string())),
+                None => self.by_kind.get_mut(&w.filter.kind),
+            };
+            if let Some(list) = list {
+                list.retain(|x| *x != id);
+            }
+        }
+    }
+
+    pub fn drain(&mut self, id: WatchId) -> Vec<WatchEvent> {
+        self.watches.get_mut(&id).map(|w| w.queue.drain(..).collect()).unwrap_or_default()
+    }
+
+    pub fn is_open(&self, id: WatchId) -> bool {
+        self.watches.get(&id).is_some_and(|w| !w.closed)
+    }
+
+    pub fn pending(&self, id: WatchId) -> usize {
+        self.watches.get(&id).map_or(0, |w| w.queue.len())
+    }
+
+    /// Delivers one committed change; returns the owners of watches that received an event.
+    pub fn deliver(&mut self, kind: &str, prev: Option<&Arc<Value>>, new: &Arc<Value>, deleted: bool, rv: u64) -> Vec<usize> {
+        let mut ids: Vec<WatchId> = self.by_kind.get(kind).cloned().unwrap_or_default();
+        let mut nodes: Vec<&str> = vec![crate::meta::node_name(new)];
+        if let Some(p) = prev {
+            nodes.push(crate::meta::node_name(p));
+        }
+        nodes.sort_unstable();
+        nodes.dedup();
+        for node in nodes.into_iter().filter(|n| !n.is_empty()) {
+            if let Some(list) = self.by_node.get(&(kind.to_string(), node.to_string())) {
+                ids.extend(list.iter().copied());
+            }
+        }
+        let mut woken = Vec::new();
+        for id in ids {
+            let Some(w) = self.watches.get_mut(&id) else { continue };
+            if w.closed {
+                continue;
+            }
+            let was = prev.is_some_and(|p| w.filter.matches(p));
+            let is = w.filter.matches(new);
+            let event_type = match (deleted, was, is) {
+                (true, _, true) => WatchEventType::Deleted,
+                (false, false, true) => WatchEventType::Added,
+                (false, true, true) => WatchEventType::Modified,
+                (false, true, false) => WatchEventType::Deleted,
+                _ => continue,
+            };
+            if w.queue.len() >= WATCH_QUEUE_MAX {
+                w.queue.clear();
+                w.closed = true;
+                let status = Status::gone("watch queue overflowed; the client must re-list");
+                w.queue.push_back(WatchEvent { event_type: WatchEventType::Error, object: Arc::new(status.to_json()), resource_version: rv });
+            } else {
+                w.queue.push_back(WatchEvent { event_type, object: Arc::clone(new), resource_version: rv });
+            }
+            if let Some(o) = w.owner {
+                woken.push(o);
+            }
+        }
+        woken.sort_unstable();
+        woken.dedup();
+        woken
+    }
+
+    pub fn count(&self) -> usize {
+        self.watches.len()
+    }
+}

@@ -1,0 +1,93 @@
+//! The trace: a structured record of every step the cluster takes — each API request's
+//! authentication, authorization (with the RBAC rule that matched), admission diff, validation
+//! and etcd write, every watch notification a component acted on, each scheduling cycle's
+//! per-node filter reasons and per-plugin scores, and every event recorded. The UI's apply
+//! journey and timeline are built from it alone, so details are data, not prose.
+
+use crate::time::SimTime;
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The step passed / succeeded.
+    Ok,
+    /// A policy said no (RBAC denial, admission rejection, unschedulable).
+    Denied,
+    /// The request or object was malformed (decode or validation failure, not found).
+    Error,
+    /// A step that only reports (watch delivery, event recorded).
+    Info,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraceEntry {
+    /// Position in the trace (stable identifier for the UI).
+    pub seq: u64,
+    pub time: SimTime,
+    /// `kube-apiserver`, `etcd`, `kube-scheduler`, `kubelet/node01`, `event-recorder`, ...
+    pub component: String,
+    /// `authentication`, `authorization`, `mutating-admission`, `validation`, `persistence`,
+    /// `filter`, `score`, `bind`, ...
+    pub step: String,
+    pub outcome: Outcome,
+    /// The API request this step belongs to, when it belongs to one.
+    pub request: Option<u64>,
+    /// `Kind/namespace/name` of the object concerned ("" when none).
+    pub object: String,
+    pub details: Value,
+}
+
+/// Traces are bounded: a browser tab left running for days drops the oldest half instead of
+/// growing without end; `dropped` says how many entries went.
+pub const TRACE_MAX: usize = 1_000_000;
+
+#[derive(Debug, Default)]
+pub struct Trace {
+    entries: Vec<TraceEntry>,
+    next_seq: u64,
+    dropped: u64,
+    /// Scheduler per-node detail is capped at this many nodes per cycle (0 = no per-node detail).
+    pub node_detail_max: usize,
+}
+
+impl Trace {
+    pub fn new(node_detail_max: usize) -> Self {
+        Trace { node_detail_max, ..Trace::default() }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn push(&mut self, time: SimTime, component: &str, step: &str, outcome: Outcome, request: Option<u64>, object: String, details: Value) {
+        if self.entries.len() >= TRACE_MAX {
+            let half = TRACE_MAX / 2;
+            self.entries.drain(..half);
+            self.dropped += half as u64;
+        }
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.entries.push(TraceEntry { seq, time, component: component.to_string(), step: step.to_string(), outcome, request, object, details });
+    }
+
+    pub fn entries(&self) -> &[TraceEntry] {
+        &self.entries
+    }
+
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Entries of one API request, in order (the apply journey of that request).
+    pub fn for_request(&self, request: u64) -> impl Iterator<Item = &TraceEntry> {
+        self.entries.iter().filter(move |e| e.request == Some(request))
+    }
+}
+
+/// `Kind/namespace/name` (or `Kind/name` for cluster-scoped objects).
+pub fn object_label(kind: &str, namespace: &str, name: &str) -> String {
+    if namespace.is_empty() {
+        format!("{kind}/{name}")
+    } else {
+        format!("{kind}/{namespace}/{name}")
+    }
+}
