@@ -3,6 +3,27 @@
 //! validation worded exactly as the v1.33 API server words it. It owns "what an object is and
 //! whether it is valid"; it must never know about time, the simulated cluster, kubectl's
 //! command line or the browser.
+//!
+//! Map: `core`/`workloads`/`rbac`/`discovery` hold the typed kinds (Go field order, camelCase,
+//! strict); `object::Object` wraps any of them; `registry` resolves resource names;
+//! `quantity`, `time`, `intstr` are the value types; `manifest` reads files (a libyaml-faithful
+//! YAML reader); `decode` turns JSON into objects with the API server's decoding errors;
+//! `defaults` and `validation` are the server's defaulting and validation; `check` chains
+//! them for one manifest; `explain` documents fields.
+//!
+//! Which part of a printed error line this crate produces (the kubectl crate adds the rest):
+//! - syntax: `ManifestError.message` = `error converting YAML to JSON: yaml: line 7: ...`;
+//!   kubectl prints `error: error parsing pod.yaml: <message>`.
+//! - missing apiVersion/kind: `DecodeError.message` = `error validating data: kind not set; if
+//!   you choose to ignore these errors, turn validation off with --validate=false`; kubectl
+//!   prints `error: error validating "pod.yaml": <message>`.
+//! - unknown kind: `no matches for kind "Pood" in version "v1"`; kubectl prints
+//!   `error: resource mapping not found for name: "web" namespace: "" from "pod.yaml": <message>`
+//!   and a second line `ensure CRDs are installed first`.
+//! - unknown fields / wrong types: `Pod in version "v1" cannot be handled as a Pod: ...`;
+//!   kubectl prints `Error from server (BadRequest): error when creating "pod.yaml": <message>`.
+//! - validation: `ErrorList::to_invalid_message("Pod", "web")` is kubectl's complete output
+//!   (`The Pod "web" is invalid: ...`); `to_status_message` is the Status message the server sends.
 
 pub mod check;
 pub mod core;

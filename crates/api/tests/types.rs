@@ -158,3 +158,22 @@ fn every_kind_round_trips_minimal_objects() {
         assert_eq!(back, obj, "{kind}");
     }
 }
+
+#[test]
+fn status_types_are_reexported_at_the_crate_root() {
+    let s = podlab_api::ContainerStatus {
+        name: "web".into(),
+        ..Default::default()
+    };
+    let p = podlab_api::PodStatus {
+        container_statuses: vec![s],
+        pod_ips: vec![podlab_api::PodIP {
+            ip: "10.0.0.1".into(),
+        }],
+        host_ips: vec![podlab_api::HostIP {
+            ip: "10.0.1.1".into(),
+        }],
+        ..Default::default()
+    };
+    assert_eq!(p.container_statuses[0].name, "web");
+}

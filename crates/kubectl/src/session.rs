@@ -155,9 +155,15 @@ impl Session {
         // Step in small slices so a stream prints changes in the order they happen.
         let slice = 1_000;
         while self.sim.now() < target {
-            let next = SimTime((self.sim.now().0 + slice).min(target.0));
+            let before = self.sim.now();
+            let next = SimTime((before.0 + slice).min(target.0));
             self.sim.advance_to(next);
             out.extend(self.poll_stream());
+            if self.sim.now() == before {
+                // The simulation could not get past this instant (its step budget ran out);
+                // stop rather than spin, so the terminal never hangs.
+                break;
+            }
         }
         out.streaming = self.stream.is_some();
         out

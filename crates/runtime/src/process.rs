@@ -101,17 +101,19 @@ pub struct SpawnOptions {
     pub stdin_open: bool,
     /// CPUs of the node (nginx `worker_processes auto` starts one worker per CPU).
     pub node_cpus: u32,
+    /// For exec sessions: the container's main command line, so `ps` can list PID 1.
+    pub pid1_cmdline: String,
 }
 
 impl SpawnOptions {
     /// A container's main process (PID 1, no tty, stdin at EOF, cwd `/`, 2 node CPUs).
     pub fn new(argv: Vec<String>, env: Vec<(String, String)>) -> Self {
-        SpawnOptions { argv, env, working_dir: "/".into(), pid1: true, tty: false, stdin_open: false, node_cpus: 2 }
+        SpawnOptions { argv, env, working_dir: "/".into(), pid1: true, tty: false, stdin_open: false, node_cpus: 2, pid1_cmdline: String::new() }
     }
 
     /// An exec session (`kubectl exec [-i] [-t] -- argv`): not PID 1.
     pub fn exec(argv: Vec<String>, env: Vec<(String, String)>, stdin_open: bool, tty: bool) -> Self {
-        SpawnOptions { argv, env, working_dir: "/".into(), pid1: false, tty, stdin_open, node_cpus: 2 }
+        SpawnOptions { argv, env, working_dir: "/".into(), pid1: false, tty, stdin_open, node_cpus: 2, pid1_cmdline: String::new() }
     }
 }
 
@@ -229,6 +231,8 @@ pub struct ProcState {
     pub self_signals: Vec<Signal>,
     /// Signals an exec session sent to the container's PID 1 (`kubectl exec pod -- kill 1`).
     pub pid1_signals: Vec<Signal>,
+    /// The container's PID 1 command line as `ps` shows it (exec sessions).
+    pub pid1_cmdline: String,
     pub node_cpus: u32,
 }
 
@@ -302,6 +306,7 @@ impl Process {
             node_cpus: opts.node_cpus,
             pid: if opts.pid1 { 1 } else { 7 },
             cmdline: opts.argv.join(" "),
+            pid1_cmdline: opts.pid1_cmdline.clone(),
             ..Default::default()
         };
         let program = programs::start(kind, &path, opts.argv, fs, &state);
@@ -311,6 +316,10 @@ impl Process {
     /// Run for at most `budget_steps` units of work at `ctx.now_ms`.
     pub fn step(&mut self, ctx: &mut ProcessCtx, budget_steps: u32) -> Step {
         if let Some(code) = self.exit_code {
+            // Killed between steps: give its ports back now.
+            for port in std::mem::take(&mut self.state.ports) {
+                ctx.net.unlisten(port);
+            }
             return Step::Exited(code);
         }
         let budget = match ctx.cpu_limit_millicores {

@@ -97,6 +97,25 @@ proptest! {
     }
 
     #[test]
+    fn applets_never_panic_on_any_arguments(
+        name in prop::sample::select(podlab_runtime::shell::applet_names()),
+        args in prop::collection::vec(prop_oneof![
+            Just("-n".to_string()), Just("-c".to_string()), Just("-f".to_string()), Just("-l".to_string()),
+            Just("-9".to_string()), Just("/etc/passwd".to_string()), Just("/".to_string()), Just("-".to_string()),
+            Just("9223372036854775807".to_string()), Just("-1".to_string()), Just("0".to_string()),
+            Just("http://web:80/x".to_string()), Just("s/a/b/g".to_string()), Just("{print $1}".to_string()),
+            "\\PC{0,8}",
+        ], 0..5),
+    ) {
+        let mut rig = Rig::new("busybox");
+        let mut argv = vec![name];
+        argv.extend(args.iter().map(String::as_str));
+        let mut p = rig.spawn(&argv).unwrap();
+        p.close_stdin();
+        let _ = rig.run_for(&mut p, 3_000);
+    }
+
+    #[test]
     fn nginx_config_parser_never_panics(conf in "[a-z {};#\"'\n0-9:/.*_\\[\\]]{0,200}") {
         let mut rig = Rig::new("nginx:1.27");
         rig.fs().write("/etc/nginx/conf.d/default.conf", conf.as_bytes(), 0).unwrap();

@@ -137,3 +137,19 @@ fn exec_form_and_reload_signal() {
     assert_eq!(code, None);
     assert!(text(&out, Stream::Stderr).contains("signal 1 (SIGHUP) received, reconfiguring"));
 }
+
+#[test]
+fn nginx_started_by_a_shell_serves_and_ignores_sigterm_through_sh() {
+    let mut rig = Rig::new("nginx:1.27");
+    let mut p = rig.spawn(&["sh", "-c", "echo custom > /usr/share/nginx/html/index.html && nginx -g 'daemon off;'"]).unwrap();
+    let (_, code) = rig.run_for(&mut p, 100);
+    assert_eq!(code, None);
+    assert_eq!(p.listening_ports(), vec![80]);
+    let (resp, out) = rig.serve(&mut p, 80, &HttpRequest::get("x", "/"));
+    assert_eq!(resp.unwrap().body, b"custom\n".to_vec());
+    assert_eq!(text(&out, Stream::Stdout).matches("\"GET / HTTP/1.1\" 200 7").count(), 1);
+    // PID 1 is sh, which ignores SIGTERM, so nginx never hears it.
+    p.signal(Signal::Term);
+    assert_eq!(rig.run_for(&mut p, 30_000).1, None);
+    assert!(p.memory_bytes() > 5 * 1024 * 1024, "nginx's memory counts for the container");
+}

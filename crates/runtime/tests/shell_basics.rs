@@ -73,6 +73,8 @@ fn scripts_print_what_busybox_prints() {
         ("sh -c 'echo nested $0' x; sh -c 'exit 5'; echo $?", "nested x\n5\n", "", 0),
         ("echo 'echo from script \"$1\"' > /tmp/s.sh; sh /tmp/s.sh arg; chmod +x /tmp/s.sh; /tmp/s.sh b", "from script arg\nfrom script b\n", "", 0),
         ("i=1; i=$(expr $i + 1); echo $i; expr 3 \\* 4", "2\n12\n", "", 0),
+        ("echo hello | head -c 3; echo", "hel\n", "", 0),
+        ("ps", "PID   USER     TIME  COMMAND\n    1 root      0:00 sh -c ps\n    7 root      0:00 ps\n", "", 0),
         ("trap 'echo cleanup' EXIT; echo work; exit 4", "work\ncleanup\n", "", 4),
         ("trap 'echo bye' EXIT; false", "bye\n", "", 1),
         ("printf 'a\\nb\\n' > /tmp/l; while read line; do echo \"<$line>\"; done < /tmp/l", "<a>\n<b>\n", "", 0),

@@ -78,7 +78,8 @@ proptest! {
             for o in &ops {
                 apply(&mut sim, o, false);
             }
-            sim.advance_to(sim.now().plus(podlab_sim::SimDuration(2_000)));
+            let until = sim.now().plus(podlab_sim::SimDuration(2_000));
+            sim.advance_to(until);
             fingerprint(&sim)
         };
         let (a, b) = (run(), run());
@@ -92,7 +93,8 @@ proptest! {
         for o in &ops {
             apply(&mut sim, o, true);
         }
-        run_checked(&mut sim, sim.now().plus(podlab_sim::SimDuration(15_000)));
+        let until = sim.now().plus(podlab_sim::SimDuration(15_000));
+        run_checked(&mut sim, until);
         let mut last = 0;
         for e in sim.drain_watch(w) {
             prop_assert!(e.event_type != WatchEventType::Error);

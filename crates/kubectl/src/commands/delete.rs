@@ -113,7 +113,10 @@ fn wait_gone(ctx: &mut Ctx, pending: &[(&'static str, String, String)]) {
     let start = ctx.session.sim.now();
     let limit = SimTime(start.0 + WAIT_LIMIT_MS);
     loop {
-        let gone = pending.iter().all(|(k, ns, n)| ctx.session.sim.get(k, ns, n).is_none());
+        let gone = pending.iter().all(|(k, ns, n)| {
+            let info = podlab_api::registry::lookup(k);
+            info.is_none_or(|i| matches!(ctx.get_object(i, ns, n), Err(Fail::Server(st)) if st.reason == "NotFound"))
+        });
         if gone || ctx.session.sim.now() >= limit {
             return;
         }

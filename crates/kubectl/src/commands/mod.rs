@@ -227,6 +227,10 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["replace"] => apply::replace(ctx),
         ["delete"] => delete::delete(ctx),
         ["run"] => run::run(ctx),
+        ["create", "secret"] => {
+            ctx.stdout(&crate::help::help_for(path));
+            Err(Fail::Printed)
+        }
         ["create", sub] => run::create_sub(ctx, sub),
         ["create", "secret", sub] => run::create_secret(ctx, sub),
         ["expose"] => run::expose(ctx),
@@ -252,6 +256,11 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["exec"] => logs::exec(ctx),
         ["top", sub] => logs::top(ctx, sub),
         ["port-forward"] => portforward::port_forward(ctx),
+        ["rollout" | "config" | "top" | "auth", ..] => {
+            // A command group typed without its subcommand prints its help and exits 1.
+            ctx.stdout(&crate::help::help_for(path));
+            Err(Fail::Printed)
+        }
         [cmd, ..] => fail(format!("{cmd:?} is not supported in Podlab's simulated cluster")),
         [] => Ok(()),
     }

@@ -121,6 +121,9 @@ fn endpoints_text(related: &[Value], port: i64) -> String {
             }
         }
     }
+    if list.is_empty() {
+        return "<none>".into();
+    }
     if list.len() > 3 {
         return format!("{} + {} more...", list[..3].join(","), list.len() - 3);
     }

@@ -31,25 +31,7 @@ pub fn exec(vm: &mut Vm, task: &mut Task, tid: usize, instr: &Instr, st: &mut Pr
         Instr::LoopExit => {
             task.loops.pop();
         }
-        Instr::ForInit { items, brk, cont } => {
-            let list = match items {
-                Some(words) => {
-                    let refs: Vec<&Word> = words.iter().collect();
-                    if !vm.ensure_substs(task, &refs) {
-                        return Flow::Again;
-                    }
-                    let mut env = vm.env(task);
-                    let mut out = Vec::new();
-                    for w in words.iter() {
-                        out.extend(env.fields(w, Some(&ctx.fs)));
-                    }
-                    out
-                }
-                None => task.positional.clone(),
-            };
-            let frame = task.frames.len().saturating_sub(1);
-            task.loops.push(LoopState { frame, brk: *brk, cont: *cont, items: Some((list, 0)) });
-        }
+        Instr::ForInit { items, brk, cont } => return for_init(vm, task, items.as_deref(), *brk, *cont, ctx),
         Instr::ForNext { var, exit } => {
             let next = task.loops.last_mut().and_then(|l| l.items.as_mut()).and_then(|(items, i)| {
                 let v = items.get(*i).cloned();
@@ -93,6 +75,28 @@ pub fn exec(vm: &mut Vm, task: &mut Task, tid: usize, instr: &Instr, st: &mut Pr
         }
         Instr::Group { code, redirs, subshell } => return group(vm, task, code, redirs, *subshell, st, ctx),
     }
+    Flow::Next
+}
+
+/// Expand a `for` list once (globbing included) and push the loop with it.
+fn for_init(vm: &mut Vm, task: &mut Task, items: Option<&Vec<Word>>, brk: usize, cont: usize, ctx: &mut ProcessCtx) -> Flow {
+    let list = match items {
+        Some(words) => {
+            let refs: Vec<&Word> = words.iter().collect();
+            if !vm.ensure_substs(task, &refs) {
+                return Flow::Again;
+            }
+            let mut env = vm.env(task);
+            let mut out = Vec::new();
+            for w in words {
+                out.extend(env.fields(w, Some(&ctx.fs)));
+            }
+            out
+        }
+        None => task.positional.clone(),
+    };
+    let frame = task.frames.len().saturating_sub(1);
+    task.loops.push(LoopState { frame, brk, cont, items: Some((list, 0)) });
     Flow::Next
 }
 

@@ -412,8 +412,19 @@ impl Program for ShellProgram {
         base + buffers + tasks + applets
     }
 
-    fn serve_http(&mut self, _st: &mut ProcState, _ctx: &mut ProcessCtx, _port: u16, _req: &HttpRequest) -> Option<crate::net::HttpResponse> {
-        None
+    /// Requests go to the child program (nginx, python, ...) that listens on the port.
+    fn serve_http(&mut self, _st: &mut ProcState, ctx: &mut ProcessCtx, port: u16, req: &HttpRequest) -> Option<crate::net::HttpResponse> {
+        self.vm.tasks.iter_mut().flatten().find_map(|t| match &mut t.wait {
+            Wait::Applet(a, _) => a.serve_http(ctx, port, req),
+            _ => None,
+        })
+    }
+
+    fn serve_tcp(&mut self, _st: &mut ProcState, ctx: &mut ProcessCtx, port: u16, payload: &[u8]) -> Option<Vec<u8>> {
+        self.vm.tasks.iter_mut().flatten().find_map(|t| match &mut t.wait {
+            Wait::Applet(a, _) => a.serve_tcp(ctx, port, payload),
+            _ => None,
+        })
     }
 
     fn command_line(&self) -> String {

@@ -112,10 +112,13 @@ impl Rig {
     pub fn run_for(&mut self, p: &mut Process, deadline_ms: u64) -> (Vec<OutputLine>, Option<i32>) {
         let end = self.now_ms + deadline_ms;
         let mut out = Vec::new();
+        let mut yields = 0;
         for _ in 0..100_000 {
             match self.step(p, 1000, &mut out) {
                 Step::Exited(c) => return (out, Some(c)),
-                Step::Yield => {}
+                // A busy process (yes, while true) never idles: stop after a few thousand steps.
+                Step::Yield if yields > 200 => return (out, None),
+                Step::Yield => yields += 1,
                 Step::Idle { wake_at_ms } => {
                     let next = wake_at_ms.unwrap_or(end).max(self.now_ms + 1);
                     if next > end {

@@ -344,9 +344,9 @@ impl DeploymentController {
                 ctx.set_background_timer(at, 1);
             }
         }
-        if ds::status_changed(d.get("status").unwrap_or(&json!({})), &st) {
-            let mut copy = d.clone();
-            copy["status"] = st;
+        let mut copy = d.clone();
+        copy["status"] = st;
+        if super::canonical(&copy).get("status") != super::canonical(d).get("status") {
             self.update_status(ctx, &mut copy);
         }
     }

@@ -111,14 +111,6 @@ pub fn calculate(d: &Value, c: &Counts, new_rs: Option<&str>, max_unavailable: i
     st
 }
 
-/// Whether two statuses differ in anything but condition timestamps that did not move.
-pub fn status_changed(old: &Value, new: &Value) -> bool {
-    let keys = ["observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas"];
-    keys.iter().any(|k| old.get(*k).and_then(Value::as_i64).unwrap_or(0) != new.get(*k).and_then(Value::as_i64).unwrap_or(0))
-        || old.get("conditions").cloned().unwrap_or(json!([])) != new.get("conditions").cloned().unwrap_or(json!([]))
-        || old.get("collisionCount") != new.get("collisionCount")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -141,11 +141,13 @@ impl EndpointSliceController {
             labels[k] = json!(v);
         }
         let body = match &existing {
-            Some(cur) if cur.get("endpoints").cloned().unwrap_or(json!([])) == json!(endpoints) && cur.get("ports").cloned().unwrap_or(json!([])) == json!(ports) => return,
             Some(cur) => {
                 let mut s = (**cur).clone();
                 s["endpoints"] = json!(endpoints);
                 s["ports"] = json!(ports);
+                if super::canonical(&s) == super::canonical(cur) {
+                    return;
+                }
                 ApiRequest::update(s)
             }
             None => ApiRequest::create(json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
@@ -196,7 +198,6 @@ impl EndpointSliceController {
         };
         let existing = self.endpoints.get(ns, name).cloned();
         let req = match &existing {
-            Some(cur) if cur.get("subsets") == subsets.as_ref() => return,
             Some(cur) => {
                 let mut e = (**cur).clone();
                 match &subsets {
@@ -206,6 +207,9 @@ impl EndpointSliceController {
                             m.shift_remove("subsets");
                         }
                     }
+                }
+                if super::canonical(&e) == super::canonical(cur) {
+                    return;
                 }
                 ApiRequest::update(e)
             }

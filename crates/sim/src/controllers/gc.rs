@@ -56,7 +56,7 @@ impl Component for GarbageCollector {
                 let node = (meta::kind(new).to_string(), c.key.0.clone(), c.key.1.clone());
                 self.alive.insert(meta::uid(new).to_string(), node.clone());
                 for o in owner_uids(new) {
-                    self.dependents.entry(o).or_default().insert(node);
+                    self.dependents.entry(o).or_default().insert(node.clone());
                 }
             } else if let Some(old) = &c.old {
                 let uid = meta::uid(old).to_string();

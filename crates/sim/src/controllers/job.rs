@@ -153,9 +153,9 @@ impl JobController {
         status["terminating"] = json!(terminating);
         status["ready"] = json!(ready);
         status["uncountedTerminatedPods"] = json!({});
-        if job.get("status") != Some(&status) {
-            let mut copy = job.clone();
-            copy["status"] = status;
+        let mut copy = job.clone();
+        copy["status"] = status;
+        if super::canonical(&copy).get("status") != super::canonical(&job).get("status") {
             if let Ok(stored) = submit_obj(ctx, ApiRequest::update_status(copy)) {
                 self.jobs.assume(stored);
             }

@@ -213,6 +213,19 @@ pub fn selector_matches(selector: Option<&Value>, labels: &[(&str, &str)]) -> bo
     labels_ok && exprs_ok
 }
 
+/// An object as the API server would store it (strict decoding, defaults, Go field order),
+/// so a controller compares what it wants with what is stored without being fooled by
+/// fields the server drops (zero counts, empty names) into rewriting it forever.
+pub fn canonical(v: &Value) -> Value {
+    match podlab_api::Object::from_json_value(v) {
+        Ok(mut o) => {
+            podlab_api::defaults::apply(&mut o);
+            o.to_json()
+        }
+        Err(_) => v.clone(),
+    }
+}
+
 /// Records a client-go (core/v1) event about `obj` from `component`.
 pub fn event(ctx: &mut Ctx<'_>, component: &str, obj: &Value, warning: bool, reason: &str, message: String) {
     let ev = EventRecord {

@@ -57,7 +57,9 @@ impl Component for NodeHeartbeat {
         if let Ok(id) = ctx.watch(filter, None) {
             self.nodes.set_watch(id);
         }
-        self.renew(ctx);
+        // The first renewal runs as a timer, not inside registration, so bootstrap issues no
+        // API requests of its own.
+        ctx.set_background_timer(ctx.now(), 1);
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         self.nodes.pump(ctx);

@@ -103,7 +103,10 @@ impl PodWorker {
                 if c.process.is_none() || c.kill_deadline.is_some() {
                     continue;
                 }
-                let Some(probe) = Self::probe_of(c, kind) else { continue };
+                let Some(probe) = Self::probe_of(c, kind) else {
+                    c.probes.state_mut(kind).next_at = None;
+                    continue;
+                };
                 let startup_done = c.spec.startup_probe.is_none() || c.probes.startup.result == Some(true);
                 let t = probes::timing(&probe);
                 let started_at = c.probes.started_at;

@@ -133,12 +133,30 @@ fn ls(args: &[String], io: &mut Io) -> i32 {
                 out.push_str(&format!("{n}\n"));
             }
         } else if !names.is_empty() {
-            out.push_str(&names.join("  "));
-            out.push('\n');
+            out.push_str(&columns(&names, 80));
         }
         io.out(&out);
     }
     status
+}
+
+/// ls on a terminal: names sorted down columns that fit `width`, two spaces apart.
+fn columns(names: &[String], width: usize) -> String {
+    let col = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2;
+    let cols = (width / col.max(1)).max(1);
+    let rows = names.len().div_ceil(cols);
+    let mut out = String::new();
+    for r in 0..rows {
+        let mut line = String::new();
+        for c in 0..cols {
+            if let Some(n) = names.get(c * rows + r) {
+                line.push_str(&format!("{n:<col$}"));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 fn mkdir(args: &[String], io: &mut Io) -> i32 {
@@ -391,15 +409,25 @@ fn du(args: &[String], io: &mut Io) -> i32 {
     0
 }
 
-fn df(_args: &[String], io: &mut Io) -> i32 {
-    let mut out = String::from("Filesystem           1K-blocks      Used Available Use% Mounted on\n");
+fn human(kib: u64) -> String {
+    match kib {
+        k if k < 1024 => format!("{k}.0K"),
+        k if k < 1024 * 1024 => format!("{}.{}M", k / 1024, k % 1024 * 10 / 1024),
+        k => format!("{}.{}G", k / (1024 * 1024), k % (1024 * 1024) * 10 / (1024 * 1024)),
+    }
+}
+
+fn df(args: &[String], io: &mut Io) -> i32 {
+    let h = args.iter().any(|a| a.starts_with('-') && a.contains('h'));
+    let fmt = |v: u64| if h { human(v) } else { v.to_string() };
+    let mut out = String::from(if h { "Filesystem                Size      Used Available Use% Mounted on\n" } else { "Filesystem           1K-blocks      Used Available Use% Mounted on\n" });
     let mounts = io.ctx.fs.mounts.mounts.clone();
     for m in mounts {
         let used = io.ctx.fs.volumes.get(m.volume).map(|t| t.used_bytes()).unwrap_or(0).div_ceil(1024);
         let size: u64 = 61_255_492;
         let pct = (used * 100).div_ceil(size);
         let fsname = if m.target == "/" { "overlay" } else { "/dev/vda1" };
-        out.push_str(&format!("{:<20} {:>9} {:>9} {:>9} {:>3}% {}\n", fsname, size, used, size - used, pct, m.target));
+        out.push_str(&format!("{:<20} {:>9} {:>9} {:>9} {:>3}% {}\n", fsname, fmt(size), fmt(used), fmt(size - used), pct, m.target));
     }
     io.out(&out);
     0

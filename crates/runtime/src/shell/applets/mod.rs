@@ -13,6 +13,7 @@ use super::io::{Input, Io};
 use super::Flavor;
 use crate::fs::FsView;
 use crate::image::{Base, ProgramKind};
+use crate::net::{HttpRequest, HttpResponse};
 use crate::process::{OutputLine, ProcState, ProcessCtx, Stream};
 use crate::programs::{self, Program, ProgramStep};
 use std::fmt;
@@ -41,6 +42,13 @@ pub trait Applet: fmt::Debug + Send {
     }
     fn memory_bytes(&self) -> u64 {
         0
+    }
+    /// A server run from the shell (`sh -c '...; nginx -g "daemon off;"'`) answers here.
+    fn serve_http(&mut self, _ctx: &mut ProcessCtx, _port: u16, _req: &HttpRequest) -> Option<HttpResponse> {
+        None
+    }
+    fn serve_tcp(&mut self, _ctx: &mut ProcessCtx, _port: u16, _payload: &[u8]) -> Option<Vec<u8>> {
+        None
     }
 }
 
@@ -187,6 +195,7 @@ impl Applet for External {
             self.st.stdin.extend_from_slice(d.as_bytes());
         }
         let mut lines: Vec<OutputLine> = Vec::new();
+        let before = self.st.ports.clone();
         let step = {
             let mut ctx = ProcessCtx {
                 now_ms: io.ctx.now_ms,
@@ -204,6 +213,13 @@ impl Applet for External {
             }
             s
         };
+        // The shell process owns its children's listening ports (so requests reach it).
+        io.st.ports.retain(|p| !before.contains(p) || self.st.ports.contains(p));
+        for p in &self.st.ports {
+            if !io.st.ports.contains(p) {
+                io.st.ports.push(*p);
+            }
+        }
         for l in lines {
             let text = format!("{}\n", l.text);
             match l.stream {
@@ -238,5 +254,19 @@ impl Applet for External {
 
     fn memory_bytes(&self) -> u64 {
         self.prog.memory_bytes()
+    }
+
+    fn serve_http(&mut self, ctx: &mut ProcessCtx, port: u16, req: &HttpRequest) -> Option<HttpResponse> {
+        if !self.st.ports.contains(&port) {
+            return None;
+        }
+        self.prog.serve_http(&mut self.st, ctx, port, req)
+    }
+
+    fn serve_tcp(&mut self, ctx: &mut ProcessCtx, port: u16, payload: &[u8]) -> Option<Vec<u8>> {
+        if !self.st.ports.contains(&port) {
+            return None;
+        }
+        self.prog.serve_tcp(&mut self.st, ctx, port, payload)
     }
 }

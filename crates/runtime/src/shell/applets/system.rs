@@ -217,12 +217,22 @@ fn which(args: &[String], io: &mut Io) -> i32 {
     status
 }
 
+/// busybox ps: PID 1 (this process, or the container's main one for an exec session), the
+/// calling shell and ps itself.
 fn ps(_args: &[String], io: &mut Io) -> i32 {
-    let cmd = io.st.cmdline.clone();
     let mut out = String::from("PID   USER     TIME  COMMAND\n");
-    out.push_str(&format!("    1 root      0:00 {cmd}\n"));
-    if !io.st.pid1 {
-        out.push_str(&format!("{:>5} root      0:00 ps\n", io.st.pid));
+    let row = |pid: u32, cmd: &str| format!("{pid:>5} root      0:00 {cmd}\n");
+    if io.st.pid1 {
+        out.push_str(&row(1, &io.st.cmdline));
+        if io.st.cmdline.split_whitespace().next() != Some("ps") {
+            out.push_str(&row(7, "ps"));
+        }
+    } else {
+        if !io.st.pid1_cmdline.is_empty() {
+            out.push_str(&row(1, &io.st.pid1_cmdline));
+        }
+        out.push_str(&row(io.st.pid, &io.st.cmdline));
+        out.push_str(&row(io.st.pid + 6, "ps"));
     }
     io.out(&out);
     0

@@ -24,6 +24,10 @@ pub fn create(name: &str, args: &[String], flavor: Flavor) -> Option<Box<dyn App
         "echo" => one("echo", args, echo),
         "printf" => one("printf", args, printf),
         "cat" => filter("cat", args.iter().filter(|a| !a.starts_with('-') || *a == "-").cloned().collect(), Cat),
+        "head" if args.iter().any(|a| a == "-c" || (a.starts_with("-c") && a.len() > 2)) => {
+            let (n, files) = count_opt(&args.iter().map(|a| a.replacen("-c", "-n", 1)).collect::<Vec<_>>(), 0);
+            filter("head", files, HeadBytes { left: n })
+        }
         "head" => {
             let (n, files) = count_opt(args, 10);
             filter("head", files, Head { left: n })
@@ -362,6 +366,23 @@ impl LineFilter for Head {
         }
         self.left -= 1;
         io.out(line) && self.left > 0
+    }
+    fn finish(&mut self, _io: &mut Io) -> i32 {
+        0
+    }
+}
+
+/// `head -c N`: the first N bytes.
+#[derive(Debug)]
+struct HeadBytes {
+    left: i64,
+}
+impl LineFilter for HeadBytes {
+    fn line(&mut self, io: &mut Io, line: &str) -> bool {
+        let take = line.len().min(self.left.max(0) as usize);
+        let cut = (0..=take).rev().find(|i| line.is_char_boundary(*i)).unwrap_or(0);
+        self.left -= cut as i64;
+        io.out(&line[..cut]) && self.left > 0
     }
     fn finish(&mut self, _io: &mut Io) -> i32 {
         0

@@ -328,7 +328,8 @@ pub fn seq(args: &[String], io: &mut Io) -> i32 {
             break;
         }
         out.push_str(&format!("{v}\n"));
-        v += step;
+        let Some(next) = v.checked_add(step) else { break };
+        v = next;
     }
     io.out(&out);
     0
