@@ -7,10 +7,15 @@
 
 use podlab_lessons::runner::TaskRun;
 use podlab_lessons::{Catalog, Task};
+use std::sync::mpsc;
+use std::time::Duration;
 
 const SEED: u64 = 1;
 /// Extra simulated time after the last step, for `for:` checks and slow pulls.
 const SETTLE_MS: u64 = 30_000;
+
+/// A replay that takes longer than this (real time) is reported as hung instead of blocking CI.
+const WATCHDOG: Duration = Duration::from_secs(180);
 
 /// slug -> why its replay cannot pass on the current simulation.
 const NOT_YET_VERIFIABLE: &[(&str, &str)] = &[
@@ -42,6 +47,20 @@ fn verify(task: &Task) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs `verify` on its own thread so one hung simulation cannot stall the whole suite.
+fn verify_with_watchdog(task: &Task) -> Result<(), String> {
+    let (tx, rx) = mpsc::channel();
+    let owned = task.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(verify(&owned));
+    });
+    match rx.recv_timeout(WATCHDOG) {
+        Ok(result) => result,
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("replay did not finish within {}s of real time (simulation hang?)", WATCHDOG.as_secs())),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err("replay panicked".into()),
+    }
+}
+
 #[test]
 fn reference_solutions_solve_and_wrong_fixes_do_not() {
     let catalog = Catalog::embedded().expect("content loads (see tests/content.rs)");
@@ -62,7 +81,7 @@ fn reference_solutions_solve_and_wrong_fixes_do_not() {
     for task in tasks.into_iter().filter(|t| only.as_ref().is_none_or(|o| *o == t.slug)) {
         eprintln!("replaying {}", task.slug);
         let listed = NOT_YET_VERIFIABLE.iter().find(|(s, _)| *s == task.slug).map(|(_, r)| *r);
-        match (verify(task), listed) {
+        match (verify_with_watchdog(task), listed) {
             (Ok(()), None) => {}
             (Err(e), None) => failures.push(format!("{}: {e}", task.slug)),
             (Ok(()), Some(_)) => now_passing.push(task.slug.clone()),

@@ -41,7 +41,9 @@
 //!   `Network::http`/`tcp_exchange` to the target process's `serve_http`/`serve_tcp`.
 //! * `kubectl exec`: `Process::spawn` with `SpawnOptions::exec(argv, env, stdin, tty)` on the
 //!   same `FsView`; feed input with `write_stdin`, close with `close_stdin`; in tty mode the
-//!   output chunks are raw text including prompts (`/ # `, `root@web:/# `).
+//!   output chunks are raw text including prompts (`/ # `, `root@web:/# `). Set
+//!   `opts.pid1_cmdline` so `ps` lists PID 1; after stepping an exec process, deliver
+//!   `take_pid1_signals()` (from `kill 1`, `nginx -s reload`) to the main process.
 
 pub mod clock;
 pub mod fs;

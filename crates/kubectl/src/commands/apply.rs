@@ -76,7 +76,9 @@ pub fn read_manifests(ctx: &mut Ctx) -> Result<Vec<Manifest>, Fail> {
 fn check_decodable(source: &str, json: &Value) -> CmdResult {
     match podlab_api::Object::from_json_value(json) {
         Err(e) if matches!(e.kind, DecodeErrorKind::MissingKind | DecodeErrorKind::MissingApiVersion) => {
-            fail(format!("unable to decode {source:?}: {}", e.message))
+            // Schema pre-check failures and decoder failures carry different kubectl prefixes.
+            let prefix = if e.message.starts_with("error validating data") { "error validating" } else { "unable to decode" };
+            fail(format!("{prefix} {source:?}: {}", e.message))
         }
         Err(e) if e.kind == DecodeErrorKind::NoKindMatch => fail(format!(
             "resource mapping not found for name: {:?} namespace: {:?} from {source:?}: {}\nensure CRDs are installed first",
@@ -181,7 +183,33 @@ fn last_applied_text(obj: &Value) -> String {
     format!("{}\n", to_compact(&o))
 }
 
-/// A merge patch taking `live` to `modified`, deleting what `original` had and `modified` dropped.
+/// The strategic-merge key of a list of objects (`containers` by name, `ports` by
+/// containerPort, `volumeMounts` by mountPath), if every element of `list` has it.
+fn merge_key(list: &[Value]) -> Option<&'static str> {
+    ["name", "containerPort", "mountPath", "ip", "devicePath"]
+        .into_iter()
+        .find(|k| !list.is_empty() && list.iter().all(|e| e.get(*k).is_some()))
+}
+
+/// Whether a keyed list in `modified` already holds in `live`: every element matches the
+/// live element with the same key, ignoring fields the server filled in.
+fn keyed_list_same(original: &Value, modified: &[Value], live: &[Value]) -> bool {
+    let Some(key) = merge_key(modified) else { return false };
+    if modified.len() != live.len() {
+        return false;
+    }
+    modified.iter().all(|m| {
+        let Some(l) = live.iter().find(|l| l.get(key) == m.get(key)) else { return false };
+        let o = original.as_array().and_then(|a| a.iter().find(|o| o.get(key) == m.get(key))).unwrap_or(&Value::Null);
+        match (m, l) {
+            (Value::Object(_), Value::Object(_)) => three_way(o, m, l).is_empty(),
+            _ => m == l,
+        }
+    })
+}
+
+/// A merge patch taking `live` to `modified`, deleting what `original` had and `modified`
+/// dropped; like kubectl's three-way strategic merge, fields the server defaulted are kept.
 fn three_way(original: &Value, modified: &Value, live: &Value) -> Map<String, Value> {
     let mut patch = Map::new();
     if let (Some(m), Some(l)) = (modified.as_object(), live.as_object()) {
@@ -193,6 +221,7 @@ fn three_way(original: &Value, modified: &Value, live: &Value) -> Map<String, Va
                         patch.insert(k.clone(), Value::Object(sub));
                     }
                 }
+                (Value::Array(ma), Some(Value::Array(la))) if keyed_list_same(original.get(k).unwrap_or(&Value::Null), ma, la) => {}
                 (mv, Some(lv)) if mv == lv => {}
                 (mv, _) => {
                     patch.insert(k.clone(), mv.clone());
@@ -251,7 +280,7 @@ fn apply_one(ctx: &mut Ctx, m: &Manifest) -> CmdResult {
 /// `kubectl apply -f`.
 pub fn apply(ctx: &mut Ctx) -> CmdResult {
     if ctx.flags.all("filename").is_empty() && !ctx.flags.has("kustomize") {
-        return Err(Fail::Plain(format!("error: must specify one of -f and -k\n\n")));
+        return fail("must specify one of -f and -k");
     }
     let manifests = read_manifests(ctx)?;
     let mut errors = Vec::new();
@@ -266,7 +295,7 @@ pub fn apply(ctx: &mut Ctx) -> CmdResult {
 /// `kubectl create -f`.
 pub fn create_from_file(ctx: &mut Ctx) -> CmdResult {
     if ctx.flags.all("filename").is_empty() {
-        return Err(Fail::Plain(format!("error: must specify one of -f and -k\n\n")));
+        return fail("must specify one of -f and -k");
     }
     let manifests = read_manifests(ctx)?;
     let mut errors = Vec::new();
@@ -317,7 +346,7 @@ fn replace_one(ctx: &mut Ctx, obj: Value, source: &str, status_only: bool) -> Cm
     if ctx.flags.bool("force") {
         let del = Verb::Delete { kind: info.kind.into(), namespace: ns.clone(), name: name.clone(), options: Default::default() };
         ctx.submit(del).map_err(|st| wrap(st, "deleting", source))?;
-        ctx.stdout(&format!("{} {name:?} deleted\n", info.singular));
+        ctx.stdout(&format!("{} {name:?} deleted\n", kind_prefix(info)));
         let created = ctx.submit(Verb::Create { object: obj.clone() }).map_err(|st| wrap(st, "creating", source))?;
         return report(ctx, created.object().unwrap_or(&obj), "replaced");
     }

@@ -85,14 +85,14 @@ pub fn delete(ctx: &mut Ctx) -> CmdResult {
     for (t, ns) in &items {
         for name in &t.names {
             if dry {
-                ctx.stdout(&format!("{} {name:?} deleted (dry run)\n", t.info.singular));
+                ctx.stdout(&format!("{} {name:?} deleted (dry run)\n", super::kind_prefix(t.info)));
                 continue;
             }
             let verb = Verb::Delete { kind: t.info.kind.into(), namespace: ns.clone(), name: name.clone(), options: opts.clone() };
             match ctx.submit(verb) {
                 Ok(ok) => {
                     let word = if immediate { "force deleted" } else { "deleted" };
-                    ctx.stdout(&format!("{} {name:?} {word}\n", t.info.singular));
+                    ctx.stdout(&format!("{} {name:?} {word}\n", super::kind_prefix(t.info)));
                     if let podlab_sim::ApiOk::Deleted { finished: false, .. } = ok {
                         pending.push((t.info.kind, ns.clone(), name.clone()));
                     }

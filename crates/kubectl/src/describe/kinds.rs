@@ -177,8 +177,9 @@ fn pod_template(w: &mut Writer, tpl: &Value) {
     w.write(L0, "Pod Template:\n");
     labels_multiline(w, "  ", "Labels", "\t", tpl, "metadata.labels");
     let ann = map(tpl, "metadata.annotations");
-    if !ann.is_empty() {
-        labels_multiline(w, "  ", "Annotations", "\t", tpl, "metadata.annotations");
+    for (idx, (k, v)) in ann.iter().enumerate() {
+        let title = if idx == 0 { "  Annotations:\t" } else { "  \t" };
+        w.write(L0, &format!("{title}{k}: {v}\n"));
     }
     if !s(tpl, "spec.serviceAccountName").is_empty() {
         w.write(L0, &format!("  Service Account:\t{}\n", s(tpl, "spec.serviceAccountName")));

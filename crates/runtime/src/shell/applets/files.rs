@@ -133,7 +133,8 @@ fn ls(args: &[String], io: &mut Io) -> i32 {
                 out.push_str(&format!("{n}\n"));
             }
         } else if !names.is_empty() {
-            out.push_str(&columns(&names, 80));
+            let gnu = matches!(io.st.base, Some(crate::image::Base::Debian) | Some(crate::image::Base::OracleLinux));
+            out.push_str(&if gnu { gnu_columns(&names, 80) } else { columns(&names, 80) });
         }
         io.out(&out);
     }
@@ -151,6 +152,30 @@ fn columns(names: &[String], width: usize) -> String {
         for c in 0..cols {
             if let Some(n) = names.get(c * rows + r) {
                 line.push_str(&format!("{n:<col$}"));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// coreutils ls on a terminal: as many columns as fit, each as wide as its longest name.
+fn gnu_columns(names: &[String], width: usize) -> String {
+    let lens: Vec<usize> = names.iter().map(|n| n.chars().count()).collect();
+    let layout = (1..=names.len()).rev().find_map(|cols| {
+        let rows = names.len().div_ceil(cols);
+        let widths: Vec<usize> = (0..cols).map(|c| (0..rows).filter_map(|r| lens.get(c * rows + r)).max().copied().unwrap_or(0)).collect();
+        let total: usize = widths.iter().sum::<usize>() + 2 * (cols - 1);
+        (total <= width || cols == 1).then_some((rows, widths))
+    });
+    let Some((rows, widths)) = layout else { return String::new() };
+    let mut out = String::new();
+    for r in 0..rows {
+        let mut line = String::new();
+        for (c, w) in widths.iter().enumerate() {
+            if let Some(n) = names.get(c * rows + r) {
+                line.push_str(&format!("{n:<w$}  ", w = *w));
             }
         }
         out.push_str(line.trim_end());
