@@ -32,6 +32,20 @@ pub fn render(template: &str, data: &Value) -> Result<String, String> {
     Ok(out)
 }
 
+/// The text of every result of a single-expression template (`{.spec.containers[*].image}`),
+/// for custom-columns, which joins several results with commas.
+pub fn values(template: &str, data: &Value) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for node in parse(template)? {
+        match node {
+            Node::Path(p) => out.extend(select(&p, data).into_iter().map(text_of)),
+            Node::Text(t) => out.push(t),
+            Node::Range(..) => {}
+        }
+    }
+    Ok(out)
+}
+
 /// Checks a template without evaluating it (kubectl rejects bad templates before any request).
 pub fn validate(template: &str) -> Result<(), String> {
     parse(template).map(|_| ())

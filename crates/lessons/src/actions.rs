@@ -83,16 +83,17 @@ impl ActionLog {
         self.actions.iter().filter(|a| a.verb != "sleep" && !a.verb.is_empty()).count()
     }
 
+    /// A successful run of `verb` (a mistyped `describe pod wrongname` shows the learner nothing).
     pub fn ran(&self, verb: &str, args_contain: Option<&str>) -> bool {
         self.actions
             .iter()
-            .any(|a| a.verb == verb && args_contain.is_none_or(|s| a.line.contains(s)))
+            .any(|a| a.exit_code == 0 && a.verb == verb && args_contain.is_none_or(|s| a.line.contains(s)))
     }
 
-    /// One of `verbs` ran before the first successful change to the cluster.
+    /// One of `verbs` ran successfully before the first successful change to the cluster.
     pub fn ran_before_change(&self, verbs: &[String]) -> bool {
         for a in &self.actions {
-            if verbs.iter().any(|v| *v == a.verb) {
+            if a.exit_code == 0 && verbs.iter().any(|v| *v == a.verb) {
                 return true;
             }
             if a.changes_cluster && a.exit_code == 0 {
@@ -129,7 +130,9 @@ mod tests {
         assert!(log.ran("describe", Some("web")));
         let mut failed_first = ActionLog::default();
         failed_first.push(Action::new("kubectl apply -f missing.yaml", 0, 1));
-        failed_first.push(Action::new("kubectl logs web", 1, 0));
+        failed_first.push(Action::new("kubectl describe pod wrongname", 1, 1));
+        assert!(!failed_first.ran_before_change(&want));
+        failed_first.push(Action::new("kubectl logs web", 2, 0));
         assert!(failed_first.ran_before_change(&want));
     }
 }

@@ -3,7 +3,9 @@
 //! reference solution through the real kubectl `Session` and assert the goal is met, then
 //! replay each known-wrong fix and assert it is not. Tasks the simulation cannot run yet are
 //! listed, with the reason, in `NOT_YET_VERIFIABLE` below: the one place that says what is not
-//! verified. A listed task that starts passing fails the test, so the list only shrinks.
+//! verified. Listed tasks are still held to the start-state and wrong-fix checks; only their
+//! reference replay is excused, and the test prints which ones are pending (and which already
+//! pass again, so the list can be trimmed).
 
 use podlab_lessons::runner::TaskRun;
 use podlab_lessons::{Catalog, Task};
@@ -18,17 +20,53 @@ const SETTLE_MS: u64 = 30_000;
 const WATCHDOG: Duration = Duration::from_secs(180);
 
 /// slug -> why its replay cannot pass on the current simulation.
+const PODS_LOG: &str = "kubectl logs is not served by the simulated API server yet (pods/log) and the goal requires reading logs";
+const PODS_EXEC: &str = "kubectl exec is not served by the simulated API server yet (pods/exec) and the goal requires running a command in a container";
+const PODS_LOG_AND_EXEC: &str = "neither pods/log nor pods/exec is served by the simulated API server yet";
+
 const NOT_YET_VERIFIABLE: &[(&str, &str)] = &[
+    ("pod-characteristics", PODS_EXEC),
+    ("kubectl-toolkit", PODS_EXEC),
+    ("sidecar-pattern", PODS_LOG),
+    ("ambassador-and-adapter", PODS_EXEC),
+    ("deploy-and-verify", PODS_LOG_AND_EXEC),
+    ("same-kind-containers", PODS_LOG),
+    ("debugging-flow", PODS_LOG),
+    ("crashloop-missing-env", PODS_LOG),
+    ("two-nginx-port-clash", PODS_LOG),
+    ("init-waiting-for-service", PODS_LOG),
+    ("image-tag-typo", "the simulated kubelet does not yet act on an in-place image update (a real kubelet kills the container, `Container checkout definition changed, will be restarted`, and pulls the new image)"),
+    ("events", "the simulated kubelet does not yet act on an in-place image update (see image-tag-typo)"),
+    ("rbac-forbidden", "the simulation creates no `default` ServiceAccount in a new namespace (the real serviceaccount controller does), so pods in `dev` are rejected by the ServiceAccount admission plugin"),
 ];
 
-fn verify(task: &Task) -> Result<(), String> {
+/// What replaying one task found. `problems` are always failures; a reference solution that
+/// does not reach the goal is a failure unless the task is listed in `NOT_YET_VERIFIABLE`.
+struct Verdict {
+    problems: Vec<String>,
+    reference: Result<(), String>,
+}
+
+fn verify(task: &Task) -> Result<Verdict, String> {
+    let mut problems = Vec::new();
     let mut start = TaskRun::start(task, SEED)?;
-    let initial = start.evaluate();
-    if initial.solved {
-        return Err("the start state already satisfies the goal".into());
+    if start.evaluate().solved {
+        problems.push("the start state already satisfies the goal".to_string());
+    }
+    for fix in &task.wrong_fixes {
+        let replay = TaskRun::replay(task, &fix.steps, SEED, SETTLE_MS)?;
+        if replay.solved_after_ms.is_some() {
+            problems.push(format!("the wrong fix {:?} satisfies the goal\ntranscript:\n{}", fix.name, replay.transcript));
+        }
     }
     let reference = TaskRun::replay(task, &task.solution, SEED, SETTLE_MS)?;
-    if reference.solved_after_ms.is_none() {
+    // PODLAB_TRANSCRIPT=1 prints what the reference solution's terminal showed.
+    if std::env::var_os("PODLAB_TRANSCRIPT").is_some() {
+        eprintln!("--- {} reference transcript ---\n{}", task.slug, reference.transcript);
+    }
+    let reference = if reference.solved_after_ms.is_some() {
+        Ok(())
+    } else {
         let why: Vec<String> = reference
             .checklist
             .items
@@ -36,19 +74,13 @@ fn verify(task: &Task) -> Result<(), String> {
             .filter(|i| !i.holds)
             .map(|i| format!("  - {}: {}", i.text, i.why_not))
             .collect();
-        return Err(format!("the reference solution does not reach the goal:\n{}\ntranscript:\n{}", why.join("\n"), reference.transcript));
-    }
-    for fix in &task.wrong_fixes {
-        let replay = TaskRun::replay(task, &fix.steps, SEED, SETTLE_MS)?;
-        if replay.solved_after_ms.is_some() {
-            return Err(format!("the wrong fix {:?} satisfies the goal\ntranscript:\n{}", fix.name, replay.transcript));
-        }
-    }
-    Ok(())
+        Err(format!("the reference solution does not reach the goal:\n{}\ntranscript:\n{}", why.join("\n"), reference.transcript))
+    };
+    Ok(Verdict { problems, reference })
 }
 
 /// Runs `verify` on its own thread so one hung simulation cannot stall the whole suite.
-fn verify_with_watchdog(task: &Task) -> Result<(), String> {
+fn verify_with_watchdog(task: &Task) -> Result<Verdict, String> {
     let (tx, rx) = mpsc::channel();
     let owned = task.clone();
     std::thread::spawn(move || {
@@ -81,17 +113,29 @@ fn reference_solutions_solve_and_wrong_fixes_do_not() {
     for task in tasks.into_iter().filter(|t| only.as_ref().is_none_or(|o| *o == t.slug)) {
         eprintln!("replaying {}", task.slug);
         let listed = NOT_YET_VERIFIABLE.iter().find(|(s, _)| *s == task.slug).map(|(_, r)| *r);
-        match (verify_with_watchdog(task), listed) {
+        let verdict = match verify_with_watchdog(task) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!("{}: {e}", task.slug));
+                continue;
+            }
+        };
+        failures.extend(verdict.problems.iter().map(|p| format!("{}: {p}", task.slug)));
+        match (verdict.reference, listed) {
             (Ok(()), None) => {}
             (Err(e), None) => failures.push(format!("{}: {e}", task.slug)),
             (Ok(()), Some(_)) => now_passing.push(task.slug.clone()),
             (Err(e), Some(reason)) => {
-                let first = e.lines().next().unwrap_or("").to_string();
-                pending.push(format!("{}: {reason} (currently: {first})", task.slug));
+                let why: Vec<&str> = e.lines().take_while(|l| *l != "transcript:").filter(|l| l.starts_with("  - ")).collect();
+                pending.push(format!("{}: {reason}\n      now: {}", task.slug, why.join(" / ")));
             }
         }
     }
     eprintln!("{} task(s) not yet verifiable on this simulation:\n  {}", pending.len(), pending.join("\n  "));
-    assert!(now_passing.is_empty(), "these now pass; remove them from NOT_YET_VERIFIABLE: {now_passing:?}");
+    // A listed task whose reference now passes is good news from another crate; it must not
+    // turn the team's CI red, so it is reported for the list to be trimmed, not failed.
+    if !now_passing.is_empty() {
+        eprintln!("NOW VERIFIED, remove from NOT_YET_VERIFIABLE: {now_passing:?}");
+    }
     assert!(failures.is_empty(), "{} task(s) fail:\n{}", failures.len(), failures.join("\n\n"));
 }

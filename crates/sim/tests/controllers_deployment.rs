@@ -110,7 +110,7 @@ fn rolling_update_and_undo_keep_revisions() {
     sim.submit(ApiRequest::create(deployment("web", 3, "nginx:1.27"))).unwrap();
     advance(&mut sim, 60);
     let first = replica_sets(&sim)[0]["metadata"]["name"].as_str().unwrap().to_string();
-    let patch = json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.28"}]}}}});
+    let patch = json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.26"}]}}}});
     sim.submit(ApiRequest::patch("Deployment", "default", "web", PatchType::Strategic, patch)).unwrap();
     advance(&mut sim, 180);
     let rss = replica_sets(&sim);
@@ -123,7 +123,7 @@ fn rolling_update_and_undo_keep_revisions() {
     assert_eq!(old["spec"]["replicas"], 0);
     let live = live_pods(&sim, "web-");
     assert_eq!(live.len(), 3);
-    assert!(live.iter().all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.28"));
+    assert!(live.iter().all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.26"));
     let evs = events(&sim, "Deployment", "web");
     assert_eq!(evs[1], ("ScalingReplicaSet".to_string(), format!("Scaled up replica set {second_name} from 0 to 1")));
     assert!(evs.iter().any(|(_, m)| m == &format!("Scaled down replica set {first} from 1 to 0")), "{evs:?}");

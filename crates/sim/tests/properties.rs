@@ -69,7 +69,7 @@ fn fingerprint(sim: &Simulation) -> (String, Vec<Value>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(12))]
 
     #[test]
     fn same_seed_same_inputs_same_trace(seed in any::<u64>(), ops in proptest::collection::vec(op(), 1..25)) {

@@ -90,7 +90,9 @@ pub static COMMANDS: &[CommandSpec] = &[
     ], true),
     cmd("expose", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, KUSTOMIZE, flag("port", None, Str), flag("target-port", None, Str), flag("protocol", None, Str), flag("type", None, Str), flag("name", None, Str), flag("selector", None, Str), flag("labels", Some('l'), Str), flag("cluster-ip", None, Str), flag("external-ip", None, Str), flag("load-balancer-ip", None, Str), flag("session-affinity", None, Str), flag("override-type", None, Str), flag("overrides", None, Str)]),
     cmd("run", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, flag("image", None, Str), flag("restart", None, Str), flag("command", None, Bool), flag("env", None, List), flag("port", None, Str), flag("labels", Some('l'), Str), flag("annotations", None, List), flag("image-pull-policy", None, Str), flag("stdin", Some('i'), Bool), flag("tty", Some('t'), Bool), flag("rm", None, Bool), flag("attach", None, Bool), flag("quiet", Some('q'), Bool), flag("expose", None, Bool), flag("overrides", None, Str), flag("override-type", None, Str), flag("privileged", None, Bool), flag("leave-stdin-open", None, Bool), flag("pod-running-timeout", None, Duration), SAVE_CONFIG]),
-    group("set", &[], &[], false),
+    group("set", &[], &[
+        cmd("image", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, SELECTOR, KUSTOMIZE, flag("all", None, Bool), flag("local", None, Bool)]),
+    ], false),
     cmd("explain", &[OUTPUT, flag("api-version", None, Str), flag("recursive", None, Bool)]),
     cmd("get", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, ALL_NS, FIELD_SEL, FILENAME, RECURSIVE, SELECTOR, KUSTOMIZE, NO_HEADERS, flag("chunk-size", None, Int), flag("ignore-not-found", None, Bool), flag("label-columns", Some('L'), Slice), flag("output-watch-events", None, Bool), flag("raw", None, Str), flag("server-print", None, Bool), flag("show-kind", None, Bool), flag("show-labels", None, Bool), flag("sort-by", None, Str), flag("subresource", None, Str), flag("watch", Some('w'), Bool), flag("watch-only", None, Bool)]),
     cmd("edit", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, FILENAME, RECURSIVE, KUSTOMIZE, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("output-patch", None, Bool), flag("record", None, Bool), flag("subresource", None, Str), flag("windows-line-endings", None, Bool)]),
@@ -159,9 +161,16 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("help", &[]),
 ];
 
-/// Finds a command (or subcommand) by name among `list`.
+/// cobra aliases of subcommands (`kubectl top pods`, `kubectl create cm`).
+const ALIASES: &[(&str, &str)] = &[
+    ("pods", "pod"), ("po", "pod"), ("nodes", "node"), ("no", "node"), ("cm", "configmap"), ("ns", "namespace"),
+    ("deploy", "deployment"), ("sa", "serviceaccount"),
+];
+
+/// Finds a command (or subcommand) by name or alias among `list`.
 pub fn find<'a>(list: &'a [CommandSpec], name: &str) -> Option<&'a CommandSpec> {
-    list.iter().find(|c| c.name == name)
+    let canonical = ALIASES.iter().find(|(a, _)| *a == name).map_or(name, |(_, c)| *c);
+    list.iter().find(|c| c.name == name).or_else(|| list.iter().find(|c| c.name == canonical))
 }
 
 /// cobra's `ld`: Levenshtein distance, case-insensitive.

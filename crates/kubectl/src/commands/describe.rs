@@ -91,8 +91,9 @@ fn related_objects(ctx: &mut Ctx, obj: &Value) -> Vec<Value> {
         "Deployment" => fetch(ctx, "replicasets", Some(&ns), None),
         "ReplicaSet" | "Job" => fetch(ctx, "pods", Some(&ns), None),
         "Service" => {
-            let mut v = fetch(ctx, "endpoints", Some(&ns), None);
-            v.retain(|e| crate::value::s(e, "metadata.name") == name);
+            // kubectl 1.33 reads a service's endpoints from its EndpointSlices.
+            let mut v = fetch(ctx, "endpointslices", Some(&ns), None);
+            v.retain(|e| crate::value::at(e, "metadata.labels").and_then(|l| l.get("kubernetes.io/service-name")).and_then(|n| n.as_str()) == Some(name.as_str()));
             v
         }
         "PersistentVolumeClaim" => fetch(ctx, "pods", Some(&ns), None),

@@ -115,8 +115,8 @@ fn custom_columns(cols: &[(String, String)], objs: &[Value], no_headers: bool) -
         let cells: Vec<String> = cols
             .iter()
             .map(|(_, p)| {
-                let v = crate::jsonpath::render(&p.replace("[*]", "[*]"), o).unwrap_or_default();
-                if v.is_empty() { "<none>".into() } else { v.replace(' ', ",") }
+                let v = crate::jsonpath::values(p, o).unwrap_or_default();
+                if v.is_empty() { "<none>".into() } else { v.join(",") }
             })
             .collect();
         text.push_str(&cells.join("\t"));

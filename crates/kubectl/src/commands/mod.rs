@@ -237,6 +237,7 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["label"] => modify::label(ctx, "label"),
         ["annotate"] => modify::label(ctx, "annotate"),
         ["scale"] => modify::scale(ctx),
+        ["set", "image"] => modify::set_image(ctx),
         ["patch"] => modify::patch(ctx),
         ["edit"] => modify::edit(ctx),
         ["cordon"] => modify::cordon(ctx, true),
@@ -256,7 +257,7 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["exec"] => logs::exec(ctx),
         ["top", sub] => logs::top(ctx, sub),
         ["port-forward"] => portforward::port_forward(ctx),
-        ["rollout" | "config" | "top" | "auth", ..] => {
+        ["rollout" | "config" | "top" | "auth" | "set", ..] => {
             // A command group typed without its subcommand prints its help and exits 1.
             ctx.stdout(&crate::help::help_for(path));
             Err(Fail::Printed)

@@ -404,3 +404,33 @@ pub fn taint(ctx: &mut Ctx) -> CmdResult {
     }
     Ok(())
 }
+
+/// `kubectl set image TYPE/NAME CONTAINER=IMAGE...` (`*=IMAGE` sets every container).
+pub fn set_image(ctx: &mut Ctx) -> CmdResult {
+    let (resources, changes) = split_changes(&ctx.flags.positionals.clone());
+    if changes.is_empty() {
+        return Err(Fail::Plain(format!("error: at least one image update is required\n{}\n", ctx.usage_hint())));
+    }
+    for (t, obj) in select(ctx, &resources, "set")? {
+        let path = if t.info.kind == "Pod" { "spec" } else { "spec.template.spec" };
+        let mut containers: Vec<Value> = arr(&obj, &format!("{path}.containers")).to_vec();
+        for (name, image) in &changes {
+            let image = image.clone().unwrap_or_default();
+            let mut hit = false;
+            for c in containers.iter_mut().filter(|c| name.as_str() == "*" || s(c, "name") == name.as_str()) {
+                c["image"] = Value::String(image.clone());
+                hit = true;
+            }
+            if !hit {
+                return fail(format!("unable to find container named {name:?}"));
+            }
+        }
+        let mut patch = json!({"containers": containers});
+        for seg in path.split('.').rev() {
+            patch = json!({ seg: patch });
+        }
+        patch_object(ctx, t.info, &obj, PatchType::Strategic, patch)?;
+        ctx.stdout(&format!("{}/{} image updated\n", kind_prefix(t.info), s(&obj, "metadata.name")));
+    }
+    Ok(())
+}

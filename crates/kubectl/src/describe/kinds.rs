@@ -107,17 +107,18 @@ pub fn namespace(obj: &Value, related: &[Value]) -> String {
     w.finish()
 }
 
-fn endpoints_text(related: &[Value], port: i64) -> String {
+/// `formatEndpointSlices`: the ready addresses of the slices' port named like the service
+/// port, as `ip:port`, three at most then ` + N more...`.
+fn endpoints_text(slices: &[Value], port_name: &str) -> String {
     let mut list = Vec::new();
-    for ep in related {
-        for subset in arr(ep, "subsets") {
-            let ports = arr(subset, "ports");
-            let p = ports.iter().find(|p| i(p, "port") == port || ports.len() == 1).map(|p| i(p, "port"));
-            for a in arr(subset, "addresses") {
-                match p {
-                    Some(p) => list.push(format!("{}:{p}", s(a, "ip"))),
-                    None => list.push(s(a, "ip").to_string()),
-                }
+    for slice in slices {
+        let Some(p) = arr(slice, "ports").iter().find(|p| s(p, "name") == port_name) else { continue };
+        for ep in arr(slice, "endpoints") {
+            if at(ep, "conditions.ready").and_then(Value::as_bool) == Some(false) {
+                continue;
+            }
+            for a in arr(ep, "addresses") {
+                list.push(format!("{}:{}", scalar_text(a), i(p, "port")));
             }
         }
     }
@@ -157,7 +158,7 @@ pub fn service(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) 
         if i(p, "nodePort") != 0 {
             w.write(L0, &format!("NodePort:\t{name}\t{}/{proto}\n", i(p, "nodePort")));
         }
-        w.write(L0, &format!("Endpoints:\t{}\n", endpoints_text(related, at(p, "targetPort").and_then(Value::as_i64).unwrap_or(i(p, "port")))));
+        w.write(L0, &format!("Endpoints:\t{}\n", endpoints_text(related, s(p, "name"))));
     }
     w.write(L0, &format!("Session Affinity:\t{}\n", s(obj, "spec.sessionAffinity")));
     if !s(obj, "spec.externalTrafficPolicy").is_empty() {

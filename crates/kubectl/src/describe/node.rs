@@ -33,6 +33,8 @@ pub fn describe_node(node: &Value, pods: &[Value], evs: Option<&[Value]>, now: i
         w.write(L0, &format!("{}{value}:{}\n", s(t, "key"), s(t, "effect")));
     }
     w.write(L0, &format!("Unschedulable:\t{}\n", b(node, "spec.unschedulable")));
+    // Podlab's API server has no coordination.k8s.io Leases; this is kubectl's text for that.
+    w.write(L0, "Lease:\tFailed to get lease: the server could not find the requested resource\n");
     conditions(&mut w, node);
     w.write(L0, "Addresses:\n");
     for a in arr(node, "status.addresses") {
@@ -41,7 +43,7 @@ pub fn describe_node(node: &Value, pods: &[Value], evs: Option<&[Value]>, now: i
     for (field, title) in [("status.capacity", "Capacity"), ("status.allocatable", "Allocatable")] {
         w.write(L0, &format!("{title}:\n"));
         for (k, v) in map(node, field) {
-            w.write(L1, &format!("{k}:\t{v}\n"));
+            w.write(L1, &format!("{k}:\t{}\n", canonical(&v)));
         }
     }
     system_info(&mut w, node);
@@ -91,6 +93,11 @@ fn system_info(w: &mut Writer, node: &Value) {
         w.write(L1, &format!("{title}:\t{}\n", f(key)));
     }
     w.write(L1, &format!("Kube-Proxy Version:\t{}\n", f("kubeProxyVersion")));
+}
+
+/// A quantity in canonical form, as kubectl prints the typed `resource.Quantity`.
+pub fn canonical(q: &str) -> String {
+    podlab_api::Quantity::parse(q).map(|v| v.canonical()).unwrap_or_else(|_| q.to_string())
 }
 
 /// Milli-units of a cpu quantity or bytes of a memory quantity (enough for requests sums).

@@ -193,7 +193,7 @@ pub fn resources(w: &mut Writer, c: &Value, level: usize) {
             w.write(level, &format!("{title}:\n"));
         }
         for (k, v) in m {
-            w.write(level + 1, &format!("{k}:\t{v}\n"));
+            w.write(level + 1, &format!("{k}:\t{}\n", super::node::canonical(&v)));
         }
     }
 }

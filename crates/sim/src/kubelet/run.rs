@@ -18,6 +18,9 @@ pub const STEP_BUDGET: u32 = 4_000;
 pub const YIELD_QUANTUM: SimDuration = SimDuration(100);
 /// A process idle without a timer (waiting on a file or stdin) is looked at again this often.
 pub const IDLE_POLL: SimDuration = SimDuration(1_000);
+/// How long after a start a process gets `STARTUP_BOOST_ROUNDS` budgets per wake-up.
+const STARTUP_BOOST_WINDOW: SimDuration = SimDuration(2_000);
+const STARTUP_BOOST_ROUNDS: usize = 16;
 /// Rounds an exec (probe, hook) may take within one instant before it counts as timed out.
 const EXEC_ROUNDS_MAX: usize = 64;
 
@@ -62,7 +65,18 @@ impl PodWorker {
             let mounts = std::mem::take(&mut c.mounts);
             let cpu = c.cpu_limit_millicores();
             let mut out = Vec::new();
-            let step = step_in_pod(self, i, &mounts, &mut p, now_ms, cpu, &mut out);
+            // Right after start a process gets extra rounds (entrypoint scripts, config
+            // parsing) so servers come up in well under a second; afterwards a busy loop is
+            // held to one budget per quantum.
+            let boost = now.since(c.probes.started_at) < STARTUP_BOOST_WINDOW;
+            let rounds = if boost { STARTUP_BOOST_ROUNDS } else { 1 };
+            let mut step = Step::Yield;
+            for _ in 0..rounds {
+                step = step_in_pod(self, i, &mounts, &mut p, now_ms, cpu, &mut out);
+                if step != Step::Yield {
+                    break;
+                }
+            }
             let c = &mut self.containers[i];
             c.mounts = mounts;
             for l in &out {

@@ -82,6 +82,8 @@ pub struct PodWorker {
     pub sandbox_ready: bool,
     pub op: Option<Op>,
     pub just_pulled: Option<(usize, ResolvedImage)>,
+    /// The container whose pull just failed: not retried in the same sync.
+    pub failed_pull: Option<usize>,
     pub sync_at: Option<SimTime>,
     pub start_time: Option<SimTime>,
     pub last_status: Option<Value>,
@@ -134,6 +136,7 @@ impl PodWorker {
             sandbox_ready: false,
             op: None,
             just_pulled: None,
+            failed_pull: None,
             sync_at: None,
             start_time: None,
             last_status: None,
@@ -201,6 +204,9 @@ impl PodWorker {
                 return;
             }
             self.complete_op(env);
+            // The PLEG event of the new sandbox / the requeue after the pull: the next sync
+            // writes the status this one produced (reason cache), like the real pod worker.
+            self.request_sync(super::worker::pleg_tick(now));
         } else {
             if self.start_time.is_none() {
                 self.start_time = Some(now);
@@ -210,7 +216,9 @@ impl PodWorker {
         if self.terminal {
             return;
         }
-        if self.act(env) {
+        let errored = self.act(env);
+        self.failed_pull = None;
+        if errored {
             let jitter = env.rng.below(SYNC_ERROR_REQUEUE.0 / 2);
             self.request_sync(now.plus(SimDuration(SYNC_ERROR_REQUEUE.0 + jitter)));
         }
@@ -231,6 +239,7 @@ impl PodWorker {
                         env.event(&self.pod, &fp, true, "Failed", format!("Failed to pull image \"{}\": {msg}", pull.image));
                         env.event(&self.pod, &fp, true, "Failed", "Error: ErrImagePull".into());
                         self.containers[slot].reason = Some(super::containers::WaitingReason { reason: "ErrImagePull".into(), message: msg.clone() });
+                        self.failed_pull = Some(slot);
                     }
                 }
             }
@@ -268,6 +277,9 @@ impl PodWorker {
                 }
                 _ => {}
             }
+            if self.failed_pull == Some(i) {
+                return true;
+            }
             let started = self.try_start(i, env);
             // Init containers start one per sync; a started sidecar lets the next one go
             // at the following sync, once the runtime reports it running.
@@ -281,6 +293,10 @@ impl PodWorker {
                 Instance::Exited(t) => self.restart_policy() == "Always" || (self.restart_policy() == "OnFailure" && t.exit_code != 0),
             };
             if !wanted {
+                continue;
+            }
+            if self.failed_pull == Some(i) {
+                errored = true;
                 continue;
             }
             match self.try_start(i, env) {

@@ -1,0 +1,223 @@
+//! The page's shared state and the actions every panel uses: one `Ui` value (Copy handles to
+//! signals and to the engine) provided as Leptos context. Actions — run a command, apply the
+//! current file, travel in time, save — live here so the editor, terminal, cluster view and
+//! keyboard shortcuts all do the same thing the same way.
+
+use crate::clock::Clock;
+use crate::diagnostics::{markers, Marker};
+use crate::engine::Engine;
+use crate::history::History;
+use crate::persist::{self, EditorFile, EditorFiles, Settings, Slot, Theme};
+use crate::storage::BrowserStore;
+use crate::timetravel::Recording;
+use leptos::prelude::*;
+use podlab_kubectl::output::{CommandOutput, Stream};
+use podlab_sim::ClusterSpec;
+
+/// Seed of the sandbox cluster (any fixed value: the simulation is deterministic per seed).
+pub const SANDBOX_SEED: u64 = 20250101;
+/// Terminal lines kept on screen; older ones scroll away for good.
+pub const TERM_MAX_LINES: usize = 3_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    Prompt,
+    Out,
+    Err,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TermLine {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+pub const TEMPLATES: [(&str, &str); 3] = [
+    ("multi-container-pod.yaml", include_str!("templates/multi-container-pod.yaml")),
+    ("init-pod.yaml", include_str!("templates/init-pod.yaml")),
+    ("pod.yaml", include_str!("templates/pod.yaml")),
+];
+
+/// Handles to everything the panels share.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    pub engine: StoredValue<Engine, LocalStorage>,
+    pub store: StoredValue<BrowserStore, LocalStorage>,
+    pub clock: StoredValue<Clock, LocalStorage>,
+    pub history: StoredValue<History, LocalStorage>,
+    /// Bumped whenever the cluster changed: every derived view tracks it.
+    pub version: RwSignal<u64>,
+    pub playing: RwSignal<bool>,
+    pub speed: RwSignal<u32>,
+    pub theme: RwSignal<Theme>,
+    pub term: RwSignal<Vec<TermLine>>,
+    pub files: RwSignal<EditorFiles>,
+    pub markers: RwSignal<Vec<Marker>>,
+    pub selected: RwSignal<Option<(String, String)>>,
+    pub notices: RwSignal<Vec<String>>,
+    pub busy: RwSignal<bool>,
+}
+
+impl Ui {
+    /// Loads what was saved and builds the engine (replaying a saved recording).
+    pub fn load() -> Ui {
+        let mut store = BrowserStore::open();
+        let mut notices = Vec::new();
+        if !store.is_persistent() {
+            notices.push("This browser does not allow Podlab to save: your work lasts until the tab closes.".to_string());
+        }
+        let files: persist::Loaded<EditorFiles> = persist::load(&mut store, Slot::Files);
+        let history: persist::Loaded<Vec<String>> = persist::load(&mut store, Slot::History);
+        let recording: persist::Loaded<Option<Recording>> = persist::load(&mut store, Slot::Recording);
+        let settings: persist::Loaded<Settings> = persist::load(&mut store, Slot::Settings);
+        notices.extend([files.notice, history.notice, recording.notice, settings.notice].into_iter().flatten());
+        let mut editor = files.value;
+        if editor.files.is_empty() {
+            editor.files.push(EditorFile { name: "pod.yaml".into(), text: TEMPLATES[0].1.to_string() });
+        }
+        editor.active = editor.active.min(editor.files.len() - 1);
+        let engine = match recording.value {
+            Some(rec) if !rec.inputs.is_empty() => Engine::from_recording(rec, ClusterSpec::default()),
+            _ => Engine::new(SANDBOX_SEED, ClusterSpec::default()),
+        };
+        let s = settings.value;
+        Ui {
+            engine: StoredValue::new_local(engine),
+            store: StoredValue::new_local(store),
+            clock: StoredValue::new_local(Clock::new(s.speed)),
+            history: StoredValue::new_local(History::from_entries(history.value)),
+            version: RwSignal::new(0),
+            playing: RwSignal::new(true),
+            speed: RwSignal::new(Clock::new(s.speed).speed),
+            theme: RwSignal::new(s.theme),
+            term: RwSignal::new(Vec::new()),
+            files: RwSignal::new(editor),
+            markers: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(None),
+            notices: RwSignal::new(notices),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    pub fn changed(&self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Appends command output to the terminal, split into lines, in the order written.
+    pub fn print(&self, out: &CommandOutput) {
+        if out.chunks.is_empty() {
+            return;
+        }
+        self.term.update(|t| {
+            for (stream, text) in &out.chunks {
+                let kind = if *stream == Stream::Stderr { LineKind::Err } else { LineKind::Out };
+                for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+                    t.push(TermLine { kind, text: line.to_string() });
+                }
+            }
+            if t.len() > TERM_MAX_LINES {
+                t.drain(..t.len() - TERM_MAX_LINES);
+            }
+        });
+    }
+
+    fn echo(&self, line: &str) {
+        self.term.update(|t| t.push(TermLine { kind: LineKind::Prompt, text: line.to_string() }));
+    }
+
+    /// Runs a command line as if typed: echo, execute, print, remember.
+    pub fn run(&self, line: &str, stdin: Option<&str>) {
+        self.echo(line);
+        if let Some(body) = stdin {
+            self.term.update(|t| t.extend(body.lines().map(|l| TermLine { kind: LineKind::Prompt, text: format!("> {l}") })));
+        }
+        if line.trim() == "clear" {
+            self.term.set(Vec::new());
+        }
+        let out = self.engine.try_update_value(|e| e.run(line, stdin)).unwrap_or_default();
+        self.print(&out);
+        self.history.update_value(|h| h.push(line));
+        self.save_history();
+        self.save_recording();
+        self.changed();
+    }
+
+    /// Ctrl/Cmd+Enter: the current file goes into the workspace and `kubectl apply -f` runs.
+    pub fn apply_current(&self) {
+        let files = self.files.get_untracked();
+        let Some(file) = files.files.get(files.active).cloned() else { return };
+        let result = self.engine.try_update_value(|e| e.apply_file(&file.name, &file.text));
+        let Some((line, out)) = result else { return };
+        self.echo(&line);
+        self.print(&out);
+        self.markers.set(if out.exit_code == 0 { Vec::new() } else { markers(&file.text, &out.stderr) });
+        self.save_recording();
+        self.changed();
+    }
+
+    pub fn interrupt(&self) {
+        self.engine.update_value(|e| e.interrupt());
+        self.echo("^C");
+        self.save_recording();
+    }
+
+    /// Scrubs the cluster to simulated time `t` (replay from the recording).
+    pub fn travel_to(&self, t: u64) {
+        self.engine.update_value(|e| e.travel_to(t));
+        let now = self.engine.with_value(|e| e.now());
+        self.clock.update_value(|c| c.sync(now));
+        self.changed();
+    }
+
+    /// Advances to the next scheduled thing in the cluster (the "step" button and `.` key).
+    pub fn step(&self) {
+        let next = self.engine.with_value(|e| e.next_event());
+        if let Some(t) = next {
+            let out = self.engine.try_update_value(|e| e.advance_to(t)).unwrap_or_default();
+            self.print(&out);
+            self.clock.update_value(|c| c.sync(t));
+            self.changed();
+        }
+    }
+
+    pub fn save_files(&self) {
+        let files = self.files.get_untracked();
+        self.save(Slot::Files, &files);
+    }
+
+    pub fn save_history(&self) {
+        let h = self.history.with_value(|h| h.entries().to_vec());
+        self.save(Slot::History, &h);
+    }
+
+    pub fn save_recording(&self) {
+        let rec = self.engine.with_value(|e| e.recording.clone());
+        self.save(Slot::Recording, &Some(rec));
+    }
+
+    pub fn save_settings(&self) {
+        let s = Settings { theme: self.theme.get_untracked(), speed: self.speed.get_untracked() };
+        self.save(Slot::Settings, &s);
+    }
+
+    fn save<T: serde::Serialize>(&self, slot: Slot, value: &T) {
+        let result = self.store.try_update_value(|s| persist::save(s, slot, value));
+        if let Some(Err(e)) = result {
+            self.notices.update(|n| {
+                if !n.contains(&e) {
+                    n.push(e);
+                }
+            });
+        }
+    }
+
+    /// Starts the sandbox over: a fresh cluster, an empty recording (editor files stay).
+    pub fn reset_cluster(&self) {
+        self.engine.set_value(Engine::new(SANDBOX_SEED, ClusterSpec::default()));
+        self.clock.update_value(|c| c.sync(0));
+        self.markers.set(Vec::new());
+        self.selected.set(None);
+        self.save_recording();
+        self.changed();
+    }
+}
