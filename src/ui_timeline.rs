@@ -135,12 +135,14 @@ fn Events() -> impl IntoView {
             <caption class="sr-only">"Events"</caption>
             <thead><tr><th scope="col">"TIME"</th><th scope="col">"TYPE"</th><th scope="col">"REASON"</th><th scope="col">"OBJECT"</th><th scope="col">"MESSAGE"</th></tr></thead>
             <tbody>
-                {move || rows().into_iter().rev().take(200).map(|r| view! {
-                    <tr class:warning=r.event_type == "Warning">
+                {move || rows().into_iter().rev().take(200).map(|r| {
+                    let warning = r.event_type == "Warning";
+                    view! {
+                    <tr class:warning=warning>
                         <td>{format_sim(r.last_ms)}</td><td>{r.event_type}</td><td>{r.reason}</td><td>{r.object}</td>
                         <td>{if r.count > 1 { format!("{} (x{})", r.message, r.count) } else { r.message }}</td>
                     </tr>
-                }).collect_view()}
+                }}).collect_view()}
             </tbody>
         </table>
     }

@@ -89,7 +89,7 @@ fn yaml_doc(root: &Path, rel: &str) -> Value {
         Err(e) => return json!({ "file": file, "error": format!("cannot read: {e}") }),
     };
     let parsed: Result<serde_yaml::Value, _> = serde_yaml::from_str(&text);
-    let value = match parsed.map(|v| serde_json::to_value(v)) {
+    let value = match parsed.map(serde_json::to_value) {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => return json!({ "file": file, "error": format!("not representable as JSON: {e}") }),
         Err(e) => return json!({ "file": file, "error": format!("YAML syntax: {e}") }),

@@ -93,7 +93,7 @@ impl ActionLog {
     /// One of `verbs` ran successfully before the first successful change to the cluster.
     pub fn ran_before_change(&self, verbs: &[String]) -> bool {
         for a in &self.actions {
-            if a.exit_code == 0 && verbs.iter().any(|v| *v == a.verb) {
+            if a.exit_code == 0 && verbs.contains(&a.verb) {
                 return true;
             }
             if a.changes_cluster && a.exit_code == 0 {

@@ -139,3 +139,23 @@ fn reference_solutions_solve_and_wrong_fixes_do_not() {
     }
     assert!(failures.is_empty(), "{} task(s) fail:\n{}", failures.len(), failures.join("\n\n"));
 }
+
+/// The learner path the UI uses: typed commands and ticks, then golf against the reference.
+#[test]
+fn a_learner_solving_the_first_lesson_gets_golf() {
+    let catalog = Catalog::embedded().expect("content loads");
+    let task = &catalog.lesson("what-is-a-pod").expect("lesson exists").exercise.task;
+    let mut run = TaskRun::start(task, SEED).expect("starts");
+    assert!(!run.evaluate().solved);
+    assert_eq!(run.state_hints().len(), 1, "no Pod yet: the apply hint shows");
+    let out = run.run("kubectl apply -f pod.yaml");
+    assert_eq!(out[0].1.stdout, "pod/web created\n");
+    run.advance(25_000);
+    run.run("kubectl get pods");
+    let list = run.evaluate();
+    assert!(list.solved, "{list:?}");
+    let report = run.golf_report(SEED).expect("solved, so golf exists");
+    assert_eq!(report.learner.commands, 2);
+    assert_eq!(report.learner.reference_commands, 2);
+    assert!(report.reference_sim_ms.is_some());
+}

@@ -58,14 +58,16 @@ impl Status {
         Status::new(403, "Forbidden", message)
     }
 
-    /// `NewInvalid`: `The Pod "web" is invalid: <aggregated field errors>`.
+    /// A 422 as kubectl prints it (`The Pod "web" is invalid: <cause>`, several causes as a
+    /// bullet list): the server's `NewInvalid` carries the causes in details, which kubectl
+    /// renders this way, and this message is what the kubectl crate prints.
     pub fn invalid(kind: &str, name: &str, field_errors: &[String]) -> Self {
-        let agg = match field_errors {
-            [] => String::new(),
-            [one] => one.clone(),
-            many => format!("[{}]", many.join(", ")),
+        let message = match field_errors {
+            [] => format!("The {kind} {name:?} is invalid"),
+            [one] => format!("The {kind} {name:?} is invalid: {one}"),
+            many => format!("The {kind} {name:?} is invalid: \n* {}", many.join("\n* ")),
         };
-        Status::new(422, "Invalid", format!("The {kind} {name:?} is invalid: {agg}"))
+        Status::new(422, "Invalid", message)
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -126,7 +128,7 @@ mod tests {
                 "pods is forbidden: User \"jane\" cannot create resource \"pods\" in API group \"\" in the namespace \"default\"",
             ),
             (Status::invalid("Pod", "x", &["a: Required value".into()]), 422, "Invalid", "The Pod \"x\" is invalid: a: Required value"),
-            (Status::invalid("Pod", "x", &["a".into(), "b".into()]), 422, "Invalid", "The Pod \"x\" is invalid: [a, b]"),
+            (Status::invalid("Pod", "x", &["a".into(), "b".into()]), 422, "Invalid", "The Pod \"x\" is invalid: \n* a\n* b"),
             (Status::not_found("namespaces", "dev"), 404, "NotFound", "namespaces \"dev\" not found"),
         ];
         for (s, code, reason, msg) in cases {

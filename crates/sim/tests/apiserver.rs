@@ -86,7 +86,7 @@ fn admission_policies_mutate_and_reject() {
     let mut sim = sim_with(spec);
     let denied = sim.submit(ApiRequest::create(plain_pod("web"))).unwrap_err();
     assert_eq!((denied.code, denied.reason.as_str()), (422, "Invalid"));
-    assert_eq!(denied.message, "pods \"web\" is forbidden: ValidatingAdmissionPolicy 'require-environment' with binding 'require-environment-binding' denied request: every pod needs an environment label");
+    assert_eq!(denied.message, "The pods \"web\" is invalid: : ValidatingAdmissionPolicy 'require-environment' with binding 'require-environment-binding' denied request: every pod needs an environment label");
     let mut ok = plain_pod("web");
     ok["metadata"]["namespace"] = json!("mesh");
     ok["metadata"]["labels"] = json!({"environment": "dev"});

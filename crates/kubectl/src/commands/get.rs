@@ -80,11 +80,24 @@ pub fn for_output(mut obj: Value, show_managed: bool) -> Value {
 /// Prints objects in a non-table format; `single` prints the object rather than a List.
 pub fn print_objects(ctx: &mut Ctx, format: &Format, objs: &[Value], single: bool) -> CmdResult {
     let show_mf = ctx.flags.bool("show-managed-fields");
+    if let Format::Name = format {
+        for o in objs {
+            let info = super::resource(s(o, "kind"))?;
+            ctx.stdout(&format!("{}/{}\n", kind_prefix(info), s(o, "metadata.name")));
+        }
+        return Ok(());
+    }
     let objs: Vec<Value> = objs.iter().cloned().map(|o| for_output(o, show_mf)).collect();
     let data = if single && objs.len() == 1 {
         objs[0].clone()
     } else {
-        json!({"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}})
+        // Built by hand: `json!` would deep-copy every item through Serialize.
+        let mut list = serde_json::Map::new();
+        list.insert("apiVersion".into(), json!("v1"));
+        list.insert("items".into(), Value::Array(objs.clone()));
+        list.insert("kind".into(), json!("List"));
+        list.insert("metadata".into(), json!({"resourceVersion": ""}));
+        Value::Object(list)
     };
     match format {
         Format::Yaml => ctx.stdout(&crate::yaml::to_yaml(&data)),

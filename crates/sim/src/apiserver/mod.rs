@@ -10,7 +10,7 @@ pub mod diff;
 pub mod patch;
 pub mod pod_strategy;
 pub mod rbac;
-pub mod validation;
+
 mod read;
 mod write;
 

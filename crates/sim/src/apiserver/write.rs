@@ -35,37 +35,47 @@ fn decode_and_default(r: &mut Req, body: &Value, label: &str) -> Result<Value, S
     }
 }
 
-/// Re-decodes after admission (catching shape errors a plugin could introduce), returns the
-/// canonical wire form and the field-validation errors.
-fn validate(r: &mut Req, obj: Value, label: &str) -> Result<Value, Status> {
+/// Re-decodes after admission (catching shape errors a plugin could introduce), runs the
+/// object model's create (or, with `old`, update) validation and returns the canonical wire
+/// form. A 422's message is what kubectl prints for it (`The Pod "web" is invalid: ...`,
+/// several causes as a bullet list), because that is the contract kubectl codes against.
+fn validate(r: &mut Req, obj: Value, old: Option<&Value>, label: &str) -> Result<Value, Status> {
+    use podlab_api::validation::{self, Error, ErrorList};
     let kind = meta::kind(&obj).to_string();
     let name = meta::name(&obj).to_string();
-    let mut errors = Vec::new();
+    let mut errors = ErrorList::new();
     if name.is_empty() {
-        errors.push("metadata.name: Required value: name or generateName is required".to_string());
+        errors.push(Error::required("metadata.name", "name or generateName is required"));
     }
     // Pods (the hot path) were strictly decoded before admission; a plain typed decode is
     // enough to catch a plugin producing a bad shape and to restore the API's field order.
-    let typed = match kind.as_str() {
-        "Pod" => meta::typed::<podlab_api::Pod>(&obj).map(podlab_api::Object::Pod).ok_or(()),
-        _ => podlab_api::Object::from_json_value(&obj).map_err(|_| ()),
+    let typed = |v: &Value| match meta::kind(v) {
+        "Pod" => meta::typed::<podlab_api::Pod>(v).map(podlab_api::Object::Pod),
+        _ => podlab_api::Object::from_json_value(v).ok(),
     };
-    let canonical = match typed {
-        Ok(o) => {
-            errors.extend(super::validation::validate(&o));
+    let canonical = match typed(&obj) {
+        Some(o) => {
+            let checked = match old.and_then(typed) {
+                Some(prev) => validation::validate_update(&prev, &o),
+                None => validation::validate_create(&o),
+            };
+            if let Err(list) = checked {
+                errors.extend(list);
+            }
             let mut v = o.to_json();
             meta::status_last(&mut v);
             v
         }
-        Err(_) => obj,
+        None => obj,
     };
     if errors.is_empty() {
         r.trace("validation", Outcome::Ok, label, json!({}));
-        Ok(canonical)
-    } else {
-        r.trace("validation", Outcome::Error, label, json!({"errors": errors}));
-        Err(Status::invalid(&kind, &name, &errors))
+        return Ok(canonical);
     }
+    let causes: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    r.trace("validation", Outcome::Error, label, json!({"errors": causes}));
+    let message = errors.to_invalid_message(&kind, &name).trim_end_matches('\n').to_string();
+    Err(Status::new(422, "Invalid", message))
 }
 
 fn persist_create(r: &mut Req, obj: Value, label: &str) -> ApiResponse {
@@ -149,7 +159,7 @@ pub(crate) fn create(r: &mut Req, mut body: Value) -> ApiResponse {
         crate::controllers::services::allocate_on_create(r.core, &mut obj)?;
     }
     let label = label_of(info, &ns, meta::name(&obj));
-    let obj = validate(r, obj, &label)?;
+    let obj = validate(r, obj, None, &label)?;
     if info.kind == "Pod" {
         validating_admission(r, &obj, &label)?;
     }
@@ -222,7 +232,7 @@ fn write_update(r: &mut Req, info: &ResourceInfo, new: Value, current: &Arc<Valu
             return Err(Status::not_found("namespaces", &ns));
         }
     }
-    let mut new = validate(r, new, label)?;
+    let mut new = validate(r, new, Some(current), label)?;
     meta::set_meta_str(&mut new, "resourceVersion", meta::resource_version(current));
     if !expected_rv.is_empty() && expected_rv != meta::resource_version(current) {
         r.trace("persistence", Outcome::Error, label, json!({"op": "update", "conflict": {"expected": expected_rv, "current": meta::resource_version(current)}}));

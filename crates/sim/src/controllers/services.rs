@@ -275,6 +275,47 @@ impl Component for KubeProxy {
 mod tests {
     use super::*;
 
+    fn plane() -> Dataplane {
+        let mut dp = Dataplane { seed: 5, ..Dataplane::default() };
+        let mut ready = BTreeMap::new();
+        ready.insert("http".to_string(), vec![("10.244.1.5".to_string(), 8080), ("10.244.2.7".to_string(), 8080)]);
+        let ports = vec![(80, "TCP".to_string(), "http".to_string())];
+        dp.services.insert(("prod".into(), "web".into()), ServiceEntry { cluster_ip: "10.100.3.4".into(), ports: ports.clone(), ready });
+        dp.services.insert(("prod".into(), "db".into()), ServiceEntry { cluster_ip: "10.100.9.9".into(), ports, ready: BTreeMap::new() });
+        dp.by_ip.insert("10.100.3.4".into(), ("prod".into(), "web".into()));
+        dp.by_ip.insert("10.100.9.9".into(), ("prod".into(), "db".into()));
+        dp
+    }
+
+    #[test]
+    fn dns_follows_the_pod_search_path() {
+        let dp = plane();
+        let fq = "web.prod.svc.cluster.local";
+        let cases = [("web", "prod", Some(fq)), ("web.prod", "default", Some(fq)), ("web.prod.svc", "default", Some(fq)), (fq, "default", Some(fq)), ("web", "default", None), ("nope", "prod", None)];
+        for (name, ns, want) in cases {
+            assert_eq!(dp.resolve(name, ns).map(|(f, _)| f).as_deref(), want, "{name} from {ns}");
+        }
+        assert_eq!(dp.resolve("web", "prod").unwrap().1, "10.100.3.4");
+    }
+
+    #[test]
+    fn kube_proxy_routes_refuses_and_drops() {
+        let dp = plane();
+        assert_eq!(dp.route("10.244.1.9", 80), Route::Direct);
+        assert_eq!(dp.route("10.100.9.9", 80), Route::Refused, "no ready endpoints: REJECT");
+        assert_eq!(dp.route("10.100.3.4", 443), Route::Dropped, "port not exposed");
+        let picks: std::collections::BTreeSet<String> = (0..32)
+            .map(|_| match dp.route("10.100.3.4", 80) {
+                Route::To(ip, port) => {
+                    assert_eq!(port, 8080);
+                    ip
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(picks.len(), 2, "both endpoints get traffic");
+    }
+
     #[test]
     fn ip_helpers_round_trip() {
         assert_eq!(parse_ip("10.96.0.10").map(ip_string).as_deref(), Some("10.96.0.10"));

@@ -79,7 +79,9 @@ pub(crate) fn route(sim: &mut Simulation, req: ApiRequest) -> ApiResponse {
         Verb::Exec { namespace, pod, container, command, stdin, tty } => {
             let obj = admit(sim, &req, "create", "exec", namespace, pod)?;
             let container = resolve_container(&obj, container.as_deref())?;
+            let dataplane = std::sync::Arc::clone(&sim.core.dataplane);
             let kubelet = kubelet_of(sim, &obj)?;
+            kubelet.dataplane = dataplane;
             let spec = ExecSpec { namespace, pod, container: &container, command, stdin: stdin.as_deref(), tty: *tty };
             kubelet.exec_start(&spec, now, epoch).map(ApiOk::Exec)
         }
@@ -136,7 +138,10 @@ impl Simulation {
     /// first; `close` sends EOF after it).
     pub fn exec_poll(&mut self, h: &ExecHandle, input: Option<&str>, close: bool) -> Result<ExecOutput, Status> {
         let (now, epoch) = (self.now(), self.epoch());
-        self.kubelet_named(&h.node)?.exec_poll(h.id, input, close, now, epoch)
+        let dataplane = std::sync::Arc::clone(&self.core.dataplane);
+        let k = self.kubelet_named(&h.node)?;
+        k.dataplane = dataplane;
+        k.exec_poll(h.id, input, close, now, epoch)
     }
 
     /// Ends an interactive session (the client disconnected).

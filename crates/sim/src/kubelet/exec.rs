@@ -119,6 +119,7 @@ impl Kubelet {
         let w = self.workers.values_mut().find(|w| crate::meta::namespace(&w.pod) == spec.namespace && crate::meta::name(&w.pod) == spec.pod);
         let not_found = || Status::bad_request(format!("unable to upgrade connection: container not found (\"{}\")", spec.container));
         let w = w.ok_or_else(not_found)?;
+        w.dataplane = std::sync::Arc::clone(&self.dataplane);
         let slot = w.containers.iter().position(|c| c.spec.name == spec.container).ok_or_else(not_found)?;
         let c = &w.containers[slot];
         if c.process.is_none() {
@@ -162,6 +163,7 @@ impl Kubelet {
             s.process.close_stdin();
         }
         let Some(w) = self.workers.get_mut(&s.pod_uid) else { return Err(gone()) };
+        w.dataplane = std::sync::Arc::clone(&self.dataplane);
         // The container stopped under the session: its processes went with it.
         if w.containers.get(s.container).is_none_or(|c| c.process.is_none()) {
             return Ok(ExecOutput { handle, chunks: Vec::new(), exit_code: Some(137), wake_at: None });

@@ -257,7 +257,10 @@ impl PodWorker {
             consider(c.term_at, true);
             if c.process.is_some() {
                 consider(c.wake_at, false);
-                consider(c.probes.next_wake(), false);
+                // A container being stopped is not probed.
+                if c.kill_deadline.is_none() {
+                    consider(c.probes.next_wake(), false);
+                }
             }
         }
         best

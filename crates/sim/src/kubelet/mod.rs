@@ -69,7 +69,12 @@ struct Armed {
     token: u64,
     work: Option<SimTime>,
     background: Option<SimTime>,
+    /// Wake-ups armed for the current instant in a row: a safety net so no bookkeeping slip
+    /// can spin at one instant (after `SAME_INSTANT_WAKES_MAX` the worker waits 1 ms).
+    same_instant: (SimTime, u32),
 }
+
+const SAME_INSTANT_WAKES_MAX: u32 = 64;
 
 pub struct Kubelet {
     node: String,
@@ -86,6 +91,8 @@ pub struct Kubelet {
     ips: IpPool,
     node_cpus: u32,
     pub(crate) sessions: exec::Sessions,
+    /// The data plane as of the last exec request (exec sessions run outside `on_wake`).
+    pub(crate) dataplane: std::sync::Arc<crate::controllers::services::Dataplane>,
 }
 
 impl Kubelet {
@@ -106,6 +113,7 @@ impl Kubelet {
             ips: IpPool::new(&spec.pod_cidr),
             node_cpus: podlab_api::Quantity::parse(&spec.cpu).map(|q| u32::try_from(q.value()).unwrap_or(2)).unwrap_or(2).max(1),
             sessions: exec::Sessions::default(),
+            dataplane: std::sync::Arc::default(),
         }
     }
 
@@ -161,7 +169,13 @@ impl Kubelet {
         a.work = a.work.filter(|t| *t > now);
         a.background = a.background.filter(|t| *t > now);
         let Some((at, work)) = w.next_wake() else { return };
-        let at = at.max(now);
+        let mut at = at.max(now);
+        if at == now {
+            a.same_instant = if a.same_instant.0 == now { (now, a.same_instant.1 + 1) } else { (now, 1) };
+            if a.same_instant.1 > SAME_INSTANT_WAKES_MAX {
+                at = now.plus(crate::time::SimDuration(1));
+            }
+        }
         let slot = if work { &mut a.work } else { &mut a.background };
         if slot.is_some_and(|t| t <= at) {
             return;

@@ -7,6 +7,7 @@
 use super::containers::ContainerRt;
 use podlab_runtime::{HttpRequest, HttpResponse, NetError, Network, NullNetwork, OutputLine, ProcessCtx, Volumes};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub const CLUSTER_DNS_IP: &str = "10.96.0.10";
 
@@ -19,9 +20,25 @@ pub struct PodNet<'a> {
     /// Copy of the pod's volumes for peers answering requests (None: peers cannot serve).
     pub snapshot: Option<Volumes>,
     pub now_ms: u64,
+    /// Cluster DNS records and kube-proxy's Service rules (see `controllers::services`).
+    pub dataplane: Arc<crate::controllers::services::Dataplane>,
+    /// The pod's namespace: the first search domain of its resolv.conf.
+    pub namespace: String,
 }
 
 impl PodNet<'_> {
+    /// kube-proxy's DNAT for Service IPs: the chosen endpoint, REJECT (refused) without ready
+    /// endpoints, or a drop (timeout) for a port the Service does not expose.
+    fn route(&self, ip: &str, port: u16) -> Result<(String, u16), NetError> {
+        use crate::controllers::services::Route;
+        match self.dataplane.route(ip, port) {
+            Route::Direct => Ok((ip.to_string(), port)),
+            Route::Refused => Err(NetError::ConnectionRefused),
+            Route::Dropped => Err(NetError::TimedOut),
+            Route::To(ip, port) => Ok((ip, port)),
+        }
+    }
+
     fn is_local(&self, ip: &str) -> bool {
         ip == "127.0.0.1" || ip == self.ip || ip == "0.0.0.0"
     }
@@ -72,8 +89,11 @@ impl Network for PodNet<'_> {
             self.ports.remove(&port);
         }
     }
-    fn resolve(&mut self, _name: &str) -> Result<String, NetError> {
-        Err(NetError::NameNotResolved)
+    fn resolve(&mut self, name: &str) -> Result<String, NetError> {
+        self.dataplane.resolve(name, &self.namespace).map(|(_, ip)| ip).ok_or(NetError::NameNotResolved)
+    }
+    fn canonical_name(&mut self, name: &str) -> String {
+        self.dataplane.resolve(name, &self.namespace).map(|(fqdn, _)| fqdn).unwrap_or_else(|| name.to_string())
     }
     fn nameserver(&self) -> String {
         CLUSTER_DNS_IP.into()
@@ -82,6 +102,8 @@ impl Network for PodNet<'_> {
         self.ip.clone()
     }
     fn connect(&mut self, ip: &str, port: u16) -> Result<(), NetError> {
+        let (ip, port) = self.route(ip, port)?;
+        let ip = ip.as_str();
         if !self.is_local(ip) {
             return Err(NetError::TimedOut);
         }
@@ -92,6 +114,8 @@ impl Network for PodNet<'_> {
         }
     }
     fn http(&mut self, ip: &str, port: u16, request: &HttpRequest) -> Result<HttpResponse, NetError> {
+        let (ip, port) = self.route(ip, port)?;
+        let ip = ip.as_str();
         if !self.is_local(ip) {
             return Err(NetError::TimedOut);
         }
@@ -103,6 +127,8 @@ impl Network for PodNet<'_> {
         self.serve(slot, |p, ctx| p.serve_http(ctx, port, &req))
     }
     fn tcp_exchange(&mut self, ip: &str, port: u16, payload: &[u8]) -> Result<Vec<u8>, NetError> {
+        let (ip, port) = self.route(ip, port)?;
+        let ip = ip.as_str();
         if !self.is_local(ip) {
             return Err(NetError::TimedOut);
         }

@@ -47,13 +47,15 @@ fn peers_listen(ports: &std::collections::BTreeMap<u16, usize>, slot: usize) -> 
 pub fn step_in_pod(w: &mut PodWorker, slot: usize, mounts: &podlab_runtime::MountTable, p: &mut Process, now_ms: u64, cpu: Option<u32>, out: &mut Vec<OutputLine>) -> Step {
     let Some(vols) = w.volumes.as_mut() else { return Step::Idle { wake_at_ms: None } };
     let snapshot = peers_listen(&w.ports, slot).then(|| vols.store.clone());
-    let mut net = PodNet { ip: w.ip.clone().unwrap_or_default(), ports: &mut w.ports, slot, peers: &mut w.containers, snapshot, now_ms };
+    let (dataplane, namespace) = (std::sync::Arc::clone(&w.dataplane), crate::meta::namespace(&w.pod).to_string());
+    let mut net = PodNet { ip: w.ip.clone().unwrap_or_default(), ports: &mut w.ports, slot, peers: &mut w.containers, snapshot, now_ms, dataplane, namespace };
     let mut ctx = ProcessCtx { now_ms, fs: FsView::new(&mut vols.store, mounts), net: &mut net, output: out, cpu_limit_millicores: cpu };
     p.step(&mut ctx, STEP_BUDGET)
 }
 
 impl PodWorker {
     pub(super) fn step_processes(&mut self, env: &mut NodeEnv) {
+        self.dataplane = std::sync::Arc::clone(&env.ctx.core.dataplane);
         let now = env.now();
         let now_ms = unix_ms(env, now);
         for i in 0..self.containers.len() {

@@ -94,6 +94,8 @@ pub struct PodWorker {
     pub deleted: bool,
     /// Removed from the API (force delete or finalizers done).
     pub removed: bool,
+    /// The cluster DNS / Service routing view its processes' network uses.
+    pub dataplane: std::sync::Arc<crate::controllers::services::Dataplane>,
 }
 
 fn parse_spec(pod: &Value) -> PodSpec {
@@ -123,6 +125,7 @@ impl PodWorker {
             containers.push(ContainerRt::new(c.clone(), Kind::App));
         }
         PodWorker {
+            dataplane: std::sync::Arc::default(),
             uid: meta::uid(&pod).to_string(),
             pod,
             spec,

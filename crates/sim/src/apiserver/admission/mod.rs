@@ -81,6 +81,12 @@ fn webhooks(r: &mut Req, pod: &mut Value, label: &str) {
     for p in &policies {
         let before = pod.clone();
         if p.mutate_pod(pod, &ns_labels) {
+            // The API server re-applies defaulting to a webhook-patched object, so injected
+            // containers get imagePullPolicy, terminationMessagePolicy and friends.
+            if let Some(mut o) = meta::typed::<podlab_api::Pod>(pod).map(podlab_api::Object::Pod) {
+                podlab_api::defaults::apply(&mut o);
+                *pod = o.to_json();
+            }
             let patch = diff(&before, pod);
             r.trace("mutating-admission", Outcome::Ok, label, json!({"plugin": "MutatingAdmissionWebhook", "webhook": p.name(), "patch": patch}));
         }
@@ -98,14 +104,23 @@ pub(crate) fn validate_policies(r: &mut Req, pod: &Value, label: &str) -> Result
     for p in &policies {
         if let Err((reason, cause)) = p.validate_pod(pod, &ns_labels) {
             r.trace("validating-admission", Outcome::Denied, label, json!({"plugin": "ValidatingAdmissionPolicy", "policy": p.name(), "message": cause}));
-            let mut st = Status::forbidden("pods", meta::name(pod), &cause);
-            st.code = match reason.as_str() {
-                "Forbidden" => 403,
-                "Unauthorized" => 401,
-                "RequestEntityTooLarge" => 413,
-                _ => 422,
+            // The API server answers with reason Invalid (unless the validation names another
+            // reason) and a cause with an empty field; kubectl renders that as
+            // `The pods "web" is invalid: : <cause>`, which is what an Invalid message carries here.
+            let name = meta::name(pod);
+            let st = match reason.as_str() {
+                "Invalid" => Status::new(422, "Invalid", format!("The pods {name:?} is invalid: : {cause}")),
+                other => {
+                    let mut st = Status::forbidden("pods", name, &cause);
+                    st.code = match other {
+                        "Unauthorized" => 401,
+                        "RequestEntityTooLarge" => 413,
+                        _ => 403,
+                    };
+                    st.reason = other.to_string();
+                    st
+                }
             };
-            st.reason = reason;
             return Err(st);
         }
     }
