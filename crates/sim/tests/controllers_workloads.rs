@@ -54,9 +54,12 @@ fn job_runs_to_complete() {
 fn failing_job_stops_at_backoff_limit() {
     let mut sim = Simulation::new(22, ClusterSpec::default());
     sim.submit(ApiRequest::create(job("fail", "exit 1", 1, 1))).unwrap();
-    advance(&mut sim, 15);
+    advance(&mut sim, 8);
     let failed_pods = |sim: &Simulation| sim.list("Pod", Some("default")).into_iter().filter(|p| p["status"]["phase"] == "Failed").count();
-    assert_eq!(failed_pods(&sim), 1, "first pod failed, replacement waits for the 10s back-off");
+    assert_eq!(failed_pods(&sim), 1, "first pod failed");
+    assert_eq!(sim.list("Pod", Some("default")).len(), 1, "its replacement waits for the 10s pod-failure back-off");
+    advance(&mut sim, 8);
+    assert_eq!(sim.list("Pod", Some("default")).len(), 2, "replacement created once the back-off ran out");
     advance(&mut sim, 120);
     let j = sim.get("Job", "default", "fail").unwrap();
     assert_eq!(j["status"]["failed"], 2);

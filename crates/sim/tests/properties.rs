@@ -5,7 +5,7 @@
 mod common;
 
 use common::run_checked;
-use podlab_sim::{ApiRequest, ClusterSpec, NodeSpec, SimTime, Simulation, WatchEventType};
+use podlab_sim::{ApiRequest, ClusterSpec, NodeSpec, Simulation, WatchEventType};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -108,6 +108,5 @@ proptest! {
                 prop_assert!(msg.starts_with("0/4 nodes are available: "), "pending without a FitError: {}", msg);
             }
         }
-        let _ = SimTime::ZERO;
     }
 }

@@ -87,7 +87,7 @@ pub fn pod_in_endpoints(pod: &Value) -> bool {
 pub fn endpoint_conditions(pod: &Value, publish_not_ready: bool) -> (bool, bool, bool) {
     let terminating = meta::deletion_timestamp(pod).is_some();
     let serving = pods::is_ready(pod) || publish_not_ready;
-    (serving && !terminating || publish_not_ready, serving, terminating)
+    ((serving && !terminating) || publish_not_ready, serving, terminating)
 }
 
 /// Resolves a Service port's targetPort for one pod (a name looks up container ports).

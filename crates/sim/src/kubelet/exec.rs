@@ -180,6 +180,11 @@ impl Kubelet {
     pub fn exec_close(&mut self, id: u64) {
         if let Some(mut s) = self.sessions.map.remove(&id) {
             s.process.signal(podlab_runtime::Signal::Kill);
+            // A killed process cannot unlisten itself: free the ports it held in the pod.
+            if let Some(w) = self.workers.get_mut(&s.pod_uid) {
+                let slot = usize::MAX - s.container;
+                w.ports.retain(|_, owner| *owner != slot);
+            }
         }
     }
 }

@@ -204,7 +204,8 @@ impl PodWorker {
         let slot = *self.ports.get(&port).ok_or(NetError::ConnectionRefused)?;
         let now_ms = unix_ms(env, env.now());
         let vols = self.volumes.as_mut().ok_or(NetError::ConnectionRefused)?;
-        let c = &mut self.containers[slot];
+        // An exec session may own the port (`nc -l`); it cannot answer the node's probes.
+        let c = self.containers.get_mut(slot).ok_or(NetError::ConnectionReset)?;
         let cpu = c.cpu_limit_millicores();
         let p = c.process.as_mut().ok_or(NetError::ConnectionRefused)?;
         let mut leaf = NullNetwork::default();
