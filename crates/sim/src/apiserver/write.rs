@@ -158,6 +158,9 @@ pub(crate) fn create(r: &mut Req, mut body: Value) -> ApiResponse {
         // The service registry allocates clusterIP(s) and node ports on create.
         crate::controllers::services::allocate_on_create(r.core, &mut obj)?;
     }
+    if info.kind == "Job" {
+        crate::controllers::job::prepare_for_create(&mut obj);
+    }
     let label = label_of(info, &ns, meta::name(&obj));
     let obj = validate(r, obj, None, &label)?;
     if info.kind == "Pod" {

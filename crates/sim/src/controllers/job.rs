@@ -213,6 +213,36 @@ fn push_condition(status: &mut Value, ty: &str, reason: &str, message: &str, now
     meta::array_mut(status, "conditions").push(c);
 }
 
+/// The batch registry's `PrepareForCreate`/`generateSelector` on create (uid already set):
+/// the selector on `batch.kubernetes.io/controller-uid`, the job labels on the pod template,
+/// and those labels on the Job itself when it has none.
+pub fn prepare_for_create(job: &mut Value) {
+    if meta::at(job, &["spec", "manualSelector"]).and_then(Value::as_bool) == Some(true) {
+        return;
+    }
+    let (uid, name) = (meta::uid(job).to_string(), meta::name(job).to_string());
+    let labels = json!({"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name, "controller-uid": uid, "job-name": name});
+    if job.pointer("/spec/selector").is_none() {
+        job["spec"]["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
+    }
+    if job.pointer("/spec/template/metadata").is_none_or(|m| !m.is_object()) {
+        job["spec"]["template"]["metadata"] = json!({});
+    }
+    let tm = &mut job["spec"]["template"]["metadata"];
+    if tm.get("labels").is_none_or(|l| !l.is_object()) {
+        tm["labels"] = json!({});
+    }
+    for (k, v) in labels.as_object().into_iter().flatten() {
+        if tm["labels"].get(k).is_none() {
+            tm["labels"][k] = v.clone();
+        }
+    }
+    let template_labels = tm["labels"].clone();
+    if meta::labels(job).is_empty() {
+        meta::metadata_mut(job).insert("labels".into(), template_labels);
+    }
+}
+
 /// A Job's pod: the template with the job labels the API server's job strategy adds
 /// (`batch.kubernetes.io/controller-uid`, `batch.kubernetes.io/job-name` and the legacy
 /// `controller-uid`, `job-name`), `generateName: <job>-` and the controller reference.

@@ -102,6 +102,11 @@ impl TaintEvictionController {
             .into_iter()
             .filter(|t| t["effect"] == "NoExecute")
             .collect();
+        if taints.is_empty() && self.scheduled.is_empty() {
+            // Nothing to evict and nothing to cancel: skip the pod scan (keeps large rollouts
+            // linear).
+            return;
+        }
         let pods: Vec<Value> = self.pods.objs.values().filter(|p| meta::node_name(p) == node && meta::deletion_timestamp(p).is_none()).map(|p| (**p).clone()).collect();
         for pod in pods {
             let key = (meta::namespace(&pod).to_string(), meta::name(&pod).to_string(), meta::uid(&pod).to_string());

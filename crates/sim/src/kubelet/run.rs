@@ -13,7 +13,7 @@ use podlab_api::Probe;
 use podlab_runtime::{FsView, HttpRequest, HttpResponse, NetError, NullNetwork, OutputLine, Process, ProcessCtx, SpawnOptions, Step, Stream};
 
 /// Work units a process may use per wake-up.
-pub const STEP_BUDGET: u32 = 4_000;
+pub const STEP_BUDGET: u32 = 1_500;
 /// A process that used its whole budget runs again this much later.
 pub const YIELD_QUANTUM: SimDuration = SimDuration(100);
 /// A process idle without a timer (waiting on a file or stdin) is looked at again this often.
