@@ -6,17 +6,16 @@
 //! Deployments and ReplicaSets only; pod progress reaches it through ReplicaSet status.
 
 use super::deployment_status::{self as ds, DESIRED_REPLICAS, MAX_REPLICAS, REVISION, REVISION_HISTORY};
-use super::{controller_ref, event, hash, owner_ref, rolling, sa_user, submit_obj, Informer};
+use super::queue::{Key, WorkQueue};
+use super::{event, hash, owner_ref, rolling, sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
 use crate::request::ApiRequest;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimDuration;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub const NAME: &str = "deployment-controller";
-type Key = (String, String);
 
 /// Annotations a Deployment does not copy onto its ReplicaSets (`skipCopyAnnotation`).
 const SKIP_COPY: [&str; 6] = ["kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, "deprecated.deployment.rollback.to"];
@@ -25,9 +24,7 @@ const SKIP_COPY: [&str; 6] = ["kubectl.kubernetes.io/last-applied-configuration"
 pub struct DeploymentController {
     deps: Informer,
     rss: Informer,
-    owned: BTreeMap<String, BTreeSet<Key>>,
-    dirty: BTreeSet<Key>,
-    requeue: BTreeSet<(SimTime, Key)>,
+    queue: WorkQueue,
 }
 
 impl Component for DeploymentController {
@@ -45,26 +42,15 @@ impl Component for DeploymentController {
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         if let Wake::Timer(_) = wake {
-            while let Some((t, k)) = self.requeue.first().cloned() {
-                if t > ctx.now() {
-                    break;
-                }
-                self.requeue.pop_first();
-                self.dirty.insert(k);
-            }
+            self.queue.release_due(ctx.now());
         }
         for c in self.deps.pump(ctx) {
-            self.dirty.insert(c.key);
+            self.queue.mark(c.key);
         }
         for c in self.rss.pump(ctx) {
-            for obj in [&c.old, &c.new].into_iter().flatten() {
-                if let Some(("Deployment", name, uid)) = controller_ref(obj) {
-                    self.owned.entry(uid.to_string()).or_default().insert(c.key.clone());
-                    self.dirty.insert((c.key.0.clone(), name.to_string()));
-                }
-            }
+            self.queue.note_controlled(&c, "Deployment");
         }
-        for key in std::mem::take(&mut self.dirty) {
+        for key in self.queue.take_dirty() {
             self.sync(ctx, &key);
         }
     }
@@ -84,8 +70,7 @@ fn created_ms(epoch: crate::time::Epoch, v: &Value) -> u64 {
 impl DeploymentController {
     fn owned_rss(&self, ctx: &Ctx<'_>, d: &Value) -> Vec<Arc<Value>> {
         let uid = meta::uid(d);
-        let Some(keys) = self.owned.get(uid) else { return Vec::new() };
-        let mut v: Vec<Arc<Value>> = keys.iter().filter_map(|k| self.rss.objs.get(k)).filter(|r| controller_ref(r).is_some_and(|(_, _, u)| u == uid)).cloned().collect();
+        let mut v = self.queue.controlled(uid, &self.rss);
         let epoch = ctx.epoch();
         v.sort_by(|a, b| (created_ms(epoch, a), meta::name(a)).cmp(&(created_ms(epoch, b), meta::name(b))));
         v
@@ -218,7 +203,7 @@ impl DeploymentController {
 
     fn track(&mut self, rs: &Value, d: &Value) {
         let key = (meta::namespace(rs).to_string(), meta::name(rs).to_string());
-        self.owned.entry(meta::uid(d).to_string()).or_default().insert(key);
+        self.queue.own(meta::uid(d), key);
         self.rss.assume(rs.clone());
     }
 
@@ -339,8 +324,7 @@ impl DeploymentController {
             let from = ds::condition(&st, "Progressing").and_then(|c| c["lastUpdateTime"].as_str()).and_then(|t| ctx.epoch().parse(t)).unwrap_or(ctx.now());
             let at = from.plus(SimDuration::from_secs(deadline_secs)).plus(SimDuration::from_secs(1));
             let key = (meta::namespace(d).to_string(), meta::name(d).to_string());
-            if !self.requeue.contains(&(at, key.clone())) {
-                self.requeue.insert((at, key));
+            if self.queue.add_after(at, key) {
                 ctx.set_background_timer(at, 1);
             }
         }

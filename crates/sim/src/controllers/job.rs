@@ -5,13 +5,13 @@
 //! CompletionsReached), or `FailureTarget` then `Failed` (reason BackoffLimitExceeded) — with
 //! the `Completed` / `BackoffLimitExceeded` events and status counts kubectl prints.
 
-use super::{controller_ref, event, owner_ref, pods, sa_user, submit_obj, Informer};
+use super::queue::{Key, WorkQueue};
+use super::{event, owner_ref, pods, sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
 use crate::request::ApiRequest;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimDuration;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub const NAME: &str = "job-controller";
@@ -21,15 +21,12 @@ pub const POD_FAILURE_BACKOFF_MAX_MS: u64 = 360_000;
 pub const BACKOFF_LIMIT_MESSAGE: &str = "Job has reached the specified backoff limit";
 pub const COMPLETIONS_MESSAGE: &str = "Reached expected number of succeeded pods";
 
-type Key = (String, String);
 
 #[derive(Default)]
 pub struct JobController {
     jobs: Informer,
     pods: Informer,
-    owned: BTreeMap<String, BTreeSet<Key>>,
-    dirty: BTreeSet<Key>,
-    requeue: BTreeSet<(SimTime, Key)>,
+    queue: WorkQueue,
 }
 
 impl Component for JobController {
@@ -47,26 +44,15 @@ impl Component for JobController {
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         if let Wake::Timer(_) = wake {
-            while let Some((t, k)) = self.requeue.first().cloned() {
-                if t > ctx.now() {
-                    break;
-                }
-                self.requeue.pop_first();
-                self.dirty.insert(k);
-            }
+            self.queue.release_due(ctx.now());
         }
         for c in self.jobs.pump(ctx) {
-            self.dirty.insert(c.key);
+            self.queue.mark(c.key);
         }
         for c in self.pods.pump(ctx) {
-            for obj in [&c.old, &c.new].into_iter().flatten() {
-                if let Some(("Job", name, uid)) = controller_ref(obj) {
-                    self.owned.entry(uid.to_string()).or_default().insert(c.key.clone());
-                    self.dirty.insert((c.key.0.clone(), name.to_string()));
-                }
-            }
+            self.queue.note_controlled(&c, "Job");
         }
-        for key in std::mem::take(&mut self.dirty) {
+        for key in self.queue.take_dirty() {
             self.sync(ctx, &key);
         }
     }
@@ -90,8 +76,7 @@ pub fn failure_backoff_ms(failures: u32) -> u64 {
 
 impl JobController {
     fn owned_pods(&self, uid: &str) -> Vec<Arc<Value>> {
-        let Some(keys) = self.owned.get(uid) else { return Vec::new() };
-        keys.iter().filter_map(|k| self.pods.objs.get(k)).filter(|p| controller_ref(p).is_some_and(|(_, _, u)| u == uid)).cloned().collect()
+        self.queue.controlled(uid, &self.pods)
     }
 
     fn sync(&mut self, ctx: &mut Ctx<'_>, key: &Key) {
@@ -177,7 +162,7 @@ impl JobController {
         if let Some(t) = last_failure {
             let ready_at = t.plus(SimDuration::from_millis(failure_backoff_ms(u32::try_from(failed).unwrap_or(u32::MAX))));
             if ready_at > ctx.now() {
-                self.requeue.insert((ready_at, (meta::namespace(job).to_string(), meta::name(job).to_string())));
+                self.queue.add_after(ready_at, (meta::namespace(job).to_string(), meta::name(job).to_string()));
                 ctx.set_timer(ready_at, 1);
                 return 0;
             }
@@ -188,7 +173,7 @@ impl JobController {
             match submit_obj(ctx, ApiRequest::create(pod.clone())) {
                 Ok(obj) => {
                     event(ctx, NAME, job, false, "SuccessfulCreate", format!("Created pod: {}", meta::name(&obj)));
-                    self.owned.entry(meta::uid(job).to_string()).or_default().insert((meta::namespace(&obj).to_string(), meta::name(&obj).to_string()));
+                    self.queue.own(meta::uid(job), (meta::namespace(&obj).to_string(), meta::name(&obj).to_string()));
                     self.pods.assume(obj);
                     made += 1;
                 }

@@ -14,6 +14,7 @@ pub mod hash;
 pub mod job;
 pub mod metrics;
 pub mod nodelifecycle;
+pub mod queue;
 pub mod replicaset;
 pub mod rolling;
 pub mod services;

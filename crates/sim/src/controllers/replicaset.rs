@@ -7,29 +7,27 @@
 //! generation). Events carry the real reasons: SuccessfulCreate, SuccessfulDelete,
 //! FailedCreate.
 
+use super::queue::{Key, WorkQueue};
 use super::{controller_ref, event, owner_ref, pods, sa_user, selector_matches, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
 use crate::request::{ApiRequest, PatchType};
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimDuration;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub const NAME: &str = "replicaset-controller";
 /// `BurstReplicas`: at most this many creations or deletions per sync.
 pub const BURST_REPLICAS: usize = 500;
 
-type Key = (String, String);
 
 #[derive(Default)]
 pub struct ReplicaSetController {
     rs: Informer,
     pods: Informer,
     /// Pods by their controller's uid (the informer's owner index).
-    owned: BTreeMap<String, BTreeSet<Key>>,
-    dirty: BTreeSet<Key>,
-    requeue: BTreeSet<(SimTime, Key)>,
+    queue: WorkQueue,
 }
 
 impl Component for ReplicaSetController {
@@ -47,30 +45,22 @@ impl Component for ReplicaSetController {
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         if let Wake::Timer(_) = wake {
-            let now = ctx.now();
-            while let Some((t, k)) = self.requeue.first().cloned() {
-                if t > now {
-                    break;
-                }
-                self.requeue.pop_first();
-                self.dirty.insert(k);
-            }
+            self.queue.release_due(ctx.now());
         }
         self.pump(ctx);
-        let dirty = std::mem::take(&mut self.dirty);
-        for key in dirty {
+        for key in self.queue.take_dirty() {
             self.sync(ctx, &key);
         }
     }
     fn describe(&self) -> Value {
-        json!({"replicaSets": self.rs.objs.len(), "pods": self.pods.objs.len(), "requeued": self.requeue.len()})
+        json!({"replicaSets": self.rs.objs.len(), "pods": self.pods.objs.len(), "requeued": self.queue.requeued_len()})
     }
 }
 
 impl ReplicaSetController {
     fn pump(&mut self, ctx: &mut Ctx<'_>) {
         for c in self.rs.pump(ctx) {
-            self.dirty.insert(c.key);
+            self.queue.mark(c.key);
         }
         for c in self.pods.pump(ctx) {
             for obj in [&c.old, &c.new].into_iter().flatten() {
@@ -78,9 +68,7 @@ impl ReplicaSetController {
             }
             if c.new.is_none() {
                 if let Some((_, _, uid)) = c.old.as_deref().and_then(controller_ref) {
-                    if let Some(set) = self.owned.get_mut(uid) {
-                        set.remove(&c.key);
-                    }
+                    self.queue.disown(uid, &c.key);
                 }
             }
         }
@@ -91,15 +79,15 @@ impl ReplicaSetController {
     fn note_pod(&mut self, key: &Key, pod: &Arc<Value>) {
         match controller_ref(pod) {
             Some((kind, name, uid)) if kind == "ReplicaSet" => {
-                self.owned.entry(uid.to_string()).or_default().insert(key.clone());
-                self.dirty.insert((key.0.clone(), name.to_string()));
+                self.queue.own(uid, key.clone());
+                self.queue.mark((key.0.clone(), name.to_string()));
             }
             Some(_) => {}
             None => {
                 let labels = meta::labels(pod);
                 for rs in self.rs.in_namespace(&key.0) {
                     if selector_matches(meta::at(rs, &["spec", "selector"]), &labels) {
-                        self.dirty.insert((key.0.clone(), meta::name(rs).to_string()));
+                        self.queue.mark((key.0.clone(), meta::name(rs).to_string()));
                     }
                 }
             }
@@ -107,8 +95,7 @@ impl ReplicaSetController {
     }
 
     fn owned_pods(&self, uid: &str) -> Vec<Arc<Value>> {
-        let Some(keys) = self.owned.get(uid) else { return Vec::new() };
-        keys.iter().filter_map(|k| self.pods.objs.get(k)).filter(|p| controller_ref(p).is_some_and(|(_, _, u)| u == uid)).cloned().collect()
+        self.queue.controlled(uid, &self.pods)
     }
 
     fn sync(&mut self, ctx: &mut Ctx<'_>, key: &Key) {
@@ -145,7 +132,7 @@ impl ReplicaSetController {
             let req = ApiRequest::patch("Pod", meta::namespace(&p), meta::name(&p), PatchType::Strategic, patch);
             if let Ok(obj) = submit_obj(ctx, req) {
                 let key = (meta::namespace(&obj).to_string(), meta::name(&obj).to_string());
-                self.owned.entry(meta::uid(rs).to_string()).or_default().insert(key);
+                self.queue.own(meta::uid(rs), key);
                 self.pods.assume(obj);
             }
         }
@@ -158,14 +145,14 @@ impl ReplicaSetController {
                 Ok(obj) => {
                     event(ctx, NAME, rs, false, "SuccessfulCreate", format!("Created pod: {}", meta::name(&obj)));
                     let key = (meta::namespace(&obj).to_string(), meta::name(&obj).to_string());
-                    self.owned.entry(meta::uid(rs).to_string()).or_default().insert(key);
+                    self.queue.own(meta::uid(rs), key);
                     self.pods.assume(obj);
                 }
                 Err(msg) => {
                     event(ctx, NAME, rs, true, "FailedCreate", format!("Error creating: {msg}"));
                     // The real controller retries with rate-limited back-off.
                     let at = ctx.now().plus(SimDuration::from_secs(5));
-                    self.requeue.insert((at, (meta::namespace(rs).to_string(), meta::name(rs).to_string())));
+                    self.queue.add_after(at, (meta::namespace(rs).to_string(), meta::name(rs).to_string()));
                     ctx.set_timer(at, 1);
                     return;
                 }
@@ -200,7 +187,7 @@ impl ReplicaSetController {
             // Ready pods become available after minReadySeconds: look again then.
             let soonest = active.iter().filter_map(|p| pods::ready_since(epoch, p)).map(|t| t.plus(SimDuration::from_secs(min_ready))).filter(|t| *t > now).min();
             if let Some(at) = soonest {
-                self.requeue.insert((at, (meta::namespace(rs).to_string(), meta::name(rs).to_string())));
+                self.queue.add_after(at, (meta::namespace(rs).to_string(), meta::name(rs).to_string()));
                 ctx.set_timer(at, 1);
             }
         }
