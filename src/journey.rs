@@ -63,8 +63,10 @@ fn same_object(label: &str, wanted: &str) -> bool {
 /// Builds the stations from the trace entries recorded since the apply (`trace`).
 pub fn journey(trace: &[TraceEntry], info: &ApplyInfo) -> Vec<Station> {
     let mut st: Vec<Station> = STATIONS.iter().map(|n| station(n)).collect();
-    // The write request: the last API request that touched the object (apply = GET + write).
-    let request = trace.iter().filter(|e| e.request.is_some() && same_object(&e.object, info.object) && e.step != "read").filter_map(|e| e.request).last();
+    // The apply's write: the first request on the object that went past reading it (apply is a
+    // GET then a create or patch; later requests are the scheduler's and kubelet's updates).
+    let writes = |e: &&TraceEntry| matches!(e.step.as_str(), "persistence" | "validation" | "validating-admission" | "mutating-admission" | "decode-and-default") || matches!(e.outcome, Outcome::Denied | Outcome::Error);
+    let request = trace.iter().filter(|e| e.request.is_some() && same_object(&e.object, info.object)).find(writes).and_then(|e| e.request);
     st[0].at = Some(info.sim_at);
     let Some(req) = request else {
         let (lit, summary) = if info.exit_code == 0 { (Lit::Passed, "unchanged: nothing sent".into()) } else { (Lit::Stopped, first_line(info.stderr)) };

@@ -19,6 +19,9 @@ fn accepted() -> Vec<TraceEntry> {
         entry(6, 5, "kube-scheduler", "filter", Outcome::Ok, None, POD, json!({"nodes": {"node01": "fit"}})),
         entry(7, 6, "kube-scheduler", "bind", Outcome::Ok, None, POD, json!({"node": "node01"})),
         entry(8, 40, "event-recorder", "event", Outcome::Info, None, POD, json!({"type": "Normal", "reason": "Pulling", "message": "Pulling image \"busybox\""})),
+        // A later status update by the kubelet is another request: not the apply's journey.
+        entry(9, 50, "kube-apiserver", "authentication", Outcome::Ok, Some(9), "", json!({"user": "system:node:node01"})),
+        entry(10, 50, "kube-apiserver", "persistence", Outcome::Ok, Some(9), POD, json!({"op": "update", "resourceVersion": "530"})),
     ]
 }
 
@@ -33,6 +36,7 @@ fn accepted_pod_lights_stations_in_order() {
     assert_eq!(lit, [Lit::Passed, Lit::Passed, Lit::Passed, Lit::Passed, Lit::Passed, Lit::Passed, Lit::Passed, Lit::Active, Lit::Dark]);
     assert_eq!(st[2].summary, "allowed by ClusterRoleBinding/kubeadm:cluster-admins");
     assert_eq!(st[5].summary, "resourceVersion 512");
+    assert_eq!(st[1].summary, "user kubernetes-admin");
     assert_eq!(st[6].summary, "bound to node01");
     assert!(st[6].details.iter().any(|d| d.contains("node01")));
     let running = journey(&accepted(), &info(POD, 0, "", Some("Running")));

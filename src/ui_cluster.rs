@@ -93,7 +93,7 @@ pub fn ClusterView() -> impl IntoView {
     view! {
         <div class="cluster">
             <label class="ns-toggle"><input type="checkbox" prop:checked=move || all_ns.get() on:change=move |ev| all_ns.set(event_target_checked(&ev))/>" all namespaces"</label>
-            <div class="orbit" aria-label="Pods waiting in orbit (not scheduled)">
+            <div class="orbit" role="group" aria-label="Pods waiting in orbit (not scheduled)">
                 {move || {
                     let orbit = model.with(|m| m.orbit.clone());
                     (!orbit.is_empty()).then(|| view! {

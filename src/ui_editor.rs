@@ -163,7 +163,7 @@ fn FileTabs() -> impl IntoView {
         ui.save_files();
     };
     view! {
-        <div class="file-tabs" role="tablist" aria-label="Files">
+        <div class="file-tabs" role="toolbar" aria-label="Files">
             {move || {
                 let f = ui.files.get();
                 f.files.iter().enumerate().map(|(i, file)| {
@@ -171,7 +171,7 @@ fn FileTabs() -> impl IntoView {
                     let many = f.files.len() > 1;
                     view! {
                         <span class="file-tab" class:active=active>
-                            <button role="tab" aria-selected=active.to_string() on:click=move |_| select(i)>{file.name.clone()}</button>
+                            <button aria-pressed=active.to_string() on:click=move |_| select(i)>{file.name.clone()}</button>
                             {many.then(|| view! { <button class="close" aria-label=format!("Close {}", file.name) on:click=move |_| close(i)>"×"</button> })}
                         </span>
                     }

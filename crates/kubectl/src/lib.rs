@@ -4,7 +4,8 @@
 //! reach into the simulation's store directly or know about the browser.
 //!
 //! Entry points: [`session::Session`] (`execute`, `execute_with_stdin`, `advance`,
-//! `poll_stream`, `interrupt`, `finish_edit`) for the browser terminal and lessons, and
+//! `poll_stream`, `interrupt`, `finish_edit`; exec mode after `kubectl exec -it`: `in_exec`,
+//! `exec_reads_input`, `exec_send`, `exec_detach`) for the browser terminal and lessons, and
 //! [`script::run_script`] for `podlab run` transcripts.
 
 pub mod builtins;

@@ -3,6 +3,9 @@
 //! simulated time), heredocs (`<<EOF` ... `EOF`) and `# comments`. The transcript echoes each
 //! command as `$ <command>` (heredoc lines as `> <line>`) followed by exactly what the
 //! terminal shows, stdout and stderr in order. Comments and blank lines are copied as they are.
+//! After an interactive `kubectl exec -it POD -- sh`, the following lines are typed into the
+//! remote shell until it exits: each appears as the terminal shows it, right after the
+//! shell's prompt (`/ # ls`), followed by the shell's output.
 
 use crate::session::Session;
 
@@ -41,6 +44,10 @@ pub fn run_script(session: &mut Session, script: &str) -> String {
         };
         let result = session.execute_with_stdin(trimmed, stdin.as_deref());
         out.push_str(&result.text());
+        if session.exec_reads_input() {
+            i = type_into_shell(session, &lines, i, &mut out);
+            continue;
+        }
         if result.streaming {
             // The stream stays open until the next command; sleeps in between show its output.
             while i < lines.len() {
@@ -52,10 +59,32 @@ pub fn run_script(session: &mut Session, script: &str) -> String {
                 out.push_str(&format!("$ {next}\n"));
                 let ms = crate::duration::parse_duration_millis(next.trim_start_matches("sleep ").trim()).unwrap_or(0);
                 out.push_str(&session.advance(ms as u64).text());
+                if !session.is_streaming() {
+                    break;
+                }
             }
-            session.interrupt();
-            out.push_str("^C\n");
+            if session.is_streaming() {
+                session.interrupt();
+                out.push_str("^C\n");
+            }
         }
     }
     out
+}
+
+/// Sends script lines from `i` on to the attached exec shell until it exits (or the script
+/// ends, which closes the session); returns the index of the first line not consumed.
+fn type_into_shell(session: &mut Session, lines: &[&str], mut i: usize, out: &mut String) -> usize {
+    while i < lines.len() && session.exec_reads_input() {
+        let typed = lines[i].trim();
+        i += 1;
+        // The terminal echoes what is typed after the prompt the shell printed.
+        out.push_str(typed);
+        out.push('\n');
+        out.push_str(&session.execute(typed).text());
+    }
+    if session.exec_reads_input() {
+        session.exec_detach();
+    }
+    i
 }

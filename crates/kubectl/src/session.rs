@@ -60,6 +60,8 @@ pub struct Session {
     /// Local ports forwarded by `kubectl port-forward`: (local port, namespace, pod, pod port).
     pub(crate) port_forwards: Vec<(u16, String, String, u16)>,
     pub(crate) pending_edit: Option<PendingEdit>,
+    /// The exec session the terminal is attached to (`kubectl exec -it ... -- sh`).
+    pub(crate) exec: Option<crate::commands::exec::ExecMode>,
 }
 
 impl Session {
@@ -70,7 +72,7 @@ impl Session {
 
     /// A session over an existing simulation (a lesson's prepared cluster).
     pub fn with_simulation(sim: Simulation) -> Session {
-        Session { sim, files: BTreeMap::new(), kubeconfig: Kubeconfig::default(), stream: None, port_forwards: Vec::new(), pending_edit: None }
+        Session { sim, files: BTreeMap::new(), kubeconfig: Kubeconfig::default(), stream: None, port_forwards: Vec::new(), pending_edit: None, exec: None }
     }
 
     pub fn sim(&self) -> &Simulation {
@@ -104,14 +106,20 @@ impl Session {
         parse_line(line).ok().and_then(|c| c.heredoc).map(|h| (h.delimiter, h.strip_tabs))
     }
 
-    /// Runs one typed line.
+    /// Runs one typed line. In exec mode ([`Session::in_exec`] after `kubectl exec -it POD --
+    /// sh`) the line goes to the remote shell instead and the result is the shell's output up
+    /// to its next prompt; `exit` in the shell ends exec mode.
     pub fn execute(&mut self, line: &str) -> CommandOutput {
         self.execute_with_stdin(line, None)
     }
 
     /// Runs one typed line whose stdin is `stdin` (a heredoc body).
     pub fn execute_with_stdin(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
+        if self.exec_reads_input() {
+            return self.exec_send(Some(&format!("{line}\n")), false);
+        }
         // A new command ends any open stream, like Ctrl-C before typing it.
+        self.exec_detach();
         self.stream = None;
         let parsed = match parse_line(line) {
             Ok(p) => p,
@@ -159,35 +167,48 @@ impl Session {
             let next = SimTime((before.0 + slice).min(target.0));
             self.sim.advance_to(next);
             out.extend(self.poll_stream());
+            if self.in_exec() {
+                out.extend(self.exec_step(None, false, podlab_sim::time::SimDuration(0)));
+            }
             if self.sim.now() == before {
                 // The simulation could not get past this instant (its step budget ran out);
                 // stop rather than spin, so the terminal never hangs.
                 break;
             }
         }
-        out.streaming = self.stream.is_some();
+        out.streaming = self.is_streaming();
         out
     }
 
     /// New output of the open stream, if any.
     pub fn poll_stream(&mut self) -> CommandOutput {
         let Some(mut stream) = self.stream.take() else { return CommandOutput::default() };
-        let out = stream.poll(self);
-        self.stream = Some(stream);
-        let mut out = out;
-        out.streaming = true;
+        let (mut out, done) = stream.poll(self);
+        if done {
+            stream.close(&mut self.sim);
+        } else {
+            self.stream = Some(stream);
+        }
+        out.streaming = !done;
         out
     }
 
-    /// Ctrl-C: closes the open stream.
+    /// Ctrl-C: closes the open stream (`get -w`, `logs -f`) or ends a blocking one-off
+    /// `kubectl exec`. In an interactive exec shell it does nothing: the simulated runtime
+    /// cannot deliver SIGINT to exec'd processes, so the shell stays open (use `exit`).
     pub fn interrupt(&mut self) {
         if let Some(s) = self.stream.take() {
             s.close(&mut self.sim);
         }
+        if self.in_exec() && !self.exec_reads_input() {
+            self.exec_detach();
+        }
     }
 
+    /// True while output may still arrive as time advances without the user typing: an open
+    /// `get -w`/`logs -f` stream or a one-off `kubectl exec` still running.
     pub fn is_streaming(&self) -> bool {
-        self.stream.is_some()
+        self.stream.is_some() || (self.in_exec() && !self.exec_reads_input())
     }
 
     /// The text an open `kubectl edit` put in the editor, if one is open.

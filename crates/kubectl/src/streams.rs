@@ -13,7 +13,7 @@ use serde_json::Value;
 /// A stream the session keeps open until the next command (or Ctrl-C).
 pub enum ActiveStream {
     Watch(WatchStream),
-    Logs(crate::commands::logs::LogStream),
+    Logs(crate::commands::follow::LogStream),
 }
 
 pub struct WatchStream {
@@ -26,9 +26,10 @@ pub struct WatchStream {
 }
 
 impl ActiveStream {
-    pub fn poll(&mut self, session: &mut Session) -> CommandOutput {
+    /// New output, and whether the stream has ended by itself (a followed container exited).
+    pub fn poll(&mut self, session: &mut Session) -> (CommandOutput, bool) {
         match self {
-            ActiveStream::Watch(w) => w.poll(session),
+            ActiveStream::Watch(w) => (w.poll(session), false),
             ActiveStream::Logs(l) => l.poll(session),
         }
     }

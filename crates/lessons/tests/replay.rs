@@ -20,21 +20,7 @@ const SETTLE_MS: u64 = 30_000;
 const WATCHDOG: Duration = Duration::from_secs(180);
 
 /// slug -> why its replay cannot pass on the current simulation.
-const PODS_LOG: &str = "kubectl logs is not served by the simulated API server yet (pods/log) and the goal requires reading logs";
-const PODS_EXEC: &str = "kubectl exec is not served by the simulated API server yet (pods/exec) and the goal requires running a command in a container";
-const PODS_LOG_AND_EXEC: &str = "neither pods/log nor pods/exec is served by the simulated API server yet";
-
 const NOT_YET_VERIFIABLE: &[(&str, &str)] = &[
-    ("pod-characteristics", PODS_EXEC),
-    ("kubectl-toolkit", PODS_EXEC),
-    ("sidecar-pattern", PODS_LOG),
-    ("ambassador-and-adapter", PODS_EXEC),
-    ("deploy-and-verify", PODS_LOG_AND_EXEC),
-    ("same-kind-containers", PODS_LOG),
-    ("debugging-flow", PODS_LOG),
-    ("crashloop-missing-env", PODS_LOG),
-    ("two-nginx-port-clash", PODS_LOG),
-    ("init-waiting-for-service", PODS_LOG),
     ("image-tag-typo", "the simulated kubelet does not yet act on an in-place image update (a real kubelet kills the container, `Container checkout definition changed, will be restarted`, and pulls the new image)"),
     ("events", "the simulated kubelet does not yet act on an in-place image update (see image-tag-typo)"),
     ("rbac-forbidden", "the simulation creates no `default` ServiceAccount in a new namespace (the real serviceaccount controller does), so pods in `dev` are rejected by the ServiceAccount admission plugin"),

@@ -47,6 +47,9 @@ pub struct NodeSpec {
     pub unschedulable: bool,
     /// A control-plane node (gets the control-plane label; add the taint in `taints`).
     pub control_plane: bool,
+    /// Pod manifests in the node's staticPodPath: its kubelet runs them without the
+    /// scheduler and creates a mirror pod `<name>-<node>` for each.
+    pub static_pods: Vec<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +94,7 @@ impl Default for NodeSpec {
             images: Vec::new(),
             unschedulable: false,
             control_plane: false,
+            static_pods: Vec::new(),
         }
     }
 }

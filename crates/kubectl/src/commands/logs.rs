@@ -1,24 +1,15 @@
-//! `kubectl logs`, `kubectl exec` and `kubectl top`: the client side kubectl performs before
-//! streaming (finding the pod, `TYPE/NAME` forms, choosing the container with the
-//! `Defaulted container "app" out of: app, sidecar` notice, the errors for unknown
-//! containers and containers that are not running). The simulated API server does not yet
-//! serve `pods/log` and `pods/exec`, so those requests end in an error saying so.
+//! `kubectl logs`: the client side kubectl performs (finding the pod, `TYPE/NAME` forms,
+//! choosing the container with the `Defaulted container "app" out of: app, sidecar` notice,
+//! `--all-containers` and `--prefix`, flag validation) and the `pods/log` requests to the
+//! simulated API server. `logs -f` prints what is there and leaves a [`LogStream`] open that
+//! polls `pods/log` as simulated time advances (see `follow.rs`).
 
+use super::follow::{Followed, LogStream};
 use super::{fail, resource, CmdResult, Ctx, Fail};
-use crate::output::CommandOutput;
-use crate::session::Session;
 use crate::value::{arr, at, s, scalar_text};
-use podlab_sim::Status;
+use podlab_sim::kubelet::LogOptions;
+use podlab_sim::{ApiOk, Verb};
 use serde_json::Value;
-
-/// A `logs -f` stream (kept for when the API serves pods/log).
-pub struct LogStream;
-
-impl LogStream {
-    pub fn poll(&mut self, _session: &mut Session) -> CommandOutput {
-        CommandOutput::default()
-    }
-}
 
 /// `allContainerNames`: `app, sidecar, init-db (init)`.
 fn all_container_names(pod: &Value) -> String {
@@ -29,7 +20,9 @@ fn all_container_names(pod: &Value) -> String {
 }
 
 /// Resolves the pod a `POD` or `TYPE/NAME` argument means (a workload's first pod).
-fn find_pod(ctx: &mut Ctx, arg: &str) -> Result<Value, Fail> {
+/// `for_logs`: pick the pod the way `kubectl logs` does (`podutils.ByLogging`) and say so
+/// (`Found 3 pods, using pod/web-...`) when the workload has several.
+pub(crate) fn find_pod(ctx: &mut Ctx, arg: &str, for_logs: bool) -> Result<Value, Fail> {
     let ns = ctx.namespace();
     let pods = resource("pods")?;
     let Some((kind, name)) = arg.split_once('/') else {
@@ -45,12 +38,50 @@ fn find_pod(ctx: &mut Ctx, arg: &str) -> Result<Value, Fail> {
         "Service" => crate::value::format_labels(&obj, "spec.selector"),
         other => return fail(format!("cannot attach to *v1.{other}: selector for *v1.{other} not implemented")),
     };
-    let list = ctx.list_objects(pods, Some(&ns), Some(&selector), None)?;
-    list.into_iter().next().ok_or_else(|| Fail::Error(format!("timed out waiting for the condition")))
+    let mut list = ctx.list_objects(pods, Some(&ns), Some(&selector), None)?;
+    if for_logs {
+        list.sort_by(by_logging);
+        if list.len() > 1 {
+            let first = s(&list[0], "metadata.name").to_string();
+            ctx.stderr(&format!("Found {} pods, using pod/{first}\n", list.len()));
+        }
+    }
+    list.into_iter().next().ok_or_else(|| Fail::Error("timed out waiting for the condition".to_string()))
+}
+
+/// `podutils.ByLogging`: assigned, then Running < Unknown < Pending (other phases count as
+/// Running, as in kubectl's map), ready, ready longest, most restarts, oldest.
+fn by_logging(a: &Value, b: &Value) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let assigned = |p: &Value| !s(p, "spec.nodeName").is_empty();
+    let phase = |p: &Value| match s(p, "status.phase") {
+        "Unknown" => 1,
+        "Pending" => 2,
+        _ => 0,
+    };
+    let ready_since = |p: &Value| {
+        arr(p, "status.conditions").iter().find(|c| s(c, "type") == "Ready" && s(c, "status") == "True").map(|c| s(c, "lastTransitionTime").to_string())
+    };
+    let restarts = |p: &Value| arr(p, "status.containerStatuses").iter().filter_map(|c| at(c, "restartCount").and_then(Value::as_i64)).max().unwrap_or(0);
+    // afterOrZero: empty timestamps sort last.
+    let earlier_first = |x: &str, y: &str| match (x.is_empty(), y.is_empty()) {
+        (false, true) => Ordering::Less,
+        (true, false) => Ordering::Greater,
+        _ => x.cmp(y),
+    };
+    assigned(b).cmp(&assigned(a))
+        .then(phase(a).cmp(&phase(b)))
+        .then(ready_since(b).is_some().cmp(&ready_since(a).is_some()))
+        .then_with(|| match (ready_since(a), ready_since(b)) {
+            (Some(x), Some(y)) => earlier_first(&x, &y),
+            _ => Ordering::Equal,
+        })
+        .then(restarts(b).cmp(&restarts(a)))
+        .then_with(|| earlier_first(s(a, "metadata.creationTimestamp"), s(b, "metadata.creationTimestamp")))
 }
 
 /// Picks the container (`-c`, the default-container annotation, or the first one).
-fn choose_container(ctx: &mut Ctx, pod: &Value) -> Result<String, Fail> {
+pub(crate) fn choose_container(ctx: &mut Ctx, pod: &Value) -> Result<String, Fail> {
     let pod_name = s(pod, "metadata.name");
     if let Some(c) = ctx.flags.get("container").map(str::to_string) {
         let known = ["spec.containers", "spec.initContainers", "spec.ephemeralContainers"]
@@ -71,78 +102,107 @@ fn choose_container(ctx: &mut Ctx, pod: &Value) -> Result<String, Fail> {
     Ok(chosen)
 }
 
-/// The API server's refusal for a container that has not started.
-fn not_started(pod: &Value, container: &str) -> Option<Status> {
-    let statuses: Vec<&Value> = arr(pod, "status.containerStatuses").iter().chain(arr(pod, "status.initContainerStatuses")).collect();
-    let pod_name = s(pod, "metadata.name");
-    match statuses.iter().find(|c| s(c, "name") == container) {
-        Some(c) if at(c, "state.waiting").is_some() && at(c, "lastState.terminated").is_none() => {
-            let reason = s(c, "state.waiting.reason");
-            Some(Status::bad_request(format!("container {container:?} in pod {pod_name:?} is waiting to start: {reason}")))
-        }
-        None => Some(Status::bad_request(format!("container {container:?} in pod {pod_name:?} is waiting to start: ContainerCreating"))),
-        _ => None,
+const LOGS_USAGE: &str = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\n";
+
+/// The `PodLogOptions` kubectl builds from its flags (`LogsOptions.Validate` errors included).
+fn log_options(ctx: &Ctx) -> Result<LogOptions, Fail> {
+    let mut opts = LogOptions { previous: ctx.flags.bool("previous"), timestamps: ctx.flags.bool("timestamps"), ..LogOptions::default() };
+    let since_time = ctx.flags.get("since-time").filter(|t| !t.is_empty()).map(str::to_string);
+    let since_ms = ctx.flags.get("since").and_then(crate::duration::parse_duration_millis).unwrap_or(0);
+    if since_time.is_some() && since_ms != 0 {
+        return fail("at most one of `sinceTime` or `sinceSeconds` may be specified");
+    }
+    if since_ms != 0 {
+        // math.Ceil(float64(o.SinceSeconds) / float64(time.Second))
+        opts.since_seconds = Some((since_ms + 999).div_euclid(1000));
+    }
+    opts.since_time = since_time;
+    match ctx.flags.int("limit-bytes") {
+        Some(n) if n < 0 => return fail("--limit-bytes must be greater than 0"),
+        Some(n) if n > 0 => opts.limit_bytes = Some(n),
+        _ => {}
+    }
+    match ctx.flags.int("tail") {
+        Some(n) if n < -1 => return fail("--tail must be greater than or equal to -1"),
+        Some(n) if n >= 0 => opts.tail_lines = Some(n),
+        _ => {}
+    }
+    Ok(opts)
+}
+
+/// Every container of the pod in kubectl's `--all-containers` order: init, app, ephemeral.
+fn every_container(pod: &Value) -> Vec<String> {
+    ["spec.initContainers", "spec.containers", "spec.ephemeralContainers"].iter().flat_map(|p| arr(pod, p).iter().map(|c| s(c, "name").to_string())).collect()
+}
+
+/// One `GET pods/log` request.
+pub(crate) fn fetch(ctx: &mut Ctx, ns: &str, pod: &str, container: &str, options: LogOptions) -> Result<String, Fail> {
+    let verb = Verb::Logs { namespace: ns.into(), pod: pod.into(), container: Some(container.into()), options };
+    match ctx.submit(verb)? {
+        ApiOk::Logs(text) => Ok(text),
+        _ => Ok(String::new()),
     }
 }
 
-fn not_served(what: &str) -> Fail {
-    Fail::Error(format!("podlab: the simulated API server does not serve {what} yet"))
+/// `[pod/web/app] ` before every line (`--prefix`).
+fn prefixed(text: &str, prefix: Option<&str>) -> String {
+    match prefix {
+        None => text.to_string(),
+        Some(p) => text.split_inclusive('\n').map(|l| format!("{p}{l}")).collect(),
+    }
 }
 
 pub fn logs(ctx: &mut Ctx) -> CmdResult {
     let args = ctx.flags.positionals.clone();
-    let Some(target) = args.first() else {
-        return Err(Fail::Plain(format!("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\n{}\n", ctx.usage_hint())));
+    let Some(target) = args.first().filter(|_| args.len() <= 2) else {
+        return Err(Fail::Plain(format!("{LOGS_USAGE}{}\n", ctx.usage_hint())));
     };
-    if args.len() > 2 {
-        return Err(Fail::Plain(format!("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\n{}\n", ctx.usage_hint())));
-    }
     if args.len() == 2 {
         if ctx.flags.has("container") {
             return fail("only one of -c or an inline [CONTAINER] arg is allowed");
         }
         ctx.flags.values.insert("container", vec![args[1].clone()]);
     }
-    let pod = find_pod(ctx, target)?;
-    let container = if ctx.flags.bool("all-containers") { String::new() } else { choose_container(ctx, &pod)? };
-    if !container.is_empty() && !ctx.flags.bool("previous") {
-        if let Some(st) = not_started(&pod, &container) {
-            return Err(Fail::Server(st));
+    let all = ctx.flags.bool("all-containers");
+    if all && ctx.flags.has("container") {
+        return fail(format!("--all-containers=true should not be specified with container name {}", ctx.flags.get("container").unwrap_or_default()));
+    }
+    let opts = log_options(ctx)?;
+    let pod = find_pod(ctx, target, true)?;
+    let containers = if all { every_container(&pod) } else { vec![choose_container(ctx, &pod)?] };
+    let (ns, name) = (s(&pod, "metadata.namespace").to_string(), s(&pod, "metadata.name").to_string());
+    if s(&pod, "spec.nodeName").is_empty() {
+        // LogLocation: a pod not yet assigned to a node has an empty log (200, no body).
+        // The simulated API server answers BadRequest here instead; this keeps kubectl's output.
+        return Ok(());
+    }
+    let follow = ctx.flags.bool("follow");
+    let want_prefix = ctx.flags.bool("prefix");
+    let mut followed = Vec::new();
+    for c in containers {
+        let prefix = want_prefix.then(|| format!("[pod/{name}/{c}] "));
+        // Following needs each line's timestamp to know later what is new.
+        let mut req = opts.clone();
+        req.timestamps |= follow;
+        let text = match fetch(ctx, &ns, &name, &c, req) {
+            Ok(t) => t,
+            Err(_) if ctx.flags.bool("ignore-errors") => continue,
+            Err(e) => return Err(e),
+        };
+        let mut f = Followed::new(&c, prefix.clone());
+        let shown = if follow { f.take(&text, opts.timestamps) } else { text };
+        ctx.stdout(&prefixed(&shown, prefix.as_deref()));
+        followed.push(f);
+    }
+    if follow {
+        let mut stream_opts = opts;
+        stream_opts.tail_lines = None;
+        stream_opts.limit_bytes = None;
+        let stream = LogStream::new(ns, name, stream_opts, followed);
+        if stream.still_running(ctx.session) {
+            ctx.session.stream = Some(crate::streams::ActiveStream::Logs(stream));
+            ctx.out.streaming = true;
         }
     }
-    Err(not_served("pods/log"))
-}
-
-pub fn exec(ctx: &mut Ctx) -> CmdResult {
-    let args = ctx.flags.positionals.clone();
-    let Some(target) = args.first().filter(|_| ctx.flags.dash_at != Some(0)) else {
-        return Err(Fail::Plain(format!("error: pod, type/name or --filename must be specified\n{}\n", ctx.usage_hint())));
-    };
-    let command: Vec<String> = match ctx.flags.dash_at {
-        Some(d) => args[d..].to_vec(),
-        None if args.len() > 1 => {
-            return fail(format!("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead"));
-        }
-        None => Vec::new(),
-    };
-    if command.is_empty() {
-        return fail("you must specify at least one command for the container");
-    }
-    let pod = find_pod(ctx, target)?;
-    let phase = s(&pod, "status.phase");
-    if phase == "Succeeded" || phase == "Failed" {
-        return fail(format!("cannot exec into a container in a completed pod; current phase is {phase}"));
-    }
-    let container = choose_container(ctx, &pod)?;
-    let running = arr(&pod, "status.containerStatuses").iter().chain(arr(&pod, "status.initContainerStatuses")).any(|c| s(c, "name") == container && at(c, "state.running").is_some());
-    if !running {
-        return fail(format!("unable to upgrade connection: container not found ({container:?})"));
-    }
-    Err(not_served("pods/exec"))
-}
-
-/// `kubectl top pod|node`: Podlab's cluster runs no metrics-server, so kubectl's own answer applies.
-pub fn top(ctx: &mut Ctx, _sub: &str) -> CmdResult {
-    let _ = ctx;
-    fail("Metrics API not available")
+    Ok(())
 }

@@ -8,12 +8,15 @@ pub mod apply;
 pub mod delete;
 pub mod describe;
 pub mod get;
+pub mod exec;
+pub mod follow;
 pub mod info;
 pub mod logs;
 pub mod modify;
 pub mod portforward;
 pub mod rollout;
 pub mod run;
+pub mod top;
 
 use crate::cli::flags::Parsed;
 use crate::output::CommandOutput;
@@ -254,8 +257,8 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["auth", sub] => info::auth(ctx, sub),
         ["events"] => info::events(ctx),
         ["logs"] => logs::logs(ctx),
-        ["exec"] => logs::exec(ctx),
-        ["top", sub] => logs::top(ctx, sub),
+        ["exec"] => exec::exec(ctx),
+        ["top", sub] => top::top(ctx, sub),
         ["port-forward"] => portforward::port_forward(ctx),
         ["rollout" | "config" | "top" | "auth" | "set", ..] => {
             // A command group typed without its subcommand prints its help and exits 1.

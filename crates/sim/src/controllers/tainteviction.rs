@@ -4,6 +4,8 @@
 //! admission plugin) are deleted when that runs out, counted from when the controller noticed
 //! the taint, unless the taint goes away first. Each deletion gets a DisruptionTarget condition
 //! and a `TaintManagerEviction` event, which is how a dead node's pods move elsewhere.
+//! Work per wake is proportional to what changed: pods are indexed by node and scheduled
+//! deletions sit in a deadline queue, so neither the pod cache nor the schedule is scanned.
 
 use super::{event, sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
@@ -22,6 +24,10 @@ pub struct TaintEvictionController {
     pods: Informer,
     /// Scheduled deletions: pod (namespace, name, uid) -> (noticed at, fire at).
     scheduled: BTreeMap<PodKey, (SimTime, SimTime)>,
+    /// The same deletions ordered by fire time, so `fire_due` touches only the due ones.
+    deadlines: BTreeSet<(SimTime, PodKey)>,
+    /// Pod cache keys by `spec.nodeName`, so reconciling a node does not scan every pod.
+    by_node: BTreeMap<String, BTreeSet<(String, String)>>,
 }
 
 /// `Toleration.ToleratesTaint` on wire-form values.
@@ -79,6 +85,7 @@ impl Component for TaintEvictionController {
             touched.insert(c.key.1);
         }
         for c in self.pods.pump(ctx) {
+            self.index_pod(&c);
             if let Some(p) = &c.new {
                 touched.insert(meta::node_name(p).to_string());
             }
@@ -92,6 +99,38 @@ impl Component for TaintEvictionController {
 }
 
 impl TaintEvictionController {
+    /// Keeps `by_node` in step with the pod cache (a pod's node can only go from unset to
+    /// set, but the old entry is dropped generally so the index never holds stale keys).
+    fn index_pod(&mut self, c: &super::Change) {
+        let old = c.old.as_deref().map(meta::node_name).unwrap_or("");
+        let new = c.new.as_deref().map(meta::node_name).unwrap_or("");
+        if old == new && c.new.is_some() {
+            return;
+        }
+        if let Some(set) = self.by_node.get_mut(old) {
+            set.remove(&c.key);
+            if set.is_empty() {
+                self.by_node.remove(old);
+            }
+        }
+        if c.new.is_some() {
+            self.by_node.entry(new.to_string()).or_default().insert(c.key.clone());
+        }
+    }
+
+    fn schedule(&mut self, key: PodKey, noticed: SimTime, at: SimTime) {
+        if let Some((_, old_at)) = self.scheduled.insert(key.clone(), (noticed, at)) {
+            self.deadlines.remove(&(old_at, key.clone()));
+        }
+        self.deadlines.insert((at, key));
+    }
+
+    fn unschedule(&mut self, key: &PodKey) -> bool {
+        let Some((_, at)) = self.scheduled.remove(key) else { return false };
+        self.deadlines.remove(&(at, key.clone()));
+        true
+    }
+
     fn reconcile_node(&mut self, ctx: &mut Ctx<'_>, node: &str) {
         let now = ctx.now();
         let taints: Vec<Value> = self
@@ -107,14 +146,15 @@ impl TaintEvictionController {
             // linear).
             return;
         }
-        let pods: Vec<Value> = self.pods.objs.values().filter(|p| meta::node_name(p) == node && meta::deletion_timestamp(p).is_none()).map(|p| (**p).clone()).collect();
+        let keys = self.by_node.get(node).into_iter().flatten();
+        let pods: Vec<Value> = keys.filter_map(|k| self.pods.objs.get(k)).filter(|p| meta::deletion_timestamp(p).is_none()).map(|p| (**p).clone()).collect();
         for pod in pods {
             let key = (meta::namespace(&pod).to_string(), meta::name(&pod).to_string(), meta::uid(&pod).to_string());
             let tolerations = meta::at(&pod, &["spec", "tolerations"]).and_then(Value::as_array).cloned().unwrap_or_default();
             let limit = if taints.is_empty() { None } else { Some(toleration_secs(&tolerations, &taints)) };
             match limit {
                 None | Some(None) => {
-                    if self.scheduled.remove(&key).is_some() {
+                    if self.unschedule(&key) {
                         event(ctx, NAME, &pod, false, "TaintManagerEviction", format!("Cancelling deletion of Pod {}/{}", key.0, key.1));
                     }
                 }
@@ -122,7 +162,7 @@ impl TaintEvictionController {
                     let noticed = self.scheduled.get(&key).map(|s| s.0).unwrap_or(now);
                     let at = noticed.plus(SimDuration::from_secs(secs));
                     if self.scheduled.get(&key).map(|s| s.1) != Some(at) {
-                        self.scheduled.insert(key, (noticed, at));
+                        self.schedule(key, noticed, at);
                         ctx.set_background_timer(at, 1);
                     }
                 }
@@ -132,7 +172,14 @@ impl TaintEvictionController {
 
     fn fire_due(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        let due: Vec<PodKey> = self.scheduled.iter().filter(|(_, s)| s.1 <= now).map(|(k, _)| k.clone()).collect();
+        // Due deletions come off the deadline queue, then run in pod-key order as before.
+        let mut due: Vec<PodKey> = Vec::new();
+        while self.deadlines.first().is_some_and(|(at, _)| *at <= now) {
+            if let Some((_, key)) = self.deadlines.pop_first() {
+                due.push(key);
+            }
+        }
+        due.sort();
         for key in due {
             self.scheduled.remove(&key);
             let Some(pod) = self.pods.get(&key.0, &key.1).map(|p| (**p).clone()).filter(|p| meta::uid(p) == key.2) else { continue };

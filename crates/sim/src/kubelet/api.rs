@@ -80,8 +80,10 @@ pub(crate) fn route(sim: &mut Simulation, req: ApiRequest) -> ApiResponse {
             let obj = admit(sim, &req, "create", "exec", namespace, pod)?;
             let container = resolve_container(&obj, container.as_deref())?;
             let dataplane = std::sync::Arc::clone(&sim.core.dataplane);
+            let stopped = super::registry::stopped_nodes(&sim.core);
             let kubelet = kubelet_of(sim, &obj)?;
             kubelet.dataplane = dataplane;
+            super::registry::set_stopped(&kubelet.registry, stopped);
             let spec = ExecSpec { namespace, pod, container: &container, command, stdin: stdin.as_deref(), tty: *tty };
             kubelet.exec_start(&spec, now, epoch).map(ApiOk::Exec)
         }
@@ -139,9 +141,26 @@ impl Simulation {
     pub fn exec_poll(&mut self, h: &ExecHandle, input: Option<&str>, close: bool) -> Result<ExecOutput, Status> {
         let (now, epoch) = (self.now(), self.epoch());
         let dataplane = std::sync::Arc::clone(&self.core.dataplane);
+        let stopped = super::registry::stopped_nodes(&self.core);
         let k = self.kubelet_named(&h.node)?;
         k.dataplane = dataplane;
+        super::registry::set_stopped(&k.registry, stopped);
         k.exec_poll(h.id, input, close, now, epoch)
+    }
+
+    /// Puts a static pod manifest on `node` (a file appearing in its staticPodPath): the
+    /// kubelet runs it and creates its mirror pod right away. False for an unknown node or a
+    /// manifest whose pod name the node already has.
+    pub fn add_static_pod(&mut self, node: &str, manifest: &serde_json::Value) -> bool {
+        let name = format!("kubelet/{node}");
+        let Some(id) = self.core.component_names.iter().position(|n| *n == name) else { return false };
+        let Ok(k) = self.kubelet_named(node) else { return false };
+        if !k.add_static(manifest) {
+            return false;
+        }
+        let now = self.now();
+        self.core.add_timer(now, id, crate::component::Wake::Timer(super::static_pods::STATIC_TOKEN), false);
+        true
     }
 
     /// Ends an interactive session (the client disconnected).

@@ -69,6 +69,13 @@ impl Sessions {
     pub fn drop_pod(&mut self, uid: &str) {
         self.map.retain(|_, s| s.pod_uid != uid);
     }
+
+    /// A static pod's worker took a new mirror pod's UID.
+    pub fn rename_pod(&mut self, old: &str, new: &str) {
+        for s in self.map.values_mut().filter(|s| s.pod_uid == old) {
+            s.pod_uid = new.to_string();
+        }
+    }
 }
 
 /// What to run.
@@ -114,11 +121,18 @@ fn step_session(w: &mut PodWorker, s: &mut Session, now: SimTime, epoch: Epoch) 
 impl Kubelet {
     /// Starts an exec in a running container and runs it as far as it can go now.
     pub fn exec_start(&mut self, spec: &ExecSpec, now: SimTime, epoch: Epoch) -> Result<ExecOutput, Status> {
+        let not_found = || Status::bad_request(format!("unable to upgrade connection: container not found (\"{}\")", spec.container));
+        let uid = self.worker_uid(spec.namespace, spec.pod).ok_or_else(not_found)?;
+        let mut w = self.take_worker(&uid).ok_or_else(not_found)?;
+        let result = self.exec_start_in(&mut w, spec, now, epoch);
+        self.put_worker(w);
+        result
+    }
+
+    fn exec_start_in(&mut self, w: &mut PodWorker, spec: &ExecSpec, now: SimTime, epoch: Epoch) -> Result<ExecOutput, Status> {
         let node = self.node().to_string();
         let exec_id = self.rng.hex(32);
-        let w = self.workers.values_mut().find(|w| crate::meta::namespace(&w.pod) == spec.namespace && crate::meta::name(&w.pod) == spec.pod);
         let not_found = || Status::bad_request(format!("unable to upgrade connection: container not found (\"{}\")", spec.container));
-        let w = w.ok_or_else(not_found)?;
         w.dataplane = std::sync::Arc::clone(&self.dataplane);
         let slot = w.containers.iter().position(|c| c.spec.name == spec.container).ok_or_else(not_found)?;
         let c = &w.containers[slot];
@@ -162,13 +176,15 @@ impl Kubelet {
         if close {
             s.process.close_stdin();
         }
-        let Some(w) = self.workers.get_mut(&s.pod_uid) else { return Err(gone()) };
+        let Some(mut w) = self.take_worker(&s.pod_uid) else { return Err(gone()) };
         w.dataplane = std::sync::Arc::clone(&self.dataplane);
         // The container stopped under the session: its processes went with it.
         if w.containers.get(s.container).is_none_or(|c| c.process.is_none()) {
+            self.put_worker(w);
             return Ok(ExecOutput { handle, chunks: Vec::new(), exit_code: Some(137), wake_at: None });
         }
-        let (chunks, exit_code) = step_session(w, &mut s, now, epoch);
+        let (chunks, exit_code) = step_session(&mut w, &mut s, now, epoch);
+        self.put_worker(w);
         let wake_at = s.wake_at;
         if exit_code.is_none() {
             self.sessions.map.insert(id, s);
@@ -181,7 +197,7 @@ impl Kubelet {
         if let Some(mut s) = self.sessions.map.remove(&id) {
             s.process.signal(podlab_runtime::Signal::Kill);
             // A killed process cannot unlisten itself: free the ports it held in the pod.
-            if let Some(w) = self.workers.get_mut(&s.pod_uid) {
+            if let Some(w) = self.workers.try_borrow_mut().ok().as_mut().and_then(|m| m.get_mut(&s.pod_uid)) {
                 let slot = usize::MAX - s.container;
                 w.ports.retain(|_, owner| *owner != slot);
             }

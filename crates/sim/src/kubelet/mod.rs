@@ -15,7 +15,9 @@ mod lifecycle;
 pub mod logs;
 mod network;
 mod probes;
+mod registry;
 mod run;
+mod static_pods;
 mod status;
 mod volumes;
 mod worker;
@@ -80,7 +82,11 @@ pub struct Kubelet {
     node: String,
     host_ip: String,
     watch: Option<WatchId>,
-    workers: BTreeMap<String, PodWorker>,
+    /// This node's pod workers, shared with the other kubelets through `registry`.
+    workers: registry::WorkerMap,
+    registry: registry::SharedRegistry,
+    /// This node's static pod manifests, defaulted (see `static_pods`).
+    statics: Vec<Value>,
     armed: BTreeMap<String, Armed>,
     by_token: BTreeMap<u64, String>,
     next_token: u64,
@@ -102,7 +108,9 @@ impl Kubelet {
             node: spec.name.clone(),
             host_ip: spec.internal_ip.clone(),
             watch: None,
-            workers: BTreeMap::new(),
+            workers: registry::WorkerMap::default(),
+            registry: registry::SharedRegistry::default(),
+            statics: spec.static_pods.iter().filter(|p| !meta::name(p).is_empty()).map(|p| static_pods::prepare(p, &spec.name)).collect(),
             armed: BTreeMap::new(),
             by_token: BTreeMap::new(),
             next_token: 1,
@@ -125,7 +133,8 @@ impl Kubelet {
     /// metrics-server scrapes; see `controllers::metrics`).
     pub fn container_usage(&self) -> Vec<crate::controllers::metrics::ContainerUsage> {
         let mut out = Vec::new();
-        for w in self.workers.values() {
+        let Ok(workers) = self.workers.try_borrow() else { return out };
+        for w in workers.values() {
             for c in w.containers.iter() {
                 let Some(p) = c.process.as_ref() else { continue };
                 out.push(crate::controllers::metrics::ContainerUsage {
@@ -140,8 +149,30 @@ impl Kubelet {
         out
     }
 
+    /// Joins the cluster's pod network (`register` hands every kubelet the same registry).
+    fn join(&mut self, reg: registry::SharedRegistry) {
+        if let Ok(mut r) = reg.try_borrow_mut() {
+            r.nodes.insert(self.node.clone(), std::rc::Rc::clone(&self.workers));
+        }
+        self.registry = reg;
+    }
+
+    /// Takes a worker out of the node's map while it runs (other pods reach the rest).
+    fn take_worker(&mut self, uid: &str) -> Option<PodWorker> {
+        let mut w = self.workers.try_borrow_mut().ok()?.remove(uid)?;
+        w.remote = registry::Remote { registry: Some(std::rc::Rc::clone(&self.registry)), depth: 0 };
+        Some(w)
+    }
+
+    fn put_worker(&mut self, w: PodWorker) {
+        if let Ok(mut m) = self.workers.try_borrow_mut() {
+            m.insert(w.uid.clone(), w);
+        }
+    }
+
     fn sync_worker(&mut self, ctx: &mut Ctx<'_>, uid: &str) {
-        let Some(w) = self.workers.get_mut(uid) else { return };
+        registry::refresh_stopped(&self.registry, ctx.core);
+        let Some(mut w) = self.take_worker(uid) else { return };
         let mut env = NodeEnv {
             ctx,
             node: &self.node,
@@ -154,11 +185,12 @@ impl Kubelet {
             node_cpus: self.node_cpus,
         };
         w.sync(&mut env);
+        self.put_worker(w);
         self.rearm(ctx, uid);
     }
 
     fn rearm(&mut self, ctx: &mut Ctx<'_>, uid: &str) {
-        let Some(w) = self.workers.get(uid) else { return };
+        let Some(next) = self.workers.try_borrow().ok().and_then(|m| m.get(uid).map(PodWorker::next_wake)) else { return };
         let now = ctx.now();
         let a = self.armed.entry(uid.to_string()).or_default();
         if a.token == 0 {
@@ -168,7 +200,7 @@ impl Kubelet {
         }
         a.work = a.work.filter(|t| *t > now);
         a.background = a.background.filter(|t| *t > now);
-        let Some((at, work)) = w.next_wake() else { return };
+        let Some((at, work)) = next else { return };
         let mut at = at.max(now);
         if at == now {
             a.same_instant = if a.same_instant.0 == now { (now, a.same_instant.1 + 1) } else { (now, 1) };
@@ -191,13 +223,30 @@ impl Kubelet {
     fn on_watch(&mut self, ctx: &mut Ctx<'_>) {
         let Some(id) = self.watch else { return };
         let mut touched: Vec<String> = Vec::new();
+        let mut mirrors_changed = false;
         for ev in ctx.drain(id) {
             let pod = (*ev.object).clone();
             let uid = meta::uid(&pod).to_string();
+            // A static pod's mirror being deleted does not touch the pod itself.
+            if self.is_own_mirror(&pod) {
+                let gone = ev.event_type == WatchEventType::Deleted || meta::deletion_timestamp(&pod).is_some();
+                if gone {
+                    mirrors_changed = true;
+                    continue;
+                }
+                if self.adopt_mirror(&pod) {
+                    if let Some(w) = self.workers.try_borrow_mut().ok().as_mut().and_then(|m| m.get_mut(&uid)) {
+                        w.request_sync(ctx.now());
+                    }
+                    touched.push(uid);
+                    continue;
+                }
+            }
             match ev.event_type {
                 WatchEventType::Added | WatchEventType::Modified => {
                     let now = ctx.now();
-                    match self.workers.get_mut(&uid) {
+                    let Ok(mut workers) = self.workers.try_borrow_mut() else { continue };
+                    match workers.get_mut(&uid) {
                         Some(w) => {
                             if w.update(pod) {
                                 w.request_sync(now);
@@ -206,7 +255,7 @@ impl Kubelet {
                         None => {
                             let mut w = PodWorker::new(pod);
                             w.request_sync(now);
-                            self.workers.insert(uid.clone(), w);
+                            workers.insert(uid.clone(), w);
                         }
                     }
                     touched.push(uid);
@@ -216,6 +265,9 @@ impl Kubelet {
             }
         }
         touched.dedup();
+        if mirrors_changed {
+            self.ensure_mirrors(ctx);
+        }
         for uid in touched {
             self.sync_worker(ctx, &uid);
         }
@@ -226,7 +278,8 @@ impl Kubelet {
 
     /// The pod is gone from the API: stop whatever still runs and drop the worker.
     fn forget(&mut self, ctx: &mut Ctx<'_>, uid: &str) {
-        if let Some(mut w) = self.workers.remove(uid) {
+        let removed = self.workers.try_borrow_mut().ok().and_then(|mut m| m.remove(uid));
+        if let Some(mut w) = removed {
             w.removed = true;
             let mut env = NodeEnv {
                 ctx,
@@ -255,8 +308,14 @@ impl Kubelet {
         self.watch = ctx.watch(filter, None).ok();
     }
 
-    pub(crate) fn worker(&self, namespace: &str, name: &str) -> Option<&PodWorker> {
-        self.workers.values().find(|w| meta::namespace(&w.pod) == namespace && meta::name(&w.pod) == name)
+    pub(crate) fn worker(&self, namespace: &str, name: &str) -> Option<std::cell::Ref<'_, PodWorker>> {
+        let m = self.workers.try_borrow().ok()?;
+        std::cell::Ref::filter_map(m, |m| m.values().find(|w| meta::namespace(&w.pod) == namespace && meta::name(&w.pod) == name)).ok()
+    }
+
+    /// The UID of the worker running `namespace/name`.
+    pub(crate) fn worker_uid(&self, namespace: &str, name: &str) -> Option<String> {
+        self.worker(namespace, name).map(|w| w.uid.clone())
     }
 }
 
@@ -272,11 +331,15 @@ impl Component for Kubelet {
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         self.rng = ctx.rng_stream("runtime");
         self.open_watch(ctx);
+        if !self.statics.is_empty() {
+            self.ensure_mirrors(ctx);
+        }
     }
 
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         match wake {
             Wake::Watch => self.on_watch(ctx),
+            Wake::Timer(static_pods::STATIC_TOKEN) => self.ensure_mirrors(ctx),
             Wake::Timer(token) => {
                 if let Some(uid) = self.by_token.get(&token).cloned() {
                     self.sync_worker(ctx, &uid);
@@ -286,8 +349,8 @@ impl Component for Kubelet {
     }
 
     fn describe(&self) -> Value {
-        let pods: Vec<Value> = self
-            .workers
+        let Ok(workers) = self.workers.try_borrow() else { return Value::Null };
+        let pods: Vec<Value> = workers
             .values()
             .map(|w| {
                 let containers: Vec<Value> = w.containers.iter().map(|c| json!({"name": c.spec.name, "running": c.is_running(), "restartCount": c.restart_count})).collect();
@@ -306,7 +369,10 @@ impl Component for Kubelet {
 /// One kubelet per node of the cluster, in node order (deterministic component ids).
 pub(crate) fn register(sim: &mut crate::sim::Simulation) {
     let nodes = sim.cluster().nodes.clone();
+    let reg = registry::SharedRegistry::default();
     for n in &nodes {
-        sim.register_component(Box::new(Kubelet::new(n)));
+        let mut k = Kubelet::new(n);
+        k.join(std::rc::Rc::clone(&reg));
+        sim.register_component(Box::new(k));
     }
 }

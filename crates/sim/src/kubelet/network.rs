@@ -2,7 +2,8 @@
 //! shared by every container of the pod (a second nginx on port 80 gets EADDRINUSE), and
 //! `localhost`/the pod IP routed to whichever container listens on the port. A request to a
 //! peer container is served against a snapshot of the pod's volumes because the caller's own
-//! filesystem view holds the live one for the duration of its step.
+//! filesystem view holds the live one for the duration of its step. Any other pod IP goes
+//! over the cluster's pod network (`registry`) to the pod that holds it, on any node.
 
 use super::containers::ContainerRt;
 use podlab_runtime::{HttpRequest, HttpResponse, NetError, Network, NullNetwork, OutputLine, ProcessCtx, Volumes};
@@ -24,6 +25,8 @@ pub struct PodNet<'a> {
     pub dataplane: Arc<crate::controllers::services::Dataplane>,
     /// The pod's namespace: the first search domain of its resolv.conf.
     pub namespace: String,
+    /// The rest of the pod network (other pods, on this node or others).
+    pub remote: super::registry::Remote,
 }
 
 impl PodNet<'_> {
@@ -105,7 +108,7 @@ impl Network for PodNet<'_> {
         let (ip, port) = self.route(ip, port)?;
         let ip = ip.as_str();
         if !self.is_local(ip) {
-            return Err(NetError::TimedOut);
+            return self.remote.serve(ip, port, self.now_ms, |_, _| Some(()));
         }
         if self.ports.contains_key(&port) {
             Ok(())
@@ -117,7 +120,11 @@ impl Network for PodNet<'_> {
         let (ip, port) = self.route(ip, port)?;
         let ip = ip.as_str();
         if !self.is_local(ip) {
-            return Err(NetError::TimedOut);
+            // The server sees the connecting pod's address (a proxy's request carries the
+            // address of the client that reached the proxy: replace it).
+            let mut req = request.clone();
+            req.remote_addr.clone_from(&self.ip);
+            return self.remote.serve(ip, port, self.now_ms, |p, ctx| p.serve_http(ctx, port, &req));
         }
         let slot = self.peer_for(port)?;
         let mut req = request.clone();
@@ -130,7 +137,7 @@ impl Network for PodNet<'_> {
         let (ip, port) = self.route(ip, port)?;
         let ip = ip.as_str();
         if !self.is_local(ip) {
-            return Err(NetError::TimedOut);
+            return self.remote.serve(ip, port, self.now_ms, |p, ctx| p.serve_tcp(ctx, port, payload));
         }
         let slot = self.peer_for(port)?;
         self.serve(slot, |p, ctx| p.serve_tcp(ctx, port, payload))
@@ -138,6 +145,8 @@ impl Network for PodNet<'_> {
     fn ping(&mut self, ip: &str) -> Result<u64, NetError> {
         if self.is_local(ip) {
             Ok(40)
+        } else if self.remote.reachable(ip) {
+            Ok(95)
         } else {
             Err(NetError::TimedOut)
         }

@@ -48,7 +48,7 @@ pub fn step_in_pod(w: &mut PodWorker, slot: usize, mounts: &podlab_runtime::Moun
     let Some(vols) = w.volumes.as_mut() else { return Step::Idle { wake_at_ms: None } };
     let snapshot = peers_listen(&w.ports, slot).then(|| vols.store.clone());
     let (dataplane, namespace) = (std::sync::Arc::clone(&w.dataplane), crate::meta::namespace(&w.pod).to_string());
-    let mut net = PodNet { ip: w.ip.clone().unwrap_or_default(), ports: &mut w.ports, slot, peers: &mut w.containers, snapshot, now_ms, dataplane, namespace };
+    let mut net = PodNet { ip: w.ip.clone().unwrap_or_default(), ports: &mut w.ports, slot, peers: &mut w.containers, snapshot, now_ms, dataplane, namespace, remote: w.remote.clone() };
     let mut ctx = ProcessCtx { now_ms, fs: FsView::new(&mut vols.store, mounts), net: &mut net, output: out, cpu_limit_millicores: cpu };
     p.step(&mut ctx, STEP_BUDGET)
 }

@@ -96,6 +96,8 @@ pub struct PodWorker {
     pub removed: bool,
     /// The cluster DNS / Service routing view its processes' network uses.
     pub dataplane: std::sync::Arc<crate::controllers::services::Dataplane>,
+    /// The pod network beyond this pod (set by the kubelet before the worker runs).
+    pub remote: super::registry::Remote,
 }
 
 fn parse_spec(pod: &Value) -> PodSpec {
@@ -126,6 +128,7 @@ impl PodWorker {
         }
         PodWorker {
             dataplane: std::sync::Arc::default(),
+            remote: super::registry::Remote::default(),
             uid: meta::uid(&pod).to_string(),
             pod,
             spec,

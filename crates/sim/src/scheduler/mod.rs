@@ -96,12 +96,41 @@ impl Scheduler {
         let Some(node) = meta::typed::<podlab_api::Node>(obj) else { return };
         let fresh = NodeInfo::from_node(&node);
         let event = if self.nodes.contains_key(&name) { ClusterEvent::NodeUpdate } else { ClusterEvent::NodeAdd };
-        self.nodes.entry(name).or_default().refresh_from(fresh.clone());
-        if let Some(n) = self.nodes.get_mut(meta::name(obj)) {
+        // A node already in `node_order` (no names added by `assume` since the last rebuild)
+        // keeps its place, so only its image counts change: O(images), not O(nodes), for the
+        // status updates every node sends.
+        let in_order = event == ClusterEvent::NodeUpdate && self.node_order.len() == self.nodes.len();
+        let old_images: Vec<String> = self.nodes.get(&name).map(|n| n.images.keys().cloned().collect()).unwrap_or_default();
+        self.nodes.entry(name.clone()).or_default().refresh_from(fresh.clone());
+        if let Some(n) = self.nodes.get_mut(&name) {
             n.name = fresh.name;
         }
-        self.rebuild_node_order();
+        if in_order {
+            self.recount_images(&name, &old_images);
+        } else {
+            self.rebuild_node_order();
+        }
         self.queue.on_cluster_event(event, ctx.now());
+    }
+
+    /// Moves one node's contribution to `image_nodes` from `old_images` to its current set,
+    /// dropping counts that reach zero as a full rebuild would.
+    fn recount_images(&mut self, name: &str, old_images: &[String]) {
+        let new_images: Vec<String> = self.nodes.get(name).map(|n| n.images.keys().cloned().collect()).unwrap_or_default();
+        if new_images == old_images {
+            return;
+        }
+        for img in old_images {
+            if let Some(c) = self.image_nodes.get_mut(img) {
+                *c -= 1;
+                if *c <= 0 {
+                    self.image_nodes.remove(img);
+                }
+            }
+        }
+        for img in new_images {
+            *self.image_nodes.entry(img).or_insert(0) += 1;
+        }
     }
 
     fn forget_assigned(&mut self, key: &PodKey) -> bool {

@@ -2,7 +2,9 @@
 //! it affects, with the API server's filtered-watch semantics: an object that starts matching
 //! arrives as ADDED, one that stops matching as DELETED. Watches pinned to a node
 //! (`spec.nodeName=<node>`, how a kubelet watches) are indexed by node so a change costs work
-//! proportional to the watchers it concerns, not to the number of nodes.
+//! proportional to the watchers it concerns, not to the number of nodes. Watches pinned to
+//! one object name (`metadata.name=<name>`, how each node's heartbeat watches its Node) are
+//! indexed the same way, so a Node update does not test every node's heartbeat watch.
 
 use crate::selector::{FieldSelector, LabelSelector};
 use crate::status::Status;
@@ -95,6 +97,24 @@ pub struct Watches {
     watches: BTreeMap<WatchId, Watch>,
     by_kind: BTreeMap<String, Vec<WatchId>>,
     by_node: BTreeMap<(String, String), Vec<WatchId>>,
+    by_name: BTreeMap<(String, String), Vec<WatchId>>,
+}
+
+/// Which index list a watch lives in: pinned to a node, pinned to one name, or by kind only.
+enum Pin<'a> {
+    Node(&'a str),
+    Name(&'a str),
+    Kind,
+}
+
+fn pin(filter: &WatchFilter) -> Pin<'_> {
+    if let Some(node) = filter.fields.node_name() {
+        return Pin::Node(node);
+    }
+    match filter.fields.0.iter().find(|(f, eq, _)| f == "metadata.name" && *eq) {
+        Some((_, _, name)) => Pin::Name(name.as_str()),
+        None => Pin::Kind,
+    }
 }
 
 impl Watches {
@@ -102,9 +122,10 @@ impl Watches {
     pub fn open(&mut self, filter: WatchFilter, owner: Option<usize>, initial: Vec<WatchEvent>) -> WatchId {
         self.next_id += 1;
         let id = WatchId(self.next_id);
-        match filter.fields.node_name() {
-            Some(node) => self.by_node.entry((filter.kind.clone(), node.to_string())).or_default().push(id),
-            None => self.by_kind.entry(filter.kind.clone()).or_default().push(id),
+        match pin(&filter) {
+            Pin::Node(node) => self.by_node.entry((filter.kind.clone(), node.to_string())).or_default().push(id),
+            Pin::Name(name) => self.by_name.entry((filter.kind.clone(), name.to_string())).or_default().push(id),
+            Pin::Kind => self.by_kind.entry(filter.kind.clone()).or_default().push(id),
         }
         self.watches.insert(id, Watch { filter, queue: initial.into(), owner, closed: false });
         id
@@ -112,9 +133,10 @@ impl Watches {
 
     pub fn close(&mut self, id: WatchId) {
         if let Some(w) = self.watches.remove(&id) {
-            let list = match w.filter.fields.node_name() {
-                Some(node) => self.by_node.get_mut(&(w.filter.kind.clone(), node.to_string())),
-                None => self.by_kind.get_mut(&w.filter.kind),
+            let list = match pin(&w.filter) {
+                Pin::Node(node) => self.by_node.get_mut(&(w.filter.kind.clone(), node.to_string())),
+                Pin::Name(name) => self.by_name.get_mut(&(w.filter.kind.clone(), name.to_string())),
+                Pin::Kind => self.by_kind.get_mut(&w.filter.kind),
             };
             if let Some(list) = list {
                 list.retain(|x| *x != id);
@@ -137,6 +159,10 @@ impl Watches {
     /// Delivers one committed change; returns the owners of watches that received an event.
     pub fn deliver(&mut self, kind: &str, prev: Option<&Arc<Value>>, new: &Arc<Value>, deleted: bool, rv: u64) -> Vec<usize> {
         let mut ids: Vec<WatchId> = self.by_kind.get(kind).cloned().unwrap_or_default();
+        // prev and new share a name (the store key), so one name lookup covers both.
+        if let Some(list) = self.by_name.get(&(kind.to_string(), crate::meta::name(new).to_string())) {
+            ids.extend(list.iter().copied());
+        }
         let mut nodes: Vec<&str> = vec![crate::meta::node_name(new)];
         if let Some(p) = prev {
             nodes.push(crate::meta::node_name(p));
