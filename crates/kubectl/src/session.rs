@@ -1,6 +1,8 @@
 //! A learner's terminal session: the simulated cluster, the in-memory workspace of files
-//! (`cat > pod.yaml <<EOF`), the kubeconfig contexts, and any open stream (`get -w`). The
-//! browser terminal and the `podlab` transcript runner both drive it one line at a time.
+//! (`cat > pod.yaml <<EOF`), the kubeconfig contexts, any open stream (`get -w`, `logs -f`)
+//! and any attached exec session (`kubectl exec -it POD -- sh`: while [`Session::in_exec`],
+//! typed lines go to the remote shell; the methods are in `commands/exec.rs`). The browser
+//! terminal and the `podlab` transcript runner both drive it one line at a time.
 
 use crate::output::CommandOutput;
 use crate::shell::{parse_line, CommandLine};
