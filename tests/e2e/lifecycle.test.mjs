@@ -1,7 +1,7 @@
 // The logging-sidecar pod's life in the page: Pending -> ContainerCreating -> Running 2/2 in the
 // cluster view and in `kubectl get pods`, and time travel back and forward reaches the same
-// state (the simulation is deterministic). (`kubectl logs` joins once the simulated API server
-// serves pods/log.)
+// state (the simulation is deterministic), and the sidecar's logs show what the main container
+// wrote to the shared volume.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -52,6 +52,13 @@ test('the sidecar pod goes Pending -> ContainerCreating -> Running 2/2', async (
   const out = await run(page, 'kubectl get pods', 'RESTARTS');
   assert.match(out, /multi-container-pod\s+2\/2\s+Running/);
   await screenshot(page, 'lifecycle-get-pods');
+  // Let the main container write a few lines (5 s apart) into the shared emptyDir, then read
+  // them through the sidecar that tails the file.
+  await page.waitForTimeout(3000);
+  const logs = await run(page, 'kubectl logs multi-container-pod -c sidecar-container', 'Writing Logs');
+  const lines = logs.split('\n').filter((l) => /^\w{3} \w{3} +\d{1,2} \d\d:\d\d:\d\d UTC 2025 Writing Logs$/.test(l));
+  assert.ok(lines.length >= 1, logs);
+  await screenshot(page, 'lifecycle-sidecar-logs');
   assert.deepEqual(problems, []);
 });
 
