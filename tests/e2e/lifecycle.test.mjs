@@ -55,7 +55,8 @@ test('the sidecar pod goes Pending -> ContainerCreating -> Running 2/2', async (
   // Let the main container write a few lines (5 s apart) into the shared emptyDir, then read
   // them through the sidecar that tails the file.
   await page.waitForTimeout(3000);
-  const logs = await run(page, 'kubectl logs multi-container-pod -c sidecar-container', 'Writing Logs');
+  await run(page, 'kubectl logs multi-container-pod -c sidecar-container', 'Writing Logs');
+  const logs = await page.innerText('#term-output'); // innerText keeps the line breaks
   const lines = logs.split('\n').filter((l) => /^\w{3} \w{3} +\d{1,2} \d\d:\d\d:\d\d UTC 2025 Writing Logs$/.test(l));
   assert.ok(lines.length >= 1, logs);
   await screenshot(page, 'lifecycle-sidecar-logs');
