@@ -16,10 +16,11 @@ tools:
 browser-tools:
 	@scripts/install-tools.sh --browser
 
-## Build and serve the app on http://127.0.0.1:8080
+## Build and serve the app on http://127.0.0.1:8080 (release: the simulation runs in the page,
+## and a debug build of it is too slow to be fair)
 serve: tools
 	@echo "Podlab: building, then serving on http://127.0.0.1:8080/"
-	trunk serve --address 127.0.0.1 --port 8080
+	trunk serve --release --address 127.0.0.1 --port 8080
 
 ## Release build into dist/ (PUBLIC_URL=/podlab/ for a GitHub Pages sub-path)
 dist: tools
