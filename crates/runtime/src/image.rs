@@ -203,6 +203,13 @@ impl ResolvedImage {
 
 const PATH_DEFAULT: (&str, &str) = ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
+/// The programs both redis images (Debian and Alpine based) ship.
+const REDIS_BINARIES: &[(&str, ProgramKind)] = &[
+    ("/usr/local/bin/redis-server", ProgramKind::Redis),
+    ("/usr/local/bin/redis-cli", ProgramKind::RedisCli),
+    ("/usr/local/bin/docker-entrypoint.sh", ProgramKind::RedisEntrypoint),
+];
+
 const fn img(registry: &'static str, repository: &'static str) -> Image {
     Image {
         registry,
@@ -269,11 +276,7 @@ static CATALOGUE: &[Image] = &[
         env: &[PATH_DEFAULT, ("REDIS_VERSION", "7.4.2")],
         working_dir: "/data",
         base: Base::Debian,
-        binaries: &[
-            ("/usr/local/bin/redis-server", ProgramKind::Redis),
-            ("/usr/local/bin/redis-cli", ProgramKind::RedisCli),
-            ("/usr/local/bin/docker-entrypoint.sh", ProgramKind::RedisEntrypoint),
-        ],
+        binaries: REDIS_BINARIES,
         baseline_memory_bytes: 3 * 1024 * 1024,
         ..img("docker.io", "library/redis")
     },
@@ -284,11 +287,7 @@ static CATALOGUE: &[Image] = &[
         env: &[PATH_DEFAULT, ("REDIS_VERSION", "7.4.2")],
         working_dir: "/data",
         base: Base::Alpine,
-        binaries: &[
-            ("/usr/local/bin/redis-server", ProgramKind::Redis),
-            ("/usr/local/bin/redis-cli", ProgramKind::RedisCli),
-            ("/usr/local/bin/docker-entrypoint.sh", ProgramKind::RedisEntrypoint),
-        ],
+        binaries: REDIS_BINARIES,
         baseline_memory_bytes: 3 * 1024 * 1024,
         ..img("docker.io", "library/redis")
     },
