@@ -26,9 +26,10 @@ serve: tools
 dist: tools
 	trunk build --release --public-url "$(PUBLIC_URL)"
 
-## wasm/js/css sizes, raw and gzip, against the budget
+## wasm/js/css sizes, raw and gzip, against the budget, and what each crate adds to the wasm
 size: dist
-	@scripts/size-report.sh dist $(SIZE_BUDGET_GZIP_KB) $(SIZE_TARGET_GZIP_KB)
+	@scripts/size-report.sh dist $(SIZE_BUDGET_GZIP_KB) $(SIZE_TARGET_GZIP_KB) \
+		"$(or $(CARGO_TARGET_DIR),target)/wasm32-unknown-unknown/release/podlab-web.wasm"
 
 ## Everything: native tests, component tests in Chromium, end-to-end tests on the release dist/
 test: browser-tools test-native test-wasm test-e2e

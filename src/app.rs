@@ -4,12 +4,14 @@
 //! time into simulated time in bounded slices.
 
 use crate::clock::drive;
+use crate::layout::Split;
 use crate::persist::Theme;
 use crate::route::Route;
 use crate::state::Ui;
 use crate::ui_cluster::ClusterView;
 use crate::ui_editor::Editor;
 use crate::ui_terminal::Terminal;
+use crate::ui_task::LessonPane;
 use crate::ui_timeline::{SimControls, Timeline};
 use leptos::prelude::*;
 use podlab_kubectl::output::CommandOutput;
@@ -25,6 +27,8 @@ pub fn App() -> impl IntoView {
     provide_context(ui);
     let route = RwSignal::new(current_route());
     let _ = window_event_listener(leptos::ev::hashchange, move |_| route.set(current_route()));
+    // A lesson or scenario route gives the workspace to its task; home and sandbox take it back.
+    Effect::new(move |_| ui.enter(&route.get()));
     let _ = window_event_listener(leptos::ev::keydown, move |ev| shortcuts(ui, ev));
     Effect::new(move |_| {
         let theme = if ui.theme.get() == Theme::Light { "light" } else { "dark" };
@@ -55,13 +59,66 @@ pub fn App() -> impl IntoView {
                 <button class:active=move || mobile_tab.get() == t on:click=move |_| mobile_tab.set(t)>{t}</button>
             }).collect_view()}
         </nav>
-        <main class="workspace" data-tab=move || mobile_tab.get()>
+        <main class="workspace" data-tab=move || mobile_tab.get() style=move || ui.layout.get().css_vars()>
             <section class="pane lesson-pane" aria-label="Lesson"><h2>"Lesson"</h2><LessonPane route=route/></section>
+            <Splitter split=Split::Lesson/>
             <section class="pane editor-pane" aria-label="Editor"><h2>"Editor"</h2><Editor/></section>
+            <Splitter split=Split::Editor/>
             <section class="pane terminal-pane" aria-label="Terminal"><h2>"Terminal"</h2><Terminal/></section>
+            <Splitter split=Split::Terminal/>
             <section class="pane cluster-pane" aria-label="Cluster"><h2>"Cluster"</h2><ClusterView/></section>
             <section class="pane timeline-pane" aria-label="Timeline"><h2>"Timeline"</h2><Timeline/></section>
         </main>
+    }
+}
+
+/// A drag handle between panels; also a focusable ARIA separator moved with the arrow keys.
+#[component]
+fn Splitter(split: Split) -> impl IntoView {
+    let ui = expect_context::<Ui>();
+    let dragging = RwSignal::new(false);
+    let _ = window_event_listener(leptos::ev::pointermove, move |ev| {
+        if !dragging.get_untracked() {
+            return;
+        }
+        let rect = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(".workspace").ok().flatten()).map(|w| w.get_bounding_client_rect());
+        let Some(r) = rect else { return };
+        let (x, y) = (i64::from(ev.client_x()) - r.left() as i64, i64::from(ev.client_y()) - r.top() as i64);
+        let (w, h) = (r.width() as i64, r.height() as i64);
+        ui.layout.update(|l| match split {
+            Split::Lesson => l.drag(split, x, w),
+            Split::Editor => l.drag(split, y, h),
+            Split::Terminal => {
+                // The terminal's share is of the width right of the lesson pane.
+                let lesson_px = w * i64::from(l.lesson_permille) / 1000 + 6;
+                l.drag(split, x - lesson_px, w - lesson_px - 6);
+            }
+        });
+    });
+    let _ = window_event_listener(leptos::ev::pointerup, move |_| {
+        if dragging.get_untracked() {
+            dragging.set(false);
+            ui.save_layout();
+        }
+    });
+    view! {
+        <div class=format!("splitter split-{}", split.name()) class:dragging=move || dragging.get()
+            role="separator" tabindex="0" aria-label=split.label()
+            aria-orientation=if split.vertical() { "vertical" } else { "horizontal" }
+            aria-valuemin="12" aria-valuemax="85" aria-valuenow=move || (ui.layout.get().get(split) / 10).to_string()
+            on:pointerdown=move |ev| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                let mut moved = false;
+                ui.layout.update(|l| moved = l.key(split, &ev.key()));
+                if moved {
+                    ev.prevent_default();
+                    ui.save_layout();
+                }
+            }
+        ></div>
     }
 }
 
@@ -84,47 +141,13 @@ fn Shortcuts() -> impl IntoView {
     let keys = [
         ("Ctrl/Cmd+Enter", "apply the current file"), ("Ctrl+`", "focus the terminal"), ("Ctrl+E", "focus the editor"),
         ("Space", "play/pause (outside text fields)"), (".", "step to the next event"), ("Tab / Shift+Tab", "indent / outdent in the editor; complete in the terminal"),
-        ("↑ / ↓", "terminal history"), ("Ctrl+L", "clear the terminal"), ("Ctrl+C", "stop a stream / cancel the line"), ("Escape", "leave the editor"),
+        ("↑ / ↓", "terminal history"), ("Ctrl+L", "clear the terminal"), ("Ctrl+C", "stop a stream / cancel the line"), ("Ctrl+D / exit", "leave a container shell (kubectl exec -it)"),
+        ("← → ↑ ↓ on a splitter", "resize the panels"), ("Escape", "leave the editor"),
     ];
     view! {
         <aside class="shortcuts" aria-label="Keyboard shortcuts">
             <dl>{keys.into_iter().map(|(k, d)| view! { <dt><kbd>{k}</kbd></dt><dd>{d}</dd> }).collect_view()}</dl>
         </aside>
-    }
-}
-
-thread_local! {
-    static CATALOG: Option<podlab_lessons::Catalog> = podlab_lessons::Catalog::embedded().ok();
-}
-
-#[component]
-fn LessonPane(route: RwSignal<Route>) -> impl IntoView {
-    move || {
-        let r = route.get();
-        CATALOG.with(|cat| {
-            let Some(cat) = cat else {
-                return view! { <p>"The lessons could not be loaded; the sandbox still works."</p> }.into_any();
-            };
-            match r {
-                Route::Lesson(slug) => match cat.lesson(&slug) {
-                    Some(l) => view! { <article class="lesson" inner_html=l.html.clone()></article> }.into_any(),
-                    None => view! { <p>"No lesson named "{slug}". "<a href="#/">"All lessons"</a></p> }.into_any(),
-                },
-                Route::Scenario(slug) => match cat.scenario(&slug) {
-                    Some(s) => view! { <article class="lesson" inner_html=s.story_html.clone()></article> }.into_any(),
-                    None => view! { <p>"No scenario named "{slug}". "<a href="#/">"All scenarios"</a></p> }.into_any(),
-                },
-                Route::Sandbox => view! {
-                    <p>"Sandbox: a three-node cluster (controlplane, node01, node02) and no goal. Write a Pod in the editor, press Ctrl+Enter, and watch it land on a planet."</p>
-                }.into_any(),
-                Route::Home => view! {
-                    <h3>"Lessons"</h3>
-                    <ol class="lesson-list">{cat.lessons.iter().map(|l| view! { <li><a href=format!("#/lessons/{}", l.dir)>{l.title.clone()}</a></li> }).collect_view()}</ol>
-                    <h3>"Scenarios"</h3>
-                    <ul class="lesson-list">{cat.scenarios.iter().map(|(d, _)| view! { <li><a href=format!("#/scenarios/{d}")>{d.clone()}</a></li> }).collect_view()}</ul>
-                }.into_any(),
-            }
-        })
     }
 }
 
@@ -164,6 +187,10 @@ fn shortcuts(ui: Ui, ev: web_sys::KeyboardEvent) {
     }
 }
 
+thread_local! {
+    static GOOD_TAKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Each animation frame: wall time → target sim time → advance in bounded slices.
 fn start_frame_loop(ui: Ui) {
     fn frame(ui: Ui, last_rv: u64, last_second: u64, mut last_save: f64) {
@@ -179,7 +206,8 @@ fn start_frame_loop(ui: Ui) {
             });
         }
         ui.print(&out);
-        let (rv, now) = ui.engine.try_with_value(|e| (e.session.sim().resource_version(), e.now())).unwrap_or((last_rv, 0));
+        ui.print_echoes();
+        let (rv, now) = ui.engine.try_with_value(|e| (e.session().sim().resource_version(), e.now())).unwrap_or((last_rv, 0));
         let second = now / 1000;
         if rv != last_rv || second != last_second {
             ui.changed();
@@ -187,6 +215,14 @@ fn start_frame_loop(ui: Ui) {
         // Keep the slider's end (the recording horizon) across reloads, every few wall seconds.
         if second != last_second && start - last_save > 3_000.0 {
             ui.save_recording();
+            // What loaded and has run for a while is the "last good state" the panic overlay
+            // can go back to; taken once per page load, so later (maybe bad) saves never
+            // replace it before they have themselves loaded cleanly.
+            if last_save > 0.0 && !GOOD_TAKEN.with(|g| g.replace(true)) {
+                ui.store.update_value(|s| {
+                    let _ = crate::persist::snapshot_good(s);
+                });
+            }
             last_save = start;
         }
         request_animation_frame(move || frame(ui, rv, second, last_save));

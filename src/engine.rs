@@ -1,4 +1,5 @@
-//! The UI's handle on the simulated cluster: a `podlab_kubectl::Session` plus the recording
+//! The UI's handle on the simulated cluster: the sandbox's `podlab_kubectl::Session` or a task
+//! attempt (`attempt.rs`, whose checker judges every command and tick), plus the recording
 //! that makes time travel possible, the swimlanes observed along the way and the last apply
 //! (for the journey panel and the editor's error markers). Everything the page does to the
 //! cluster goes through here, so it is exercised natively, without a browser.
@@ -6,9 +7,11 @@
 use crate::completion::Names;
 use crate::lanes::Lanes;
 use crate::model::{cluster_model, ClusterModel};
+use crate::attempt::{reference_recording, Attempt, Origin};
 use crate::timetravel::{rebuild, Cursor, Input, Recording, Replayable};
 use podlab_kubectl::output::CommandOutput;
 use podlab_kubectl::session::Session;
+use podlab_lessons::{Checklist, GolfReport, Task};
 use podlab_sim::{ClusterSpec, SimTime};
 
 /// The last `kubectl apply` from the editor.
@@ -25,82 +28,107 @@ pub struct LastApply {
 
 /// A session that can be rebuilt at an earlier time.
 pub struct Engine {
-    pub session: Session,
+    attempt: Attempt,
     pub recording: Recording,
     cursor: Cursor,
     pub lanes: Lanes,
     pub last_apply: Option<LastApply>,
-    spec: ClusterSpec,
-}
-
-impl Replayable for Session {
-    fn now(&self) -> u64 {
-        self.sim().now().as_millis()
-    }
-    fn advance_to(&mut self, t: u64) {
-        let now = Replayable::now(self);
-        if t > now {
-            let _ = self.advance(t - now);
-        }
-    }
-    fn apply(&mut self, input: &Input) {
-        match input {
-            Input::Command { line, stdin } => {
-                let _ = self.execute_with_stdin(line, stdin.as_deref());
-            }
-            Input::WriteFile { path, content } => self.write_file(path, content),
-            Input::Interrupt => self.interrupt(),
-        }
-    }
+    origin: Origin,
+    /// This attempt plays the reference solution back: solving it earns the learner nothing.
+    pub reference_replay: bool,
+    /// Golf of the first solve of this attempt (the reference replay runs once, then is kept).
+    solved: Option<GolfReport>,
+    /// Commands a replay applied since the UI last looked (echoed in the terminal).
+    echoes: Vec<(String, CommandOutput)>,
 }
 
 impl Engine {
     pub fn new(seed: u64, spec: ClusterSpec) -> Engine {
-        let session = Session::new(seed, spec.clone());
-        let mut e = Engine { session, recording: Recording::new(seed), cursor: Cursor::default(), lanes: Lanes::default(), last_apply: None, spec };
+        let attempt = Attempt::Sandbox(Box::new(Session::new(seed, spec.clone())));
+        Engine::with_attempt(attempt, Recording::new(seed), Origin::Sandbox(spec))
+    }
+
+    fn with_attempt(attempt: Attempt, recording: Recording, origin: Origin) -> Engine {
+        let mut e = Engine { attempt, recording, cursor: Cursor::default(), lanes: Lanes::default(), last_apply: None, origin, reference_replay: false, solved: None, echoes: Vec::new() };
         e.observe();
         e
     }
 
+    /// A fresh attempt at a lesson exercise or scenario: its cluster, files and setup.
+    pub fn for_task(task: &Task, seed: u64) -> Result<Engine, String> {
+        let origin = Origin::Task(Box::new(task.clone()));
+        let attempt = origin.start(seed)?;
+        Ok(Engine::with_attempt(attempt, Recording::new(seed), origin))
+    }
+
+    /// A fresh attempt whose recording is the task's reference solution, played back as the
+    /// page's clock moves (the learner watches it being typed, at the chosen speed).
+    pub fn reference(task: &Task, seed: u64) -> Result<Engine, String> {
+        let mut e = Engine::for_task(task, seed)?;
+        e.recording = reference_recording(seed, e.now(), &task.solution);
+        e.reference_replay = true;
+        Ok(e)
+    }
+
     /// Restores a saved recording: replays it up to where it had got.
-    pub fn from_recording(rec: Recording, spec: ClusterSpec) -> Engine {
-        let mut e = Engine::new(rec.seed, spec);
+    pub fn from_recording(rec: Recording, origin: Origin) -> Result<Engine, String> {
+        let attempt = origin.start(rec.seed)?;
         let horizon = rec.horizon;
-        e.recording = rec;
+        let mut e = Engine::with_attempt(attempt, rec, origin);
         e.travel_to(horizon);
-        e
+        Ok(e)
+    }
+
+    pub fn session(&self) -> &Session {
+        self.attempt.session()
+    }
+
+    /// The task this attempt is at, if any (None in the sandbox).
+    pub fn task(&self) -> Option<&Task> {
+        self.origin.task()
     }
 
     pub fn now(&self) -> u64 {
-        self.session.sim().now().as_millis()
+        self.session().sim().now().as_millis()
     }
 
     /// Simulated ms as the RFC 3339 wall time of the cluster (epoch ms).
     pub fn epoch_ms(&self) -> i64 {
-        self.session.sim().epoch().epoch_ms(self.session.sim().now())
+        self.session().sim().epoch().epoch_ms(self.session().sim().now())
     }
 
     /// Runs a typed line (with its heredoc body) and records it.
     pub fn run(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
         self.record(Input::Command { line: line.to_string(), stdin: stdin.map(str::to_string) });
-        let out = self.session.execute_with_stdin(line, stdin);
+        let out = self.attempt.command(line, stdin);
         self.observe();
         out
     }
 
     /// Ctrl+C: stops an open stream.
     pub fn interrupt(&mut self) {
-        if self.session.is_streaming() {
+        if self.session().is_streaming() {
             self.record(Input::Interrupt);
-            self.session.interrupt();
+            self.attempt.session_mut().interrupt();
         }
+    }
+
+    /// Ctrl+D in an exec shell: closes its stdin, as a terminal's end-of-file does.
+    pub fn exec_eof(&mut self) -> CommandOutput {
+        if !self.session().in_exec() {
+            return CommandOutput::default();
+        }
+        self.record(Input::Eof);
+        let out = self.attempt.apply(&Input::Eof);
+        self.observe();
+        out
     }
 
     /// The editor's apply: writes the file into the workspace, then `kubectl apply -f <file>`.
     pub fn apply_file(&mut self, file: &str, text: &str) -> (String, CommandOutput) {
         self.record(Input::WriteFile { path: file.to_string(), content: text.to_string() });
-        self.session.write_file(file, text);
-        let trace_from = self.session.sim().trace().last().map_or(0, |e| e.seq + 1);
+        self.attempt.write_file(file, text);
+        let trace_from = self.session().sim().trace().last().map_or(0, |e| e.seq + 1);
         let line = format!("kubectl apply -f {file}");
         let out = self.run(&line, None);
         self.last_apply = Some(LastApply { file: file.to_string(), object: applied_object(text), trace_from, at: self.now(), exit_code: out.exit_code, stderr: out.stderr.clone() });
@@ -114,35 +142,68 @@ impl Engine {
     }
 
     /// Advances to `target` (applying recorded inputs when replaying the future after time
-    /// travel) and returns what an open stream printed, plus the echo of replayed commands.
+    /// travel) and returns what an open stream printed; replayed commands wait in `echoes`.
     pub fn advance_to(&mut self, target: u64) -> CommandOutput {
         let mut out = CommandOutput::default();
         if self.cursor.in_past(&self.recording) {
             let rec = self.recording.clone();
-            self.cursor.advance(&mut self.session, &rec, target);
+            for (i, o) in self.cursor.advance(&mut self.attempt, &rec, target) {
+                if let Some(Input::Command { line, .. }) = rec.inputs.get(i).map(|s| &s.input) {
+                    self.echoes.push((line.clone(), o));
+                }
+            }
         } else if target > self.now() {
-            out = self.session.advance(target - self.now());
+            out = self.attempt.advance(target - self.now());
         }
         self.recording.reached(self.now());
         self.observe();
         out
     }
 
+    /// Commands a replay applied since the last call, with their output.
+    pub fn take_echoes(&mut self) -> Vec<(String, CommandOutput)> {
+        std::mem::take(&mut self.echoes)
+    }
+
+    /// The goal's checklist as of the last command or tick (None in the sandbox).
+    pub fn checklist(&self) -> Option<Checklist> {
+        self.attempt.task_run().map(|r| r.checker().checklist())
+    }
+
+    /// State-aware hints that hold right now.
+    pub fn state_hints(&self) -> Vec<String> {
+        self.attempt.task_run().map(|r| r.state_hints()).unwrap_or_default()
+    }
+
+    /// Golf once the goal has held: the learner's commands and simulated time against the
+    /// reference solution replayed on the same seed (measured once per attempt).
+    pub fn solved(&mut self) -> Option<GolfReport> {
+        let run = self.attempt.task_run()?;
+        if run.checker().golf().is_none() {
+            self.solved = None;
+            return None;
+        }
+        if self.solved.is_none() {
+            self.solved = run.golf_report(self.recording.seed);
+        }
+        self.solved.clone()
+    }
+
     /// Scrubs to any time in [0, horizon]: a fresh session with the same seed, inputs replayed.
     pub fn travel_to(&mut self, t: u64) {
         let t = t.min(self.recording.horizon.max(self.now()));
-        let spec = self.spec.clone();
         let rec = self.recording.clone();
-        self.lanes = Lanes::default();
+        // The origin started cleanly once on this seed and is deterministic, so it starts again.
+        let Ok(fresh) = self.origin.start(rec.seed) else { return };
         let mut lanes = Lanes::default();
         // Replay in one-second slices, observing, so the swimlanes are rebuilt too.
-        let (session, cursor) = rebuild(&rec, 0, |seed| Session::new(seed, spec));
-        self.session = session;
+        let (attempt, cursor) = rebuild(&rec, 0, |_| fresh);
+        self.attempt = attempt;
         self.cursor = cursor;
+        self.echoes.clear();
         let mut at = 0;
         loop {
-            let rec = self.recording.clone();
-            self.cursor.advance(&mut self.session, &rec, at);
+            self.cursor.advance(&mut self.attempt, &rec, at);
             lanes.observe(at, &self.model(None));
             if at >= t {
                 break;
@@ -157,7 +218,7 @@ impl Engine {
 
     /// The time of the next scheduled thing in the cluster, if any.
     pub fn next_event(&self) -> Option<u64> {
-        self.session.sim().next_wakeup().map(SimTime::as_millis)
+        self.session().sim().next_wakeup().map(SimTime::as_millis)
     }
 
     pub fn in_past(&self) -> bool {
@@ -172,7 +233,7 @@ impl Engine {
 
     /// The cluster view model (all namespaces, or one).
     pub fn model(&self, namespace: Option<&str>) -> ClusterModel {
-        let sim = self.session.sim();
+        let sim = self.session().sim();
         let mut objects = sim.list("Node", None);
         objects.extend(sim.list("Pod", None));
         cluster_model(&objects, self.epoch_ms(), namespace)
@@ -180,7 +241,7 @@ impl Engine {
 
     /// Names for Tab completion.
     pub fn names(&self) -> Names {
-        let sim = self.session.sim();
+        let sim = self.session().sim();
         let s = |v: &serde_json::Value, p: &str| v.pointer(p).and_then(|x| x.as_str()).unwrap_or("").to_string();
         let pods = sim
             .list("Pod", None)
@@ -190,12 +251,12 @@ impl Engine {
                 (s(p, "/metadata/namespace"), s(p, "/metadata/name"), containers)
             })
             .collect();
-        let namespace = self.session.kubeconfig().current_context().map(|c| c.namespace.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| "default".into());
+        let namespace = self.session().kubeconfig().current_context().map(|c| c.namespace.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| "default".into());
         Names {
             pods,
             nodes: sim.list("Node", None).iter().map(|n| s(n, "/metadata/name")).collect(),
             namespaces: sim.list("Namespace", None).iter().map(|n| s(n, "/metadata/name")).collect(),
-            files: self.session.files().keys().cloned().collect(),
+            files: self.session().files().keys().cloned().collect(),
             namespace,
         }
     }

@@ -58,3 +58,71 @@ fn invalid_manifest_is_marked_at_its_line() {
     let markers = crate::diagnostics::markers(text, &out.stderr);
     assert_eq!(markers.first().map(|m| m.line), Some(8), "{out:?} {markers:?}");
 }
+
+fn scenario(slug: &str) -> podlab_lessons::Task {
+    crate::task::find_task(slug).expect("scenario in the catalog")
+}
+
+fn held(e: &Engine) -> Vec<bool> {
+    e.checklist().unwrap().items.iter().map(|i| i.holds).collect()
+}
+
+#[test]
+fn a_scenario_is_solved_through_the_engine_as_a_learner_would() {
+    let task = scenario("missing-configmap");
+    let mut e = Engine::for_task(&task, 5).unwrap();
+    assert_eq!(held(&e), [false, false, false], "the start state does not satisfy the goal");
+    assert!(!e.state_hints().is_empty(), "nothing inspected yet: the state hint shows");
+    let out = e.run("kubectl describe pod frontend", None);
+    assert!(out.stdout.contains("configmap \"frontend-config\" not found"), "{}", out.stdout);
+    assert_eq!(held(&e)[0], true);
+    assert!(e.state_hints().is_empty());
+    e.run("kubectl create configmap frontend-config --from-literal=API_URL=http://api.default.svc:8080", None);
+    assert_eq!(held(&e)[1], true);
+    assert!(e.solved().is_none());
+    let start = e.now();
+    while e.solved().is_none() && e.now() < start + 120_000 {
+        let t = e.now() + 1_000;
+        e.advance_to(t);
+    }
+    let golf = e.solved().expect("solved after the kubelet retried");
+    assert_eq!(golf.learner.commands, 2);
+    assert_eq!(golf.learner.reference_commands, 3);
+    assert!(golf.reference_sim_ms.is_some());
+    // Time travel to before the fix un-solves the attempt; forward again solves it again.
+    let end = e.now();
+    e.travel_to(start - 1);
+    assert!(e.solved().is_none());
+    assert_eq!(held(&e)[1], false);
+    e.travel_to(end);
+    assert_eq!(e.solved().map(|g| g.learner), Some(golf.learner));
+}
+
+#[test]
+fn the_reference_replay_types_the_solution_in_simulated_time() {
+    let task = scenario("missing-configmap");
+    let mut e = Engine::reference(&task, 5).unwrap();
+    assert!(e.reference_replay && e.in_past());
+    let start = e.now();
+    let mut echoed = Vec::new();
+    while e.now() < e.recording.horizon {
+        let t = e.now() + 1_000;
+        e.advance_to(t);
+        echoed.extend(e.take_echoes().into_iter().map(|(line, _)| line));
+    }
+    assert_eq!(echoed.len(), 3, "{echoed:?}");
+    assert!(echoed[1].starts_with("kubectl create configmap frontend-config"));
+    assert!(e.solved().is_some(), "the reference solves its own task by {}", e.now() - start);
+}
+
+#[test]
+fn an_attempt_survives_a_reload_through_its_recording() {
+    let task = scenario("missing-configmap");
+    let mut e = Engine::for_task(&task, 5).unwrap();
+    e.run("kubectl describe pod frontend", None);
+    e.advance_to(e.now() + 3_000);
+    let rec = e.recording.clone();
+    let back = Engine::from_recording(rec, crate::attempt::Origin::Task(Box::new(task))).unwrap();
+    assert_eq!(back.now(), e.now());
+    assert_eq!(back.checklist(), e.checklist());
+}

@@ -4,6 +4,7 @@
 //! Leptos, tested natively) hold the UI's logic; the components only wire them to the page.
 
 pub mod app;
+pub mod attempt;
 pub mod clock;
 pub mod completion;
 pub mod diagnostics;
@@ -14,13 +15,18 @@ pub mod model;
 pub mod history;
 pub mod journey;
 pub mod lanes;
+pub mod layout;
 pub mod panic;
 pub mod persist;
 pub mod route;
 pub mod timetravel;
 pub mod state;
+pub mod state_task;
 pub mod storage;
+pub mod task;
+pub mod termbuf;
 pub mod ui_cluster;
 pub mod ui_editor;
+pub mod ui_task;
 pub mod ui_terminal;
 pub mod ui_timeline;

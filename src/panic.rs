@@ -1,6 +1,8 @@
 //! The panic hook of the browser build. A panic in wasm leaves a dead page; this hook logs the
 //! panic to the console (for developers) and puts a readable message with a reload action on the
-//! page (for learners), so a bug never looks like a blank screen.
+//! page (for learners), so a bug never looks like a blank screen. "Reload from last good
+//! state" puts back the saved state that last loaded and ran cleanly (`persist::restore_good`),
+//! for when what was saved since is what makes the page stop.
 
 use wasm_bindgen::JsCast;
 
@@ -23,22 +25,31 @@ fn show_overlay(message: &str) {
     let text = format!(
         "<div class=\"panic-box\"><h2>Podlab stopped with an internal error</h2>\
          <p>This is a bug in Podlab, not in your YAML. Your saved work is kept in this browser.</p>\
-         <pre></pre><button type=\"button\">Reload</button></div>"
+         <pre></pre><button type=\"button\" class=\"reload\">Reload</button> \
+         <button type=\"button\" class=\"reload-good\">Reload from last good state</button></div>"
     );
     overlay.set_inner_html(&text);
     if let Ok(Some(pre)) = overlay.query_selector("pre") {
         pre.set_text_content(Some(message));
     }
-    if let Ok(Some(button)) = overlay.query_selector("button") {
-        let reload = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().reload();
-            }
-        });
-        if let Some(el) = button.dyn_ref::<web_sys::HtmlElement>() {
-            el.set_onclick(Some(reload.as_ref().unchecked_ref()));
-        }
-        reload.forget();
-    }
+    on_click(&overlay, "button.reload", false);
+    on_click(&overlay, "button.reload-good", true);
     let _ = body.append_child(&overlay);
+}
+
+fn on_click(overlay: &web_sys::Element, selector: &str, restore: bool) {
+    let Ok(Some(button)) = overlay.query_selector(selector) else { return };
+    let reload = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+        if restore {
+            let mut store = crate::storage::BrowserStore::open();
+            crate::persist::restore_good(&mut store);
+        }
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    if let Some(el) = button.dyn_ref::<web_sys::HtmlElement>() {
+        el.set_onclick(Some(reload.as_ref().unchecked_ref()));
+    }
+    reload.forget();
 }

@@ -27,6 +27,10 @@ pub enum Slot {
     Recording,
     Settings,
     Progress,
+    /// The last lesson exercise or scenario attempt (its recording and editor files).
+    Task,
+    /// Panel sizes of the workspace.
+    Layout,
 }
 
 impl Slot {
@@ -37,6 +41,8 @@ impl Slot {
             Slot::Recording => "podlab/recording",
             Slot::Settings => "podlab/settings",
             Slot::Progress => "podlab/progress",
+            Slot::Task => "podlab/task",
+            Slot::Layout => "podlab/layout",
         }
     }
 
@@ -48,6 +54,8 @@ impl Slot {
             Slot::Recording => "sandbox recording",
             Slot::Settings => "settings",
             Slot::Progress => "progress",
+            Slot::Task => "exercise attempt",
+            Slot::Layout => "panel sizes",
         }
     }
 
@@ -97,6 +105,45 @@ pub fn save<T: Serialize>(store: &mut dyn KeyValue, slot: Slot, value: &T) -> Re
     store.set(slot.key(), &text).map_err(|e| format!("could not save your {}: {e}", slot.label()))
 }
 
+/// Every slot, for the "last good state" snapshot.
+pub const ALL_SLOTS: [Slot; 7] = [Slot::Files, Slot::History, Slot::Recording, Slot::Settings, Slot::Progress, Slot::Task, Slot::Layout];
+
+fn good_key(slot: Slot) -> String {
+    format!("{}.good", slot.key())
+}
+
+/// Copies every slot to its `.good` key. Called once the page has run for a while after a
+/// clean load, so the copy is state that is known to load and run without crashing.
+pub fn snapshot_good(store: &mut dyn KeyValue) -> Result<(), String> {
+    for slot in ALL_SLOTS {
+        let Some(v) = store.get(slot.key()) else { continue };
+        // Only entries this build reads: a damaged one left in place is not "good".
+        if serde_json::from_str::<Envelope>(&v).is_ok_and(|e| e.v == VERSION) {
+            store.set(&good_key(slot), &v)?;
+        }
+    }
+    Ok(())
+}
+
+/// The panic overlay's "reload from last good state": puts the snapshot back over every slot
+/// it holds (the current entries go to their backup keys first, never lost). Returns how many
+/// slots were restored.
+pub fn restore_good(store: &mut dyn KeyValue) -> usize {
+    let mut restored = 0;
+    for slot in ALL_SLOTS {
+        let Some(good) = store.get(&good_key(slot)) else { continue };
+        if let Some(current) = store.get(slot.key()) {
+            if current != good && store.set(&slot.backup_key(), &current).is_err() {
+                continue;
+            }
+        }
+        if store.set(slot.key(), &good).is_ok() {
+            restored += 1;
+        }
+    }
+    restored
+}
+
 /// One editor tab.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditorFile {
@@ -130,6 +177,32 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings { theme: Theme::Dark, speed: 1 }
+    }
+}
+
+/// The last task attempt: which task, what was done (replayed on return) and its files.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskSave {
+    pub slug: String,
+    pub recording: crate::timetravel::Recording,
+    pub files: EditorFiles,
+}
+
+/// Workspace panel sizes in per-mille of the page (integers: no float drift across saves).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Layout {
+    /// Width of the lesson pane.
+    pub lesson_permille: u32,
+    /// Height of the editor row within the workspace.
+    pub editor_permille: u32,
+    /// Width of the terminal within its row.
+    pub terminal_permille: u32,
+}
+
+impl Default for Layout {
+    fn default() -> Layout {
+        Layout { lesson_permille: 280, editor_permille: 420, terminal_permille: 500 }
     }
 }
 
@@ -202,6 +275,36 @@ mod tests {
         assert!(load::<Settings>(&mut s, Slot::Settings).notice.unwrap().contains("newer Podlab"));
         s.map.insert(Slot::Files.key().into(), r#"{"v":1,"data":[1,2]}"#.into());
         assert!(load::<EditorFiles>(&mut s, Slot::Files).notice.unwrap().contains("do not fit"));
+    }
+
+    #[test]
+    fn last_good_state_is_restored_and_the_bad_one_backed_up() {
+        let mut s = MemoryStore::default();
+        save(&mut s, Slot::Files, &files()).unwrap();
+        s.map.insert(Slot::Settings.key().into(), "{damaged".into());
+        snapshot_good(&mut s).unwrap();
+        assert!(!s.map.contains_key("podlab/settings.good"), "damaged entries are not snapshotted");
+        s.map.insert(Slot::Files.key().into(), "{crashes".into());
+        s.map.insert(Slot::History.key().into(), "[]".into());
+        assert_eq!(restore_good(&mut s), 1);
+        assert_eq!(load::<EditorFiles>(&mut s, Slot::Files).value, files());
+        assert_eq!(s.map.get("podlab/files.backup").map(String::as_str), Some("{crashes"));
+        // Slots without a snapshot are left alone.
+        assert_eq!(s.map.get("podlab/history").map(String::as_str), Some("[]"));
+        assert_eq!(restore_good(&mut MemoryStore::default()), 0);
+    }
+
+    #[test]
+    fn task_saves_and_layout_round_trip() {
+        let mut s = MemoryStore::default();
+        let mut rec = crate::timetravel::Recording::new(3);
+        rec.record(10, crate::timetravel::Input::Eof);
+        let t = TaskSave { slug: "missing-configmap".into(), recording: rec, files: files() };
+        save(&mut s, Slot::Task, &t).unwrap();
+        assert_eq!(load::<TaskSave>(&mut s, Slot::Task).value, t);
+        s.map.insert(Slot::Layout.key().into(), r#"{"v":1,"data":{"lesson_permille":300}}"#.into());
+        let l = load::<Layout>(&mut s, Slot::Layout).value;
+        assert_eq!((l.lesson_permille, l.editor_permille), (300, Layout::default().editor_permille));
     }
 
     #[test]

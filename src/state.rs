@@ -7,17 +7,18 @@ use crate::clock::Clock;
 use crate::diagnostics::{markers, Marker};
 use crate::engine::Engine;
 use crate::history::History;
-use crate::persist::{self, EditorFile, EditorFiles, Settings, Slot, Theme};
+use crate::persist::{self, EditorFile, EditorFiles, Layout, Settings, Slot, Theme};
 use crate::storage::BrowserStore;
 use crate::timetravel::Recording;
 use leptos::prelude::*;
-use podlab_kubectl::output::{CommandOutput, Stream};
+use crate::attempt::Origin;
+use podlab_kubectl::output::CommandOutput;
+use podlab_lessons::{GolfReport, Progress};
 use podlab_sim::ClusterSpec;
 
 /// Seed of the sandbox cluster (any fixed value: the simulation is deterministic per seed).
 pub const SANDBOX_SEED: u64 = 20250101;
-/// Terminal lines kept on screen; older ones scroll away for good.
-pub const TERM_MAX_LINES: usize = 3_000;
+pub use crate::termbuf::{Scrollback, TERM_MAX_LINES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineKind {
@@ -50,12 +51,21 @@ pub struct Ui {
     pub playing: RwSignal<bool>,
     pub speed: RwSignal<u32>,
     pub theme: RwSignal<Theme>,
-    pub term: RwSignal<Vec<TermLine>>,
+    pub term: RwSignal<Scrollback>,
     pub files: RwSignal<EditorFiles>,
     pub markers: RwSignal<Vec<Marker>>,
     pub selected: RwSignal<Option<(String, String)>>,
     pub notices: RwSignal<Vec<String>>,
     pub busy: RwSignal<bool>,
+    /// Lessons and scenarios done, quiz answers, hints used, best golf.
+    pub progress: RwSignal<Progress>,
+    /// Slug of the lesson exercise or scenario being attempted (None: the sandbox).
+    pub task: RwSignal<Option<String>>,
+    /// Golf of the current attempt once its goal held.
+    pub solved: RwSignal<Option<GolfReport>>,
+    /// The sandbox's engine, files and terminal lines while a task has the workspace.
+    pub(crate) stash: StoredValue<Option<(Engine, EditorFiles, Scrollback)>, LocalStorage>,
+    pub layout: RwSignal<Layout>,
 }
 
 impl Ui {
@@ -70,14 +80,16 @@ impl Ui {
         let history: persist::Loaded<Vec<String>> = persist::load(&mut store, Slot::History);
         let recording: persist::Loaded<Option<Recording>> = persist::load(&mut store, Slot::Recording);
         let settings: persist::Loaded<Settings> = persist::load(&mut store, Slot::Settings);
-        notices.extend([files.notice, history.notice, recording.notice, settings.notice].into_iter().flatten());
+        let progress: persist::Loaded<Progress> = persist::load(&mut store, Slot::Progress);
+        let layout: persist::Loaded<Layout> = persist::load(&mut store, Slot::Layout);
+        notices.extend([files.notice, history.notice, recording.notice, settings.notice, progress.notice, layout.notice].into_iter().flatten());
         let mut editor = files.value;
         if editor.files.is_empty() {
             editor.files.push(EditorFile { name: "pod.yaml".into(), text: TEMPLATES[0].1.to_string() });
         }
         editor.active = editor.active.min(editor.files.len() - 1);
         let engine = match recording.value {
-            Some(rec) if !rec.inputs.is_empty() => Engine::from_recording(rec, ClusterSpec::default()),
+            Some(rec) if !rec.inputs.is_empty() => Engine::from_recording(rec, Origin::Sandbox(ClusterSpec::default())).unwrap_or_else(|_| Engine::new(SANDBOX_SEED, ClusterSpec::default())),
             _ => Engine::new(SANDBOX_SEED, ClusterSpec::default()),
         };
         let s = settings.value;
@@ -90,17 +102,23 @@ impl Ui {
             playing: RwSignal::new(true),
             speed: RwSignal::new(Clock::new(s.speed).speed),
             theme: RwSignal::new(s.theme),
-            term: RwSignal::new(Vec::new()),
+            term: RwSignal::new(Scrollback::default()),
             files: RwSignal::new(editor),
             markers: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
             notices: RwSignal::new(notices),
             busy: RwSignal::new(false),
+            progress: RwSignal::new(progress.value),
+            task: RwSignal::new(None),
+            solved: RwSignal::new(None),
+            stash: StoredValue::new_local(None),
+            layout: RwSignal::new(layout.value),
         }
     }
 
     pub fn changed(&self) {
         self.version.update(|v| *v += 1);
+        self.check_solved();
     }
 
     /// Appends command output to the terminal, split into lines, in the order written.
@@ -108,35 +126,69 @@ impl Ui {
         if out.chunks.is_empty() {
             return;
         }
-        self.term.update(|t| {
-            for (stream, text) in &out.chunks {
-                let kind = if *stream == Stream::Stderr { LineKind::Err } else { LineKind::Out };
-                for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
-                    t.push(TermLine { kind, text: line.to_string() });
-                }
+        let shell = self.in_exec();
+        self.term.update(|t| t.append(out, shell));
+    }
+
+    /// Echoes the commands a replay applied (the reference solution being played back).
+    pub fn print_echoes(&self) {
+        let echoes = self.engine.try_update_value(|e| e.take_echoes()).unwrap_or_default();
+        for (line, out) in echoes {
+            if self.in_exec() {
+                self.term.update(|t| t.typed(&line));
+            } else {
+                self.echo(&line);
             }
-            if t.len() > TERM_MAX_LINES {
-                t.drain(..t.len() - TERM_MAX_LINES);
-            }
-        });
+            self.print(&out);
+        }
+    }
+
+    /// True while the terminal is attached to a shell in a container (lines go to it).
+    pub fn in_exec(&self) -> bool {
+        self.engine.try_with_value(|e| e.session().in_exec()).unwrap_or(false)
     }
 
     fn echo(&self, line: &str) {
-        self.term.update(|t| t.push(TermLine { kind: LineKind::Prompt, text: line.to_string() }));
+        self.term.update(|t| t.push(LineKind::Prompt, line));
     }
 
     /// Runs a command line as if typed: echo, execute, print, remember.
     pub fn run(&self, line: &str, stdin: Option<&str>) {
         self.echo(line);
         if let Some(body) = stdin {
-            self.term.update(|t| t.extend(body.lines().map(|l| TermLine { kind: LineKind::Prompt, text: format!("> {l}") })));
+            self.term.update(|t| body.lines().for_each(|l| t.push(LineKind::Prompt, &format!("> {l}"))));
         }
         if line.trim() == "clear" {
-            self.term.set(Vec::new());
+            self.term.update(Scrollback::clear);
         }
         let out = self.engine.try_update_value(|e| e.run(line, stdin)).unwrap_or_default();
         self.print(&out);
         self.history.update_value(|h| h.push(line));
+        self.after_input();
+    }
+
+    /// A line typed into an attached shell: it follows the shell's prompt on screen and goes
+    /// to the shell's stdin; the shell's output (and next prompt) comes back.
+    pub fn send_to_shell(&self, line: &str) {
+        self.term.update(|t| t.typed(line));
+        let out = self.engine.try_update_value(|e| e.run(line, None)).unwrap_or_default();
+        self.print(&out);
+        self.after_input();
+    }
+
+    /// Ctrl+D in an attached shell: end of input, the shell exits.
+    pub fn shell_eof(&self) {
+        self.term.update(|t| t.typed(""));
+        let out = self.engine.try_update_value(|e| e.exec_eof()).unwrap_or_default();
+        self.print(&out);
+        self.term.update(Scrollback::flush);
+        self.after_input();
+    }
+
+    fn after_input(&self) {
+        if !self.in_exec() {
+            self.term.update(Scrollback::flush);
+        }
         self.save_history();
         self.save_recording();
         self.changed();
@@ -157,7 +209,7 @@ impl Ui {
 
     pub fn interrupt(&self) {
         self.engine.update_value(|e| e.interrupt());
-        self.echo("^C");
+        self.term.update(|t| t.push(LineKind::Out, "^C"));
         self.save_recording();
     }
 
@@ -181,6 +233,10 @@ impl Ui {
     }
 
     pub fn save_files(&self) {
+        if self.task.get_untracked().is_some() {
+            self.save_task();
+            return;
+        }
         let files = self.files.get_untracked();
         self.save(Slot::Files, &files);
     }
@@ -191,6 +247,10 @@ impl Ui {
     }
 
     pub fn save_recording(&self) {
+        if self.task.get_untracked().is_some() {
+            self.save_task();
+            return;
+        }
         let rec = self.engine.with_value(|e| e.recording.clone());
         self.save(Slot::Recording, &Some(rec));
     }
@@ -200,7 +260,7 @@ impl Ui {
         self.save(Slot::Settings, &s);
     }
 
-    fn save<T: serde::Serialize>(&self, slot: Slot, value: &T) {
+    pub(crate) fn save<T: serde::Serialize>(&self, slot: Slot, value: &T) {
         let result = self.store.try_update_value(|s| persist::save(s, slot, value));
         if let Some(Err(e)) = result {
             self.notices.update(|n| {
@@ -213,6 +273,10 @@ impl Ui {
 
     /// Starts the sandbox over: a fresh cluster, an empty recording (editor files stay).
     pub fn reset_cluster(&self) {
+        if self.task.get_untracked().is_some() {
+            self.restart_task();
+            return;
+        }
         self.engine.set_value(Engine::new(SANDBOX_SEED, ClusterSpec::default()));
         self.clock.update_value(|c| c.sync(0));
         self.markers.set(Vec::new());

@@ -17,6 +17,10 @@ pub enum Input {
     WriteFile { path: String, content: String },
     /// Ctrl+C.
     Interrupt,
+    /// Ctrl+D in an exec shell: end of its input.
+    Eof,
+    /// A node fault of a task's reference solution (a kubelet stopping or starting).
+    Fault(podlab_lessons::schema::Fault),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,9 +73,11 @@ impl Recording {
 /// What replay needs from a session (the real one is `podlab_kubectl::Session`; tests use a
 /// fake). `advance_to` may be asked for a time it already passed; it must then do nothing.
 pub trait Replayable {
+    /// What applying an input printed (the engine echoes replayed commands in the terminal).
+    type Output;
     fn now(&self) -> u64;
     fn advance_to(&mut self, t: u64);
-    fn apply(&mut self, input: &Input);
+    fn apply(&mut self, input: &Input) -> Self::Output;
 }
 
 /// Replays inputs onto a session, from `next` onwards, as time moves forward.
@@ -83,16 +89,17 @@ pub struct Cursor {
 
 impl Cursor {
     /// Moves `session` to `target`, applying each recorded input at its own time on the way.
-    /// Returns the indices of the inputs applied (so the UI can echo them in the terminal).
-    pub fn advance<S: Replayable>(&mut self, session: &mut S, rec: &Recording, target: u64) -> Vec<usize> {
+    /// Returns the indices of the inputs applied with what each printed (so the UI can echo
+    /// them in the terminal).
+    pub fn advance<S: Replayable>(&mut self, session: &mut S, rec: &Recording, target: u64) -> Vec<(usize, S::Output)> {
         let mut applied = Vec::new();
         while let Some(s) = rec.inputs.get(self.next) {
             if s.at > target {
                 break;
             }
             session.advance_to(s.at);
-            session.apply(&s.input);
-            applied.push(self.next);
+            let out = session.apply(&s.input);
+            applied.push((self.next, out));
             self.next += 1;
         }
         session.advance_to(target);
@@ -127,6 +134,7 @@ mod tests {
     }
 
     impl Replayable for Fake {
+        type Output = ();
         fn now(&self) -> u64 {
             self.now
         }
@@ -138,6 +146,8 @@ mod tests {
                 Input::Command { line, .. } => line.clone(),
                 Input::WriteFile { path, .. } => format!("write {path}"),
                 Input::Interrupt => "^C".into(),
+                Input::Eof => "^D".into(),
+                Input::Fault(_) => "fault".into(),
             };
             self.log.push((self.now, s));
         }

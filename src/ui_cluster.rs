@@ -52,7 +52,7 @@ fn pod_view(ui: Ui, p: PodCard) -> impl IntoView {
             </button>
             {(!p.volumes.is_empty()).then(|| view! {
                 <ul class="lockers" aria-label="volumes">
-                    {p.volumes.iter().map(|(n, t)| view! { <li class="locker">{format!("🗄 {n} ({t})")}</li> }).collect_view()}
+                    {p.volumes.iter().map(|(n, t)| view! { <li class="locker"><span class="locker-box" aria-hidden="true"></span>{format!("{n} ({t})")}</li> }).collect_view()}
                 </ul>
             })}
             <ul class="crew" aria-label="containers">{p.containers.iter().map(astronaut).collect_view()}</ul>

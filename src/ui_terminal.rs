@@ -1,11 +1,13 @@
 //! The terminal panel: a `$ ` prompt over an `<input>` (native line editing, paste and IME),
 //! ↑/↓ history, Tab completion, Ctrl+L to clear, Ctrl+C to stop a stream, heredocs (`cat >
-//! pod.yaml <<EOF` collects lines behind a `> ` prompt until the delimiter), and an output log
-//! that is plain selectable text inside an ARIA live region.
+//! pod.yaml <<EOF` collects lines behind a `> ` prompt until the delimiter), an attached
+//! container shell (`kubectl exec -it POD -- sh`: its prompt replaces `$ `, lines go to it,
+//! Ctrl+C abandons the line, Ctrl+D or `exit` leaves), and an output log that is plain
+//! selectable text inside an ARIA live region.
 
 use crate::completion::complete;
 use crate::editor_ops::{byte_to_utf16, utf16_to_byte};
-use crate::state::{LineKind, TermLine, Ui};
+use crate::state::{LineKind, Scrollback, TermLine, Ui};
 use leptos::ev::KeyboardEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -21,6 +23,11 @@ struct Heredoc {
 }
 
 fn submit(ui: Ui, heredoc: RwSignal<Option<Heredoc>>, value: String) {
+    if ui.in_exec() {
+        // Attached to a shell in a container: every line, even an empty one, is its input.
+        ui.send_to_shell(&value);
+        return;
+    }
     if let Some(mut h) = heredoc.get_untracked() {
         let candidate = if h.strip_tabs { value.trim_start_matches('\t') } else { value.as_str() };
         if candidate == h.delimiter {
@@ -39,7 +46,7 @@ fn submit(ui: Ui, heredoc: RwSignal<Option<Heredoc>>, value: String) {
         return;
     }
     if value.trim().is_empty() {
-        ui.term.update(|t| t.push(TermLine { kind: LineKind::Prompt, text: String::new() }));
+        ui.term.update(|t| t.push(LineKind::Prompt, ""));
         return;
     }
     ui.run(&value, None);
@@ -73,14 +80,19 @@ fn on_key(ui: Ui, heredoc: RwSignal<Option<Heredoc>>, ev: KeyboardEvent, input: 
             let _ = input.set_selection_range(pos, pos);
             if !c.candidates.is_empty() {
                 ui.term.update(|t| {
-                    t.push(TermLine { kind: LineKind::Prompt, text: c.line.clone() });
-                    t.push(TermLine { kind: LineKind::Out, text: c.candidates.join("  ") });
+                    t.push(LineKind::Prompt, &c.line);
+                    t.push(LineKind::Out, &c.candidates.join("  "));
                 });
             }
         }
         "l" | "L" if ctrl => {
             ev.prevent_default();
-            ui.term.set(Vec::new());
+            ui.term.update(Scrollback::clear);
+        }
+        "d" | "D" if ev.ctrl_key() && value.is_empty() && ui.in_exec() => {
+            // End of input for the attached shell, as a terminal's Ctrl+D sends it.
+            ev.prevent_default();
+            ui.shell_eof();
         }
         "c" | "C" if ev.ctrl_key() && input.selection_start().ok() == input.selection_end().ok() => {
             // With a selection Ctrl+C copies, as in every terminal emulator.
@@ -88,10 +100,12 @@ fn on_key(ui: Ui, heredoc: RwSignal<Option<Heredoc>>, ev: KeyboardEvent, input: 
             input.set_value("");
             heredoc.set(None);
             ui.history.update_value(|h| h.reset_navigation());
-            if ui.engine.with_value(|e| e.session.is_streaming()) {
+            if ui.engine.with_value(|e| e.session().is_streaming()) {
                 ui.interrupt();
+            } else if ui.in_exec() {
+                ui.term.update(|t| t.cancel_line(&value));
             } else {
-                ui.term.update(|t| t.push(TermLine { kind: LineKind::Prompt, text: format!("{value}^C") }));
+                ui.term.update(|t| t.push(LineKind::Prompt, &format!("{value}^C")));
             }
         }
         _ => {}
@@ -111,9 +125,19 @@ pub fn Terminal() -> impl IntoView {
             el.set_scroll_top(el.scroll_height());
         }
     });
-    let prompt = move || if heredoc.with(Option::is_some) { "> " } else { "$ " };
+    let prompt = move || {
+        let pending = ui.term.with(|t| t.partial.clone());
+        ui.version.track();
+        if ui.in_exec() {
+            pending
+        } else if heredoc.with(Option::is_some) {
+            "> ".to_string()
+        } else {
+            "$ ".to_string()
+        }
+    };
     let lines = move || {
-        let mut rows: Vec<TermLine> = ui.term.get();
+        let mut rows: Vec<TermLine> = ui.term.with(|t| t.lines.clone());
         if let Some(h) = heredoc.get() {
             rows.push(TermLine { kind: LineKind::Prompt, text: h.line.clone() });
             rows.extend(h.body.iter().map(|b| TermLine { kind: LineKind::Out, text: format!("> {b}") }));
@@ -133,7 +157,7 @@ pub fn Terminal() -> impl IntoView {
                 if let Some(i) = input_ref.get() { let _ = i.focus(); }
             }
         }>
-            <div id="term-output" class="term-output" node_ref=out_ref role="log" aria-live="polite" aria-label="Terminal output">{lines}</div>
+            <div id="term-output" class="term-output" node_ref=out_ref role="log" tabindex="0" aria-live="polite" aria-label="Terminal output">{lines}</div>
             <div class="term-input-row">
                 <span class="ps1" aria-hidden="true">{prompt}</span>
                 <input

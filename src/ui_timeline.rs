@@ -31,9 +31,9 @@ pub fn SimControls() -> impl IntoView {
     view! {
         <div class="sim-controls" role="group" aria-label="Simulation controls">
             <button id="play-pause" on:click=toggle aria-label=move || if ui.playing.get() { "Pause simulation" } else { "Play simulation" }>
-                {move || if ui.playing.get() { "⏸ pause" } else { "▶ play" }}
+                {move || if ui.playing.get() { view! { <Glyph shape=PAUSE/>" pause" } } else { view! { <Glyph shape=PLAY/>" play" } }}
             </button>
-            <button id="step" on:click=move |_| ui.step() aria-label="Step to the next event">"⏭ step"</button>
+            <button id="step" on:click=move |_| ui.step() aria-label="Step to the next event"><Glyph shape=STEP/>" step"</button>
             {SPEEDS.iter().map(|&s| view! {
                 <button class="speed" class:active=move || ui.speed.get() == s aria-pressed=move || (ui.speed.get() == s).to_string()
                     data-speed=s on:click=move |_| {
@@ -52,6 +52,19 @@ pub fn SimControls() -> impl IntoView {
                 }/>
             {move || in_past().then(|| view! { <span class="past-note">"viewing the past: new commands start a new branch"</span> })}
         </div>
+    }
+}
+
+/// Control glyphs as SVG paths (in a 10×10 box): the media-control characters have no glyph in
+/// many fonts (headless Chromium draws boxes), shapes always render.
+const PLAY: &str = "M2 1 L9 5 L2 9 Z";
+const PAUSE: &str = "M2 1 H4 V9 H2 Z M6 1 H8 V9 H6 Z";
+const STEP: &str = "M1 1 L6 5 L1 9 Z M7 1 H9 V9 H7 Z";
+
+#[component]
+fn Glyph(shape: &'static str) -> impl IntoView {
+    view! {
+        <svg class="glyph" viewBox="0 0 10 10" width="10" height="10" aria-hidden="true" focusable="false"><path d=shape fill="currentColor"/></svg>
     }
 }
 
@@ -85,11 +98,11 @@ fn Journey() -> impl IntoView {
         ui.version.track();
         ui.engine.with_value(|e| {
             let a = e.last_apply.clone()?;
-            let trace = e.session.sim().trace();
+            let trace = e.session().sim().trace();
             let from = trace.partition_point(|t| t.seq < a.trace_from);
             let (kind, rest) = a.object.split_once('/').unwrap_or(("", ""));
             let (ns, name) = rest.split_once('/').unwrap_or(("", ""));
-            let phase = e.session.sim().get(kind, ns, name).and_then(|p| p.pointer("/status/phase")).and_then(|v| v.as_str()).map(str::to_string);
+            let phase = e.session().sim().get(kind, ns, name).and_then(|p| p.pointer("/status/phase")).and_then(|v| v.as_str()).map(str::to_string);
             let info = ApplyInfo { object: &a.object, exit_code: a.exit_code, stderr: &a.stderr, sim_at: a.at, phase: phase.as_deref() };
             Some((a.file.clone(), journey(&trace[from..], &info)))
         })
@@ -124,7 +137,7 @@ fn Events() -> impl IntoView {
     let rows = move || {
         ui.version.track();
         ui.engine.with_value(|e| {
-            let sim = e.session.sim();
+            let sim = e.session().sim();
             let events = sim.list("Event", None);
             let epoch = sim.epoch();
             event_rows(&events, |t| epoch.parse(t).map(|s| s.as_millis()))

@@ -134,3 +134,61 @@ async fn cluster_view_shows_planets_and_pods_in_orbit() {
     let detail = text_of(&root, ".pod-detail");
     assert!(detail.contains("Pod web") && detail.contains("describe"), "{detail}");
 }
+
+#[wasm_bindgen_test]
+async fn a_scenario_route_shows_its_live_checklist() {
+    let root = fresh_root();
+    let ui = Ui::load();
+    let route = RwSignal::new(podlab_web::route::Route::Scenario("missing-configmap".into()));
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(ui);
+        ui.enter(&route.get_untracked());
+        view! { <podlab_web::ui_task::LessonPane route=route/> <podlab_web::ui_terminal::Terminal/> }
+    });
+    leptos::task::tick().await;
+    let checks = root.query_selector(".checklist ul").unwrap().expect("a checklist");
+    assert_eq!(checks.child_element_count(), 3);
+    assert!(text_of(&root, ".state-hints").contains("Events"));
+    // Typed in the terminal, `describe` meets the first check at once.
+    let input: web_sys::HtmlInputElement = root.query_selector("#term-input").unwrap().unwrap().unchecked_into();
+    input.set_value("kubectl describe pod frontend");
+    key(&input, "Enter", false);
+    leptos::task::tick().await;
+    let first = root.query_selector(".checklist .check").unwrap().unwrap();
+    assert_eq!(first.get_attribute("data-holds").as_deref(), Some("true"));
+    assert!(root.query_selector(".state-hints").unwrap().is_none());
+    // The hint ladder reveals one rung per click.
+    let next: web_sys::HtmlElement = root.query_selector("#next-hint").unwrap().unwrap().unchecked_into();
+    next.click();
+    leptos::task::tick().await;
+    assert_eq!(root.query_selector(".hints ol").unwrap().unwrap().child_element_count(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn exec_attaches_the_terminal_to_the_container_shell() {
+    let root = fresh_root();
+    let ui = Ui::load();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(ui);
+        view! { <podlab_web::ui_terminal::Terminal/> }
+    });
+    ui.run("kubectl run box --image=busybox:1.36 -- sleep 3600", None);
+    ui.engine.update_value(|e| {
+        let t = e.now() + 30_000;
+        e.advance_to(t);
+    });
+    let input: web_sys::HtmlInputElement = root.query_selector("#term-input").unwrap().unwrap().unchecked_into();
+    input.set_value("kubectl exec -it box -- sh");
+    key(&input, "Enter", false);
+    leptos::task::tick().await;
+    assert_eq!(text_of(&root, ".term-input-row .ps1"), "/ # ");
+    input.set_value("echo hi there");
+    key(&input, "Enter", false);
+    leptos::task::tick().await;
+    let out = text_of(&root, "#term-output");
+    assert!(out.contains("/ # echo hi there") && out.contains("hi there"), "{out}");
+    input.set_value("exit");
+    key(&input, "Enter", false);
+    leptos::task::tick().await;
+    assert_eq!(text_of(&root, ".term-input-row .ps1"), "$ ");
+}

@@ -10,7 +10,8 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '..', '..');
-export const dist = path.join(root, 'dist');
+// PODLAB_DIST points at another build (an engineer's own dist while the shared one is busy).
+export const dist = process.env.PODLAB_DIST ? path.resolve(process.env.PODLAB_DIST) : path.join(root, 'dist');
 export const artifacts = path.join(root, 'target', 'e2e');
 
 const types = {

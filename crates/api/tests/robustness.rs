@@ -130,3 +130,90 @@ fn large_manifests_parse() {
         .iter()
         .all(|o| matches!(o, podlab_api::check::Outcome::Accepted(_))));
 }
+
+/// Work (characters scanned, tokens, nodes, values decoded) for `text`, whatever the outcome.
+fn steps(text: &str) -> u64 {
+    manifest::parse_counting_steps(text).1
+}
+
+/// Builds `unit` repeated `n` times through `make`, then checks that four times the input
+/// costs at most about four times the work: a quadratic step would cost sixteen.
+fn assert_linear(label: &str, make: impl Fn(usize) -> String, n: usize) {
+    let (small, large) = (make(n), make(4 * n));
+    let (w_small, w_large) = (steps(&small), steps(&large));
+    assert!(w_small > 0, "{label}: no work counted");
+    assert!(
+        w_large <= 5 * w_small + 1_000,
+        "{label}: {} bytes cost {w_small} steps but {} bytes cost {w_large}",
+        small.len(),
+        large.len()
+    );
+    // Work is bounded by the input size too, with a constant that leaves room for nothing
+    // worse than linear.
+    assert!(w_large <= 64 * large.len() as u64 + 10_000, "{label}: {w_large} steps for {} bytes", large.len());
+}
+
+#[test]
+fn work_is_linear_in_the_input() {
+    let cases: Vec<(&str, Box<dyn Fn(usize) -> String>)> = vec![
+        ("many documents", Box::new(|n| "---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n".repeat(n))),
+        ("one long mapping", Box::new(|n| (0..n).map(|i| format!("k{i}: v\n")).collect())),
+        ("one long flow sequence", Box::new(|n| format!("a: [{}]\n", vec!["1"; n].join(",")))),
+        ("one long plain scalar", Box::new(|n| format!("a: {}\n", "x ".repeat(n)))),
+        ("folded lines", Box::new(|n| format!("a: >\n{}", "  word word\n\n".repeat(n)))),
+        ("quoted with escapes", Box::new(|n| format!("a: \"{}\"\n", "\\u00e9\\n x".repeat(n)))),
+        ("a long key never closed", Box::new(|n| format!("{}\n", "k".repeat(n)))),
+        ("flow keys on one line", Box::new(|n| format!("{{{}}}\n", (0..n).map(|i| format!("k{i}: v")).collect::<Vec<_>>().join(", ")))),
+        ("deep flow nesting, repeated", Box::new(|n| "- [[[[[[[[[[x]]]]]]]]]]\n".repeat(n))),
+        ("deep block nesting, repeated", Box::new(|n| (0..n).map(|i| format!("k{i}:\n  a:\n    b:\n      c:\n        d: e\n")).collect())),
+        ("aliases to one anchor", Box::new(|n| format!("base: &b {{x: 1, y: 2}}\nall: [{}]\n", vec!["*b"; n].join(", ")))),
+        ("merge keys", Box::new(|n| format!("base: &b {{x: 1}}\n{}", (0..n).map(|i| format!("m{i}: {{<<: *b, z: 2}}\n")).collect::<String>()))),
+        ("unclosed flow sequence", Box::new(|n| format!("a: [{}\n", "1, ".repeat(n)))),
+    ];
+    for (label, make) in &cases {
+        assert_linear(label, make, 2_000);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any token soup repeated four times costs at most about four times the work.
+    #[test]
+    fn token_soup_work_is_linear(s in token_soup()) {
+        let once = steps(&s);
+        let four = steps(&s.repeat(4));
+        prop_assert!(four <= 5 * once + 1_000, "{once} -> {four} for {s:?}");
+    }
+}
+
+#[test]
+fn alias_bombs_are_refused_or_bounded() {
+    // An alias to a long string repeated: few nodes, but a JSON far larger than the input.
+    let long = "x".repeat(64 * 1024);
+    let text = format!("s: &s {long}\nl: [{}]\n", vec!["*s"; 400].join(", "));
+    let (out, work) = manifest::parse_counting_steps(&text);
+    assert!(
+        matches!(&out[0], Err(e) if e.message.ends_with("document contains excessive aliasing")),
+        "{out:?}"
+    );
+    assert!(work <= 64 * text.len() as u64, "{work} steps for {} bytes", text.len());
+
+    // Merge keys that merge maps that merge maps (a billion laughs through `<<`).
+    let mut text = String::from("m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9}\n");
+    for i in 1..12 {
+        let refs: Vec<String> = (0..9).map(|k| format!("k{k}: {{<<: *m{}}}", i - 1)).collect();
+        text.push_str(&format!("m{i}: &m{i} {{{}}}\n", refs.join(", ")));
+    }
+    let (out, work) = manifest::parse_counting_steps(&text);
+    assert!(
+        matches!(&out[0], Err(e) if e.message.ends_with("document contains excessive aliasing")),
+        "{out:?}"
+    );
+    assert!(work <= 64 * text.len() as u64 + 100_000, "{work} steps for {} bytes", text.len());
+
+    // Anchors nested inside anchors: each is an index, not a copy of its subtree.
+    let nested = format!("{}x{}\n", "&a [".repeat(90), "]".repeat(90));
+    let (out, _) = manifest::parse_counting_steps(&format!("a: {nested}"));
+    assert!(out[0].is_ok(), "{out:?}");
+}

@@ -41,6 +41,7 @@ pub fn run(session: &mut Session, argv: &[String], stdin: Option<&str>, redirect
         "clear" | "true" | ":" => {}
         "pwd" => out.out("/root\n"),
         "curl" => crate::commands::portforward::curl(session, args, &mut out),
+        "ssh" => return crate::node_shell::ssh(session, args),
         other => {
             out.err(&format!("bash: {other}: command not found\n"));
             out.exit_code = 127;

@@ -232,16 +232,21 @@ fn parse_filter(f: &str) -> Result<Step, String> {
 }
 
 fn eval_nodes(nodes: &[Node], data: &Value, out: &mut String) {
+    eval_with(nodes, &|p| select(p, data), out);
+}
+
+/// Evaluates `nodes`, selecting each path's values with `sel` (the root may be virtual).
+fn eval_with<'a>(nodes: &[Node], sel: &dyn Fn(&[Step]) -> Vec<&'a Value>, out: &mut String) {
     for node in nodes {
         match node {
             Node::Text(t) => out.push_str(t),
             Node::Path(p) => {
-                let results = select(p, data);
+                let results = sel(p);
                 let texts: Vec<String> = results.iter().map(|v| text_of(v)).collect();
                 out.push_str(&texts.join(" "));
             }
             Node::Range(p, body) => {
-                for item in select(p, data) {
+                for item in sel(p) {
                     // `range` over a single list walks its items, like Go's template range.
                     match item {
                         Value::Array(items) if p.last() != Some(&Step::Wildcard) => {
@@ -253,6 +258,69 @@ fn eval_nodes(nodes: &[Node], data: &Value, out: &mut String) {
             }
         }
     }
+}
+
+/// Evaluates `template` against kubectl's `List` (`wrapper` holding everything but `items`)
+/// without building the List, so `-o jsonpath` on many objects copies none of them. None when
+/// the template addresses the list as a whole (`{.items}`, `{..name}`, `{[*]}`): the caller
+/// then renders against the built List, with the same result.
+pub fn render_list(template: &str, wrapper: &Value, items: &[&Value]) -> Option<Result<String, String>> {
+    let nodes = match parse(template) {
+        Ok(n) => n,
+        Err(e) => return Some(Err(e)),
+    };
+    let eligible = nodes.iter().all(|n| match n {
+        Node::Text(_) => true,
+        Node::Path(p) | Node::Range(p, _) => match p.first() {
+            Some(Step::Field(f)) if f == "items" => p.len() >= 2,
+            Some(Step::Field(_)) => true,
+            _ => false,
+        },
+    });
+    if !eligible {
+        return None;
+    }
+    let mut out = String::new();
+    eval_with(&nodes, &|p| list_select(p, wrapper, items), &mut out);
+    Some(Ok(out))
+}
+
+/// `select` on the virtual List: `.items` steps walk `items`, anything else the wrapper.
+fn list_select<'a>(path: &[Step], wrapper: &'a Value, items: &[&'a Value]) -> Vec<&'a Value> {
+    let (Some(Step::Field(f)), Some(first)) = (path.first(), path.get(1)) else { return select(path, wrapper) };
+    if f != "items" {
+        return select(path, wrapper);
+    }
+    let mut current: Vec<&Value> = Vec::new();
+    match first {
+        Step::Wildcard => current.extend(items.iter().copied()),
+        Step::Recursive(name) => items.iter().for_each(|i| recurse(name, i, &mut current)),
+        Step::Index(i) => {
+            let idx = if *i < 0 { items.len() as i64 + i } else { *i };
+            if idx >= 0 && (idx as usize) < items.len() {
+                current.push(items[idx as usize]);
+            }
+        }
+        Step::Slice(a, b) => {
+            let len = items.len() as i64;
+            let norm = |x: i64| if x < 0 { (len + x).max(0) } else { x.min(len) };
+            let (start, end) = (norm(a.unwrap_or(0)), norm(b.unwrap_or(len)));
+            if start < end {
+                current.extend(items[start as usize..end as usize].iter().copied());
+            }
+        }
+        Step::Filter { path, op } => current.extend(items.iter().copied().filter(|item| filter_matches(path, op, item))),
+        // A key looked up on the items array finds nothing, as on the built List.
+        Step::Field(_) => {}
+    }
+    for step in &path[2..] {
+        let mut next = Vec::new();
+        for v in current {
+            apply_step(step, v, &mut next);
+        }
+        current = next;
+    }
+    current
 }
 
 fn text_of(v: &Value) -> String {
@@ -367,6 +435,29 @@ mod tests {
         assert_eq!(render("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &list()).unwrap(), "a\nb\n");
         assert_eq!(render("x={.items[0].metadata.labels}", &list()).unwrap(), "x={\"app\":\"x\"}");
         assert_eq!(render("{.items[-1].metadata.name}{.missing}", &list()).unwrap(), "b");
+    }
+
+    #[test]
+    fn virtual_list_renders_like_the_built_one() {
+        let built = list();
+        let items: Vec<&Value> = built["items"].as_array().unwrap().iter().collect();
+        let wrapper = json!({"apiVersion": "v1", "kind": "List"});
+        let mut full = built.clone();
+        full["apiVersion"] = json!("v1");
+        full["kind"] = json!("List");
+        let templates = [
+            "{.items[*].metadata.name}",
+            "{range .items[*]}{.metadata.name}{\"\\t\"}{.status.conditions[0].status}{\"\\n\"}{end}",
+            "{.items[0].metadata.labels} {.items[-1].metadata.name} {.items[1:].metadata.name}",
+            "{.items[?(@.metadata.name==\"b\")].metadata.name}{.kind}{.items..type}",
+            "{.items.metadata}{.apiVersion}",
+        ];
+        for t in templates {
+            assert_eq!(render_list(t, &wrapper, &items), Some(render(t, &full)), "{t}");
+        }
+        for whole in ["{.items}", "{..name}", "{range .items}{.metadata.name}{end}"] {
+            assert_eq!(render_list(whole, &wrapper, &items), None, "{whole}");
+        }
     }
 
     #[test]

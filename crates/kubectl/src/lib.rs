@@ -16,6 +16,7 @@ pub mod duration;
 pub mod help;
 pub mod jsonfmt;
 pub mod jsonpath;
+pub mod node_shell;
 pub mod output;
 pub mod printers;
 pub mod script;

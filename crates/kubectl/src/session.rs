@@ -64,6 +64,8 @@ pub struct Session {
     pub(crate) pending_edit: Option<PendingEdit>,
     /// The exec session the terminal is attached to (`kubectl exec -it ... -- sh`).
     pub(crate) exec: Option<crate::commands::exec::ExecMode>,
+    /// Nodes logged into with `ssh` and the open node shell (`node_shell/`).
+    pub(crate) hosts: crate::node_shell::Hosts,
 }
 
 impl Session {
@@ -74,7 +76,7 @@ impl Session {
 
     /// A session over an existing simulation (a lesson's prepared cluster).
     pub fn with_simulation(sim: Simulation) -> Session {
-        Session { sim, files: BTreeMap::new(), kubeconfig: Kubeconfig::default(), stream: None, port_forwards: Vec::new(), pending_edit: None, exec: None }
+        Session { sim, files: BTreeMap::new(), kubeconfig: Kubeconfig::default(), stream: None, port_forwards: Vec::new(), pending_edit: None, exec: None, hosts: Default::default() }
     }
 
     pub fn sim(&self) -> &Simulation {
@@ -119,6 +121,9 @@ impl Session {
     pub fn execute_with_stdin(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
         if self.exec_reads_input() {
             return self.exec_send(Some(&format!("{line}\n")), false);
+        }
+        if self.in_node_shell() {
+            return self.node_shell_send(line, stdin);
         }
         // A new command ends any open stream, like Ctrl-C before typing it.
         self.exec_detach();
@@ -196,8 +201,9 @@ impl Session {
     }
 
     /// Ctrl-C: closes the open stream (`get -w`, `logs -f`) or ends a blocking one-off
-    /// `kubectl exec`. In an interactive exec shell it does nothing: the simulated runtime
-    /// cannot deliver SIGINT to exec'd processes, so the shell stays open (use `exit`).
+    /// `kubectl exec`. In an interactive exec shell it does nothing here: the terminal uses
+    /// [`Session::exec_interrupt`], which sends SIGINT to the remote foreground command and
+    /// returns the `^C` and the new prompt.
     pub fn interrupt(&mut self) {
         if let Some(s) = self.stream.take() {
             s.close(&mut self.sim);

@@ -67,7 +67,7 @@ fn align(lines: &str, widths: &mut Vec<usize>) -> String {
 }
 
 /// Prints the initial state and opens the watch (`kubectl get -w`).
-pub fn start_watch(ctx: &mut Ctx, groups: &[(Target, Vec<Value>)], format: &Format) -> CmdResult {
+pub fn start_watch(ctx: &mut Ctx, groups: &[(Target, Vec<std::sync::Arc<Value>>)], format: &Format) -> CmdResult {
     if groups.len() != 1 {
         return Err(Fail::Error("you may only specify a single resource type".into()));
     }
@@ -89,7 +89,7 @@ pub fn start_watch(ctx: &mut Ctx, groups: &[(Target, Vec<Value>)], format: &Form
             other => print_objects(ctx, other, objs, false)?,
         }
     } else if let Format::Table { .. } = format {
-        let header = table_lines(target.info.kind, &[], &opts, ctx.now_ms());
+        let header = table_lines::<Value>(target.info.kind, &[], &opts, ctx.now_ms());
         ctx.stdout(&align(&header, &mut widths));
     }
     opts.no_headers = true;

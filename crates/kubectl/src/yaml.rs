@@ -26,19 +26,43 @@ pub fn to_yaml(value: &Value) -> String {
     out
 }
 
+/// The `List` kubectl prints several objects in (`apiVersion: v1`, `items`, `kind: List`,
+/// `metadata.resourceVersion: ""`), written around the borrowed items: the same bytes as
+/// [`to_yaml`] of that List, without building it.
+pub fn list_to_yaml(items: &[&Value]) -> String {
+    let mut out = String::from("apiVersion: v1\n");
+    if items.is_empty() {
+        out.push_str("items: []\n");
+    } else {
+        out.push_str("items:\n");
+        write_seq_items(&mut out, items.iter().copied(), 0);
+    }
+    out.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    out
+}
+
 /// go-yaml v2 `keyList.Less`: runs of digits compare numerically, non-letters sort before
-/// letters, letters compare by code point.
+/// letters, letters compare by code point. ASCII keys (all Kubernetes field names) compare as
+/// bytes without allocating; others as chars.
 pub fn key_order(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return key_order_of(a.as_bytes(), b.as_bytes(), |c| c.is_ascii_alphabetic(), |c| c.is_ascii_digit().then(|| i64::from(c - b'0')));
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    key_order_of(&ar, &br, char::is_alphabetic, |c| c.is_ascii_digit().then(|| i64::from(c as u8 - b'0')))
+}
+
+fn key_order_of<T: Copy + Ord>(ar: &[T], br: &[T], alpha: impl Fn(T) -> bool, digit: impl Fn(T) -> Option<i64>) -> Ordering {
+    let is_digit = |c: T| digit(c).is_some();
     let mut i = 0;
     while i < ar.len() && i < br.len() {
         if ar[i] == br[i] {
             i += 1;
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let al = alpha(ar[i]);
+        let bl = alpha(br[i]);
         if al && bl {
             return ar[i].cmp(&br[i]);
         }
@@ -46,11 +70,11 @@ pub fn key_order(a: &str, b: &str) -> Ordering {
             return if bl { Ordering::Less } else { Ordering::Greater };
         }
         let (mut an, mut bn) = (0i64, 0i64);
-        if ar[i] == '0' || br[i] == '0' {
+        if digit(ar[i]) == Some(0) || digit(br[i]) == Some(0) {
             let mut j = i;
-            while j > 0 && ar[j - 1].is_ascii_digit() {
+            while j > 0 && is_digit(ar[j - 1]) {
                 j -= 1;
-                if ar[j] != '0' {
+                if digit(ar[j]) != Some(0) {
                     an = 1;
                     bn = 1;
                     break;
@@ -58,13 +82,13 @@ pub fn key_order(a: &str, b: &str) -> Ordering {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+        while ai < ar.len() && is_digit(ar[ai]) {
+            an = an.wrapping_mul(10).wrapping_add(digit(ar[ai]).unwrap_or(0));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+        while bi < br.len() && is_digit(br[bi]) {
+            bn = bn.wrapping_mul(10).wrapping_add(digit(br[bi]).unwrap_or(0));
             bi += 1;
         }
         if an != bn {
@@ -136,6 +160,10 @@ fn write_value(out: &mut String, v: &Value, indent: usize) {
 /// Writes a non-empty sequence whose dashes sit at column `indent`.
 fn write_seq(out: &mut String, value: &Value, indent: usize) {
     let Value::Array(items) = value else { return };
+    write_seq_items(out, items.iter(), indent);
+}
+
+fn write_seq_items<'a>(out: &mut String, items: impl Iterator<Item = &'a Value>, indent: usize) {
     for item in items {
         if !out.ends_with("- ") {
             pad(out, indent);

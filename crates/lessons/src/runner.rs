@@ -2,6 +2,8 @@
 //! task's files and setup applied, and a `Checker` fed after every command and every tick. The
 //! UI drives a learner's attempt through it; the tests and the UI's "replay the reference
 //! solution" drive the solution and the known-wrong fixes through exactly the same path.
+//! Node faults (`fault: {stop_node: node01, after: 90s}`) stop or start a node's kubelet,
+//! at once or at their simulated instant while the attempt's time advances.
 
 use crate::checker::{Checker, Checklist, Golf};
 use crate::schema::{Fault, Step, Task};
@@ -17,6 +19,57 @@ pub const TICK_MS: u64 = 1_000;
 pub struct TaskRun {
     session: Session,
     checker: Checker,
+    /// Faults due later (`fault: {..., after: 2m}`), in the order they strike.
+    faults: PendingFaults,
+}
+
+/// Node faults waiting for their simulated time: (at ms, stop?, node).
+#[derive(Default)]
+struct PendingFaults(Vec<(u64, bool, String)>);
+
+impl PendingFaults {
+    /// Applies `fault` now, or queues it when it has an `after`.
+    fn schedule(&mut self, session: &mut Session, fault: &Fault) -> Result<(), String> {
+        let (stop, node) = fault.action().ok_or("a fault names exactly one of stop_node / start_node")?;
+        if !session.sim().cluster().nodes.iter().any(|n| n.name == node) {
+            return Err(format!("fault: no node {node:?} in this cluster"));
+        }
+        match fault.after {
+            Some(d) if d.as_millis() > 0 => {
+                let at = session.sim().now().as_millis().saturating_add(d.as_millis());
+                let pos = self.0.partition_point(|f| f.0 <= at);
+                self.0.insert(pos, (at, stop, node.to_string()));
+            }
+            _ => strike(session, stop, node),
+        }
+        Ok(())
+    }
+
+    /// When the next queued fault strikes.
+    fn next_at(&self) -> Option<u64> {
+        self.0.first().map(|f| f.0)
+    }
+
+    /// Applies every fault due by now.
+    fn apply_due(&mut self, session: &mut Session) {
+        let now = session.sim().now().as_millis();
+        let due = self.0.partition_point(|f| f.0 <= now);
+        for (_, stop, node) in self.0.drain(..due) {
+            strike(session, stop, &node);
+        }
+    }
+}
+
+/// The kubelet of `node` stops (as `systemctl stop kubelet` does) or starts again.
+fn strike(session: &mut Session, stop: bool, node: &str) {
+    let sim = session.sim_mut();
+    if stop {
+        sim.stop_node(node);
+    } else {
+        sim.start_node(node);
+    }
+    let now = sim.now();
+    sim.advance_to(now);
 }
 
 /// Golf for the "solved" screen: commands and simulated time, the learner's and the reference's.
@@ -51,12 +104,13 @@ impl TaskRun {
             session.write_file(&f.name, &f.content);
         }
         let mut transcript = String::new();
+        let mut faults = PendingFaults::default();
         for (i, step) in task.setup.iter().enumerate() {
-            apply_setup_step(&mut session, step, &mut transcript).map_err(|e| format!("setup[{i}]: {e}"))?;
+            apply_setup_step(&mut session, &mut faults, step, &mut transcript).map_err(|e| format!("setup[{i}]: {e}"))?;
         }
         let started = session.sim().now().as_millis();
         let checker = Checker::new(task, started);
-        let mut run = TaskRun { session, checker };
+        let mut run = TaskRun { session, checker, faults };
         run.evaluate();
         Ok(run)
     }
@@ -90,6 +144,7 @@ impl TaskRun {
     pub fn run(&mut self, text: &str) -> Vec<(String, CommandOutput)> {
         let mut results = Vec::new();
         for (line, stdin) in split_commands(text) {
+            self.faults.apply_due(&mut self.session);
             let at = self.session.sim().now().as_millis();
             let out = self.session.execute_with_stdin(&line, stdin.as_deref());
             let recorded = match &stdin {
@@ -113,13 +168,18 @@ impl TaskRun {
         let mut out = CommandOutput::default();
         let mut left = millis;
         while left > 0 {
-            let slice = left.min(TICK_MS);
+            self.faults.apply_due(&mut self.session);
+            let now = self.session.sim().now().as_millis();
+            // A queued fault strikes at its own instant, not at the end of a tick.
+            let until_fault = self.faults.next_at().map_or(u64::MAX, |t| t.saturating_sub(now).max(1));
+            let slice = left.min(TICK_MS).min(until_fault);
             let o = self.session.advance(slice);
             out.stdout.push_str(&o.stdout);
             out.stderr.push_str(&o.stderr);
             out.chunks.extend(o.chunks);
             out.streaming = o.streaming;
             left -= slice;
+            self.faults.apply_due(&mut self.session);
             self.evaluate();
         }
         out
@@ -137,7 +197,10 @@ impl TaskRun {
             Step::Wait(d) => {
                 self.advance(d.as_millis());
             }
-            Step::Fault(f) => return Err(fault_unsupported(f)),
+            Step::Fault(f) => {
+                self.faults.schedule(&mut self.session, f)?;
+                self.evaluate();
+            }
         }
         Ok(())
     }
@@ -170,7 +233,7 @@ impl TaskRun {
     }
 }
 
-fn apply_setup_step(session: &mut Session, step: &Step, transcript: &mut String) -> Result<(), String> {
+fn apply_setup_step(session: &mut Session, faults: &mut PendingFaults, step: &Step, transcript: &mut String) -> Result<(), String> {
     match step {
         Step::Run(text) => {
             for (line, stdin) in split_commands(text) {
@@ -185,14 +248,9 @@ fn apply_setup_step(session: &mut Session, step: &Step, transcript: &mut String)
         Step::Wait(d) => {
             session.advance(d.as_millis());
         }
-        Step::Fault(f) => return Err(fault_unsupported(f)),
+        Step::Fault(f) => faults.schedule(session, f)?,
     }
     Ok(())
-}
-
-/// Node faults need a simulation hook that is not public yet; say so instead of pretending.
-fn fault_unsupported(f: &Fault) -> String {
-    format!("fault {f:?} is not supported by this simulation build")
 }
 
 fn push_transcript(transcript: &mut String, line: &str, out: &CommandOutput) {
@@ -234,7 +292,42 @@ pub fn split_commands(text: &str) -> Vec<(String, Option<String>)> {
 
 #[cfg(test)]
 mod tests {
-    use super::split_commands;
+    use super::{split_commands, TaskRun};
+    use crate::schema::Task;
+    use serde_json::json;
+
+    fn task_with_setup(setup: serde_json::Value) -> Task {
+        serde_json::from_value(json!({"slug": "t", "title": "t", "track": "x", "difficulty": "beginner", "story": "s", "setup": setup,
+            "goal": [{"text": "g", "that": {"exists": {"kind": "Pod", "name": "nope"}}}], "hints": ["h"], "solution": [{"run": "kubectl get nodes"}]}))
+        .expect("a valid task")
+    }
+
+    #[test]
+    fn faults_strike_at_once_or_at_their_instant() {
+        let run = TaskRun::start(&task_with_setup(json!([{"fault": {"stop_node": "node02"}}])), 1).expect("starts");
+        assert!(run.session().sim().node_stopped("node02"));
+        let mut run = TaskRun::start(&task_with_setup(json!([{"fault": {"stop_node": "node01", "after": "90s"}}, {"fault": {"start_node": "node01", "after": "2m"}}])), 1).expect("starts");
+        let stopped = |r: &TaskRun| r.session().sim().node_stopped("node01");
+        run.advance(89_500);
+        assert!(!stopped(&run), "not before 90s");
+        run.advance(500);
+        assert!(stopped(&run), "at 90s");
+        run.advance(30_000);
+        assert!(!stopped(&run), "started again at 2m");
+    }
+
+    #[test]
+    fn bad_faults_fail_the_start_with_a_reason() {
+        let cases = [
+            (json!([{"fault": {"stop_node": "node09"}}]), "no node \"node09\""),
+            (json!([{"fault": {"after": "1m"}}]), "exactly one"),
+            (json!([{"fault": {"stop_node": "node01", "start_node": "node01"}}]), "exactly one"),
+        ];
+        for (setup, want) in cases {
+            let err = TaskRun::start(&task_with_setup(setup.clone()), 1).err().unwrap_or_default();
+            assert!(err.contains(want), "{setup}: {err}");
+        }
+    }
 
     #[test]
     fn heredocs_become_stdin() {

@@ -103,12 +103,32 @@ pub enum Step {
     Fault(Fault),
 }
 
+/// `fault: {stop_node: node01, after: 2m}`: exactly one of `stop_node` / `start_node`.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum Fault {
-    /// The node's kubelet stops heartbeating (power loss, network partition).
-    StopNode(String),
-    StartNode(String),
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// The node's kubelet stops (`systemctl stop kubelet`, a power loss): no heartbeats, no
+    /// pod management; the cluster notices after the node-monitor grace period.
+    #[serde(default)]
+    pub stop_node: Option<String>,
+    /// The node's kubelet starts again and catches up.
+    #[serde(default)]
+    pub start_node: Option<String>,
+    /// Simulated time from this step until the fault happens (absent: at once). A setup
+    /// fault with `after` strikes while the learner works.
+    #[serde(default)]
+    pub after: Option<Dur>,
+}
+
+impl Fault {
+    /// (stop?, node) when the fault names exactly one action.
+    pub fn action(&self) -> Option<(bool, &str)> {
+        match (&self.stop_node, &self.start_node) {
+            (Some(n), None) => Some((true, n)),
+            (None, Some(n)) => Some((false, n)),
+            _ => None,
+        }
+    }
 }
 
 /// A checklist line: the text the learner sees and the predicate that decides it.

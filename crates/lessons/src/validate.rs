@@ -121,6 +121,13 @@ fn task(doc: &TaskDoc, errors: &mut Vec<LoadError>, slugs: &mut BTreeSet<String>
     if names.len() != t.files.len() {
         errors.push(err(f, Some("files".into()), "two files have the same name"));
     }
+    for (list, steps) in [("setup", &t.setup), ("solution", &t.solution)] {
+        for (i, s) in steps.iter().enumerate() {
+            if matches!(s, Step::Fault(fault) if fault.action().is_none()) {
+                errors.push(err(f, Some(format!("{list}[{i}].fault")), "name exactly one of stop_node / start_node"));
+            }
+        }
+    }
     for (i, w) in t.wrong_fixes.iter().enumerate() {
         if w.steps.is_empty() {
             errors.push(err(f, Some(format!("wrong_fixes[{i}].steps")), "must not be empty"));

@@ -21,9 +21,6 @@ const WATCHDOG: Duration = Duration::from_secs(180);
 
 /// slug -> why its replay cannot pass on the current simulation.
 const NOT_YET_VERIFIABLE: &[(&str, &str)] = &[
-    ("image-tag-typo", "the simulated kubelet does not yet act on an in-place image update (a real kubelet kills the container, `Container checkout definition changed, will be restarted`, and pulls the new image)"),
-    ("events", "the simulated kubelet does not yet act on an in-place image update (see image-tag-typo)"),
-    ("rbac-forbidden", "the simulation creates no `default` ServiceAccount in a new namespace (the real serviceaccount controller does), so pods in `dev` are rejected by the ServiceAccount admission plugin"),
 ];
 
 /// What replaying one task found. `problems` are always failures; a reference solution that

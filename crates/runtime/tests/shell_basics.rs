@@ -46,7 +46,7 @@ fn scripts_print_what_busybox_prints() {
         ("echo x > /tmp/f; echo y >> /tmp/f; cat /tmp/f; wc -l < /tmp/f", "x\ny\n2\n", "", 0),
         ("cat /nope", "", "cat: can't open '/nope': No such file or directory\n", 1),
         ("echo hi > /nodir/x", "", "sh: can't create /nodir/x: nonexistent directory\n", 1),
-        ("ls /nope", "", "ls: /nope: No such file or directory\n", 2),
+        ("ls /nope", "", "ls: /nope: No such file or directory\n", 1),
         ("mkdir -p /a/b/c && ls /a/b", "c\n", "", 0),
         ("touch /tmp/z; rm /tmp/z; rm /tmp/z", "", "rm: can't remove '/tmp/z': No such file or directory\n", 1),
         ("echo hi 2>/dev/null 1>&2", "", "", 0),

@@ -23,6 +23,8 @@ pub struct ClusterSpec {
     pub objects: Vec<Value>,
     /// Per scheduling cycle, how many nodes get per-node detail in the trace.
     pub trace_node_detail_max: usize,
+    /// StorageClasses at install and the simulated CSI driver's latencies and faults.
+    pub storage: crate::controllers::persistentvolume::StorageSpec,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -123,6 +125,7 @@ impl Default for ClusterSpec {
             admission_policies: Vec::new(),
             objects: Vec::new(),
             trace_node_detail_max: 64,
+            storage: Default::default(),
         }
     }
 }

@@ -59,6 +59,9 @@ pub enum Verb {
     /// `pods/exec` (`kubectl exec`): starts a session in the node's kubelet; answered with
     /// `ApiOk::Exec`. Continue it with `Simulation::exec_poll` / `exec_wait` / `exec_close`.
     Exec { namespace: String, pod: String, container: Option<String>, command: Vec<String>, stdin: Option<String>, tty: bool },
+    /// The `pods/eviction` subresource (policy/v1 Eviction, `kubectl drain`): a delete the
+    /// caller needs only `create pods/eviction` for.
+    Evict { namespace: String, pod: String, options: DeleteOptions },
 }
 
 /// One call to the API server.
@@ -111,8 +114,9 @@ impl ApiRequest {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum ApiOk {
     Object(Value),
-    /// A list with the revision it was read at (`metadata.resourceVersion` of the List).
-    List { items: Vec<Value>, resource_version: String },
+    /// A list with the revision it was read at (`metadata.resourceVersion` of the List). The
+    /// items share the store's copies: a list of 200 pods must not deep-copy 200 objects.
+    List { items: Vec<std::sync::Arc<Value>>, resource_version: String },
     /// The object as deleted. `finished` is false when the object still exists with a
     /// deletionTimestamp (graceful pod deletion, pending finalizers).
     Deleted { object: Value, finished: bool },

@@ -6,7 +6,21 @@
 use super::parser::{Node, NodeValue, Tree};
 use super::scanner::ScalarStyle;
 use serde_json::{Map, Number, Value};
-use std::collections::BTreeMap;
+
+/// A mapping's entries in the order they were written (merged keys where the merge was).
+type Entries = Vec<(String, Value)>;
+
+/// Go marshals a map with its keys sorted by bytes, and of duplicate keys the last written
+/// wins: a stable sort keeps duplicates in writing order, and inserting them in that order
+/// leaves the last value under the key's single sorted slot.
+fn sorted_object(mut entries: Entries) -> Map<String, Value> {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut map = Map::with_capacity(entries.len());
+    for (k, v) in entries {
+        map.insert(k, v);
+    }
+    map
+}
 
 /// Expansion depth (nesting plus alias chains) beyond this is refused, keeping recursion
 /// within a wasm stack.
@@ -20,6 +34,9 @@ struct Ctx<'a> {
     depth: u32,
     /// Decoded-node budget proportional to the input, so work stays linear in its size.
     budget: u64,
+    /// Scalar bytes copied out of aliases; an alias to a long string repeated many times
+    /// would otherwise make the JSON far larger than the input with few nodes.
+    alias_bytes: u64,
 }
 
 /// go-yaml v2 `allowedAliasRatio`, in millionths to stay in integers.
@@ -33,10 +50,13 @@ fn allowed_alias_ratio_ppm(decode_count: u64) -> u64 {
     }
 }
 
-/// Converts a document tree to the JSON kubectl would send. Errors are go-yaml's bare text.
-/// `source_len` (the document's size in bytes) bounds how much alias expansion is allowed.
-pub fn to_json(tree: &Tree, source_len: usize) -> Result<Value, String> {
-    let budget = 16 * source_len as u64 + 10_000;
+const EXCESSIVE_ALIASING: &str = "document contains excessive aliasing";
+
+/// Converts a document tree to the JSON kubectl would send, with the number of nodes decoded
+/// (work, for linearity tests). Errors are go-yaml's bare text. The document's size bounds
+/// how much alias expansion is allowed.
+pub fn to_json(tree: &Tree) -> Result<(Value, u64), String> {
+    let budget = 16 * tree.source.len() as u64 + 10_000;
     let mut ctx = Ctx {
         tree,
         decode_count: 0,
@@ -44,11 +64,14 @@ pub fn to_json(tree: &Tree, source_len: usize) -> Result<Value, String> {
         alias_depth: 0,
         depth: 0,
         budget,
+        alias_bytes: 0,
     };
-    match &tree.root {
-        None => Ok(Value::Null),
-        Some(n) => ctx.node(n),
-    }
+    let root = tree.root.and_then(|id| tree.node(id));
+    let value = match root {
+        None => Value::Null,
+        Some(n) => ctx.node(n)?,
+    };
+    Ok((value, ctx.decode_count))
 }
 
 impl Ctx<'_> {
@@ -62,7 +85,7 @@ impl Ctx<'_> {
             && self.alias_count * 1_000_000
                 > allowed_alias_ratio_ppm(self.decode_count) * self.decode_count;
         if excessive || self.decode_count > self.budget {
-            return Err("document contains excessive aliasing".into());
+            return Err(EXCESSIVE_ALIASING.into());
         }
         Ok(())
     }
@@ -79,28 +102,35 @@ impl Ctx<'_> {
     }
 
     fn node_inner(&mut self, n: &Node) -> Result<Value, String> {
+        let tree = self.tree;
         match &n.value {
-            NodeValue::Scalar(s, style) => resolve_scalar(s, *style, n.tag.as_deref()),
-            NodeValue::Seq(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for i in items {
-                    out.push(self.node(i)?);
+            NodeValue::Scalar(text, style) => {
+                let s = tree.text(text);
+                if self.alias_depth > 0 {
+                    self.alias_bytes += s.len() as u64;
+                    if self.alias_bytes > self.budget {
+                        return Err(EXCESSIVE_ALIASING.into());
+                    }
+                }
+                resolve_scalar(s, *style, n.tag.as_ref().map(|t| tree.text(t)))
+            }
+            NodeValue::Seq { first, len } => {
+                let mut out = Vec::with_capacity((*len).min(tree.children.len()));
+                for item in tree.items(*first, *len) {
+                    out.push(self.node(item)?);
                 }
                 Ok(Value::Array(out))
             }
-            NodeValue::Map(pairs) => {
-                let mut out = BTreeMap::new();
-                self.merge_pairs(pairs, &mut out)?;
-                Ok(Value::Object(
-                    out.into_iter().collect::<Map<String, Value>>(),
-                ))
+            NodeValue::Map { first, len } => {
+                let mut out = Vec::with_capacity(*len);
+                self.merge_pairs(*first, *len, &mut out)?;
+                Ok(Value::Object(sorted_object(out)))
             }
-            NodeValue::Alias(i) => {
-                let target = self
-                    .tree
-                    .anchored
-                    .get(*i)
-                    .ok_or_else(|| "unknown anchor referenced".to_string())?;
+            NodeValue::Alias(_) => {
+                let target = tree.deref(n);
+                if std::ptr::eq(target, n) {
+                    return Err("unknown anchor referenced".to_string());
+                }
                 self.alias_depth += 1;
                 let r = self.node(target);
                 self.alias_depth -= 1;
@@ -109,34 +139,29 @@ impl Ctx<'_> {
         }
     }
 
-    fn deref<'n>(&'n self, n: &'n Node) -> &'n Node {
-        match &n.value {
-            NodeValue::Alias(i) => self.tree.anchored.get(*i).unwrap_or(n),
-            _ => n,
-        }
-    }
-
     fn merge_pairs(
         &mut self,
-        pairs: &[(Node, Node)],
-        out: &mut BTreeMap<String, Value>,
+        first: usize,
+        len: usize,
+        out: &mut Entries,
     ) -> Result<(), String> {
-        for (k, v) in pairs {
-            let is_merge = matches!(&k.value, NodeValue::Scalar(s, ScalarStyle::Plain) if s == "<<")
-                && k.tag.is_none();
+        let tree = self.tree;
+        for (k, v) in tree.pairs(first, len) {
+            let is_merge = k.tag.is_none()
+                && matches!(&k.value, NodeValue::Scalar(t, ScalarStyle::Plain) if tree.text(t) == "<<");
             if is_merge {
                 self.merge(v, out)?;
                 continue;
             }
             let key = self.key_string(k)?;
             let value = self.node(v)?;
-            out.insert(key, value);
+            out.push((key, value));
         }
         Ok(())
     }
 
     /// `<<: *base` or `<<: [*a, *b]`: go-yaml v2 writes the merged keys into the same map.
-    fn merge(&mut self, v: &Node, out: &mut BTreeMap<String, Value>) -> Result<(), String> {
+    fn merge(&mut self, v: &Node, out: &mut Entries) -> Result<(), String> {
         if self.depth >= MAX_EXPANSION_DEPTH {
             return Err(format!("exceeded max depth of {MAX_EXPANSION_DEPTH}"));
         }
@@ -146,31 +171,29 @@ impl Ctx<'_> {
         r
     }
 
-    fn merge_inner(&mut self, v: &Node, out: &mut BTreeMap<String, Value>) -> Result<(), String> {
+    fn merge_inner(&mut self, v: &Node, out: &mut Entries) -> Result<(), String> {
+        const NOT_A_MAP: &str = "map merge requires map or sequence of maps as the value";
         self.count()?;
-        let target = self.deref(v).clone();
-        match &target.value {
-            NodeValue::Map(pairs) => {
-                self.alias_depth += u32::from(matches!(v.value, NodeValue::Alias(_)));
-                let r = self.merge_pairs(pairs, out);
-                self.alias_depth -= u32::from(matches!(v.value, NodeValue::Alias(_)));
+        let tree = self.tree;
+        let is_alias = u32::from(matches!(v.value, NodeValue::Alias(_)));
+        match &tree.deref(v).value {
+            NodeValue::Map { first, len } => {
+                self.alias_depth += is_alias;
+                let r = self.merge_pairs(*first, *len, out);
+                self.alias_depth -= is_alias;
                 r
             }
-            NodeValue::Seq(items) => {
-                for item in items.iter().rev() {
-                    let t = self.deref(item).clone();
-                    match &t.value {
-                        NodeValue::Map(pairs) => self.merge_pairs(pairs, out)?,
-                        _ => {
-                            return Err(
-                                "map merge requires map or sequence of maps as the value".into()
-                            )
-                        }
+            NodeValue::Seq { first, len } => {
+                let items: Vec<&Node> = tree.items(*first, *len).collect();
+                for item in items.into_iter().rev() {
+                    match &tree.deref(item).value {
+                        NodeValue::Map { first, len } => self.merge_pairs(*first, *len, out)?,
+                        _ => return Err(NOT_A_MAP.into()),
                     }
                 }
                 Ok(())
             }
-            _ => Err("map merge requires map or sequence of maps as the value".into()),
+            _ => Err(NOT_A_MAP.into()),
         }
     }
 

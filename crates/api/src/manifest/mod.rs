@@ -8,6 +8,7 @@
 
 pub mod convert;
 pub mod parser;
+mod reader;
 pub mod scalars;
 pub mod scanner;
 pub mod token;
@@ -56,30 +57,34 @@ pub struct Item {
     pub json: Value,
 }
 
-/// kubectl's YAMLReader: splits on lines that start with `---`, remembering each chunk's first line.
+/// kubectl's YAMLReader: splits on lines that start with `---`, remembering each chunk's first
+/// line. Chunks are found as ranges first so each is copied once, at its final size.
 fn split_chunks(text: &str) -> Vec<Result<(usize, String), String>> {
     let mut out = Vec::new();
-    let mut buf = String::new();
-    let mut buf_first_line = 0;
+    // Byte range and first line of the chunk being gathered.
+    let mut chunk: Option<(usize, usize, usize)> = None;
+    let mut offset = 0;
     for (line_no, line) in text.split_inclusive('\n').enumerate() {
+        let line_start = offset;
+        offset += line.len();
         if let Some(rest) = line.strip_prefix("---") {
             let trimmed = rest.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
                 out.push(Err(format!("invalid Yaml document separator: {trimmed}")));
                 return out;
             }
-            if !buf.is_empty() {
-                out.push(Ok((buf_first_line, std::mem::take(&mut buf))));
+            if let Some((start, end, first_line)) = chunk.take() {
+                out.push(Ok((first_line, text.get(start..end).unwrap_or_default().to_string())));
             }
             continue;
         }
-        if buf.is_empty() {
-            buf_first_line = line_no;
+        match &mut chunk {
+            Some((_, end, _)) => *end = offset,
+            None => chunk = Some((line_start, offset, line_no)),
         }
-        buf.push_str(line);
     }
-    if !buf.is_empty() {
-        out.push(Ok((buf_first_line, buf)));
+    if let Some((start, end, first_line)) = chunk {
+        out.push(Ok((first_line, text.get(start..end).unwrap_or_default().to_string())));
     }
     out
 }
@@ -102,7 +107,14 @@ fn has_control_characters(s: &str) -> bool {
 /// Parses every document, stopping at the first syntax error as kubectl does (documents
 /// before it are returned and still applied by kubectl).
 pub fn parse(text: &str) -> Vec<Result<Document, ManifestError>> {
+    parse_counting_steps(text).0
+}
+
+/// `parse`, also returning the work it did (characters scanned, tokens, nodes, values
+/// decoded): the number tests use to show reading a manifest stays linear in its size.
+pub fn parse_counting_steps(text: &str) -> (Vec<Result<Document, ManifestError>>, u64) {
     let mut out = Vec::new();
+    let mut steps = 0u64;
     for (index, chunk) in split_chunks(text).into_iter().enumerate() {
         let (first_line, body) = match chunk {
             Ok(c) => c,
@@ -112,10 +124,11 @@ pub fn parse(text: &str) -> Vec<Result<Document, ManifestError>> {
                     position: None,
                     document: index,
                 }));
-                return out;
+                break;
             }
         };
-        match parse_chunk(&body) {
+        steps += body.len() as u64;
+        match parse_chunk(body, &mut steps) {
             Ok((tree, json)) => out.push(Ok(Document {
                 index,
                 first_line,
@@ -132,20 +145,20 @@ pub fn parse(text: &str) -> Vec<Result<Document, ManifestError>> {
                     position,
                     document: index,
                 }));
-                return out;
+                break;
             }
         }
     }
-    out
+    (out, steps)
 }
 
-/// Parses one chunk: (tree, json) or (message, 0-based (line, column) within the chunk).
 /// A chunk failure: message and 0-based (line, column) within the chunk.
 type ChunkError = (String, Option<(usize, usize)>);
 
-fn parse_chunk(body: &str) -> Result<(Tree, Value), ChunkError> {
+/// Parses one chunk into (tree, json), adding the work done to `steps`.
+fn parse_chunk(body: String, steps: &mut u64) -> Result<(Tree, Value), ChunkError> {
     let wrap = |m: String| format!("error converting YAML to JSON: yaml: {m}");
-    if has_control_characters(body) {
+    if has_control_characters(&body) {
         return Err((wrap("control characters are not allowed".into()), None));
     }
     let tree = match parser::parse_document(body) {
@@ -171,13 +184,15 @@ fn parse_chunk(body: &str) -> Result<(Tree, Value), ChunkError> {
         }
         Err(ParseFailure::Bare(m)) => return Err((wrap(m), None)),
     };
-    let json = convert::to_json(&tree, body.len()).map_err(|m| {
+    *steps += tree.steps;
+    let (json, decoded) = convert::to_json(&tree).map_err(|m| {
         if m.starts_with("json: ") {
             (format!("error converting YAML to JSON: {m}"), None)
         } else {
             (wrap(m), None)
         }
     })?;
+    *steps += decoded;
     Ok((tree, json))
 }
 
@@ -219,7 +234,7 @@ impl Document {
     /// file. Falls back to the deepest existing ancestor, so an error about a missing field
     /// points at its parent.
     pub fn position_of(&self, path: &str) -> Option<Position> {
-        let root = self.tree.root.as_ref()?;
+        let root = self.tree.node(self.tree.root?)?;
         let node = locate(&self.tree, root, &split_path(path));
         Some(Position {
             line: self.first_line + node.start.line + 1,
@@ -256,35 +271,30 @@ fn split_path(path: &str) -> Vec<String> {
     out
 }
 
-fn deref<'a>(tree: &'a Tree, n: &'a Node) -> &'a Node {
-    match &n.value {
-        NodeValue::Alias(i) => tree.anchored.get(*i).unwrap_or(n),
-        _ => n,
-    }
-}
-
 /// Walks segments; a map step lands on the key node when it is the last segment (errors
 /// about a field name point at the name), otherwise on the value.
 fn locate<'a>(tree: &'a Tree, root: &'a Node, segments: &[String]) -> &'a Node {
     let mut node = root;
     for (i, seg) in segments.iter().enumerate() {
-        let cur = deref(tree, node);
+        let cur = tree.deref(node);
         let last = i + 1 == segments.len();
         match &cur.value {
-            NodeValue::Map(pairs) => {
-                let hit = pairs
-                    .iter()
-                    .rev()
-                    .find(|(k, _)| matches!(&k.value, NodeValue::Scalar(s, _) if s == seg));
+            NodeValue::Map { first, len } => {
+                let hit = tree.pairs(*first, *len).rev().find(
+                    |(k, _)| matches!(&k.value, NodeValue::Scalar(s, _) if tree.text(s) == seg),
+                );
                 match hit {
                     Some((k, v)) => node = if last { k } else { v },
                     None => return node,
                 }
             }
-            NodeValue::Seq(items) => match seg.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                Some(item) => node = item,
-                None => return node,
-            },
+            NodeValue::Seq { first, len } => {
+                let item = seg.parse::<usize>().ok().filter(|i| i < len);
+                match item.and_then(|i| tree.items(*first + i, 1).next()) {
+                    Some(item) => node = item,
+                    None => return node,
+                }
+            }
             _ => return node,
         }
     }

@@ -1,109 +1,227 @@
 //! The three scalar scanners (plain, quoted, block) ported from libyaml, including the
 //! line-folding rules and the exact problems go-yaml reports for unclosed quotes, bad escapes
-//! and tabs used as indentation.
+//! and tabs used as indentation. A scalar that is its source text verbatim (one line, no
+//! escapes: nearly every value in a manifest) comes back as a source range; only folded,
+//! escaped and block scalars build a string, and they copy whole runs, never single chars.
 
-use super::scanner::{blank, blankz, breakz, brk, Mark, Scanner, YamlError};
+use super::reader::{is_blank as blank, is_blankz as blankz, is_break as brk, is_breakz as breakz};
+use super::reader::Reader;
+use super::token::{Mark, Text, YamlError};
 
 type R<T> = Result<T, YamlError>;
 
+/// A scalar value under construction: a source range for as long as everything appended is
+/// the source continuing where the range ends, a string from the first time it is not.
+struct ScalarBuf {
+    start: usize,
+    end: usize,
+    owned: Option<String>,
+}
+
+impl ScalarBuf {
+    fn new() -> ScalarBuf {
+        ScalarBuf {
+            start: 0,
+            end: 0,
+            owned: None,
+        }
+    }
+
+    fn owned(&mut self, src: &str) -> &mut String {
+        let (start, end) = (self.start, self.end);
+        self.owned
+            .get_or_insert_with(|| src.get(start..end).unwrap_or("").to_string())
+    }
+
+    /// Appends the source bytes `from..to`.
+    fn push_source(&mut self, src: &str, from: usize, to: usize) {
+        if from >= to {
+            return;
+        }
+        if self.owned.is_none() {
+            if self.start == self.end {
+                (self.start, self.end) = (from, to);
+                return;
+            }
+            if self.end == from {
+                self.end = to;
+                return;
+            }
+        }
+        let piece = src.get(from..to).unwrap_or("");
+        self.owned(src).push_str(piece);
+    }
+
+    fn push_str(&mut self, src: &str, s: &str) {
+        if !s.is_empty() {
+            self.owned(src).push_str(s);
+        }
+    }
+
+    fn push(&mut self, src: &str, c: char) {
+        self.owned(src).push(c);
+    }
+
+    fn finish(self) -> Text {
+        match self.owned {
+            Some(s) => Text::Owned(s),
+            None => Text::Span(self.start, self.end),
+        }
+    }
+}
+
+/// A run of blanks inside a line, as a source range (blanks are one byte each).
+#[derive(Default)]
+struct Blanks {
+    start: usize,
+    end: usize,
+}
+
+impl Blanks {
+    fn add(&mut self, at: usize) {
+        if self.start == self.end {
+            self.start = at;
+        }
+        self.end = at + 1;
+    }
+    fn clear(&mut self) {
+        self.end = self.start;
+    }
+    fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    /// Appends the run to `out` and empties it.
+    fn flush(&mut self, r: &Reader, out: &mut ScalarBuf) {
+        out.push_source(r.source(), self.start, self.end);
+        self.clear();
+    }
+}
+
 /// End of input (`\0` past the last char is not a line break).
-fn at_end(s: &Scanner) -> bool {
-    breakz(s.c(0)) && !brk(s.c(0))
+fn at_end(r: &Reader) -> bool {
+    breakz(r.ch(0)) && !brk(r.ch(0))
 }
 
-fn at_document_indicator(s: &Scanner) -> bool {
-    s.mark().column == 0 && is_indicator_text(s) && blankz(s.c(3))
-}
-
-fn is_indicator_text(s: &Scanner) -> bool {
-    let three = [s.c(0), s.c(1), s.c(2)];
-    three == ['-', '-', '-'] || three == ['.', '.', '.']
+fn at_document_indicator(r: &Reader) -> bool {
+    let c = r.ch(0);
+    r.mark().column == 0 && (c == '-' || c == '.') && r.ch(1) == c && r.ch(2) == c && blankz(r.ch(3))
 }
 
 /// Joins a run of line breaks into a scalar the way YAML folds them: one break becomes a space,
 /// n breaks become n-1 newlines.
-fn fold(out: &mut String, leading_break: &mut String, trailing_breaks: &mut String) {
+fn fold(r: &Reader, out: &mut ScalarBuf, leading_break: &mut String, trailing_breaks: &mut String) {
     if leading_break.starts_with('\n') {
         if trailing_breaks.is_empty() {
-            out.push(' ');
+            out.push(r.source(), ' ');
         } else {
-            out.push_str(trailing_breaks);
+            out.push_str(r.source(), trailing_breaks);
         }
     } else {
-        out.push_str(leading_break);
-        out.push_str(trailing_breaks);
+        out.push_str(r.source(), leading_break);
+        out.push_str(r.source(), trailing_breaks);
     }
     leading_break.clear();
     trailing_breaks.clear();
 }
 
+/// Line breaks and blanks between the words of a flow (plain or quoted) scalar: blanks on the
+/// scalar's line go to `whitespaces`, the first break to `leading_break` (setting
+/// `leading_blanks`), later ones to `trailing_breaks`. A plain scalar refuses a tab used as
+/// indentation (`tab_indent` is its indentation; quoted scalars pass None).
+fn scan_flow_breaks(
+    r: &mut Reader,
+    tab_indent: Option<(i64, Mark)>,
+    leading_blanks: &mut bool,
+    whitespaces: &mut Blanks,
+    leading_break: &mut String,
+    trailing_breaks: &mut String,
+) -> R<()> {
+    while blank(r.ch(0)) || brk(r.ch(0)) {
+        if blank(r.ch(0)) {
+            if let Some((indent, start)) = tab_indent {
+                if *leading_blanks && (r.mark().column as i64) < indent && r.ch(0) == '\t' {
+                    return Err(r.error(start, "found a tab character that violate indentation"));
+                }
+            }
+            if !*leading_blanks {
+                whitespaces.add(r.pos());
+            }
+            r.skip();
+        } else if !*leading_blanks {
+            whitespaces.clear();
+            leading_break.push(r.read_line());
+            *leading_blanks = true;
+        } else {
+            trailing_breaks.push(r.read_line());
+        }
+    }
+    Ok(())
+}
+
 /// Returns (value, end mark, whether it ended after a line break).
-pub(super) fn scan_plain_scalar(s: &mut Scanner, start: Mark) -> R<(String, Mark, bool)> {
-    let mut out = String::new();
-    let mut end = s.mark();
-    let indent = s.indent() + 1;
+pub(super) fn scan_plain_scalar(
+    r: &mut Reader,
+    block_indent: i64,
+    flow_level: usize,
+    start: Mark,
+) -> R<(Text, Mark, bool)> {
+    let mut out = ScalarBuf::new();
+    let mut end = r.mark();
+    let indent = block_indent + 1;
+    let flow = flow_level > 0;
     let mut leading_blanks = false;
-    let (mut leading_break, mut trailing_breaks, mut whitespaces) =
-        (String::new(), String::new(), String::new());
+    let (mut leading_break, mut trailing_breaks) = (String::new(), String::new());
+    let mut whitespaces = Blanks::default();
     loop {
-        if at_document_indicator(s) || s.c(0) == '#' {
+        if at_document_indicator(r) || r.ch(0) == '#' {
             break;
         }
-        while !blankz(s.c(0)) {
-            let flow = s.flow_level() > 0;
-            if flow && s.c(0) == ':' && ",?[]{}".contains(s.c(1)) {
+        let run_start = r.pos();
+        while !blankz(r.ch(0)) {
+            let c = r.ch(0);
+            if flow && c == ':' && ",?[]{}".contains(r.ch(1)) {
                 break;
             }
-            if (s.c(0) == ':' && blankz(s.c(1))) || (flow && ",?[]{}".contains(s.c(0))) {
+            if (c == ':' && blankz(r.ch(1))) || (flow && ",?[]{}".contains(c)) {
                 break;
             }
-            if leading_blanks || !whitespaces.is_empty() {
+            if r.pos() == run_start {
+                // The first character of a word: what separated it from the previous word
+                // joins the value first.
                 if leading_blanks {
-                    fold(&mut out, &mut leading_break, &mut trailing_breaks);
+                    fold(r, &mut out, &mut leading_break, &mut trailing_breaks);
                     leading_blanks = false;
-                } else {
-                    out.push_str(&whitespaces);
-                    whitespaces.clear();
+                } else if !whitespaces.is_empty() {
+                    whitespaces.flush(r, &mut out);
                 }
             }
-            out.push(s.c(0));
-            s.advance();
-            end = s.mark();
+            r.skip();
         }
-        if !(blank(s.c(0)) || brk(s.c(0))) {
+        if r.pos() > run_start {
+            out.push_source(r.source(), run_start, r.pos());
+            end = r.mark();
+        }
+        if !(blank(r.ch(0)) || brk(r.ch(0))) {
             break;
         }
-        while blank(s.c(0)) || brk(s.c(0)) {
-            if blank(s.c(0)) {
-                if leading_blanks && (s.mark().column as i64) < indent && s.c(0) == '\t' {
-                    return Err(s.error_at(start, "found a tab character that violate indentation"));
-                }
-                if !leading_blanks {
-                    whitespaces.push(s.c(0));
-                }
-                s.advance();
-            } else if !leading_blanks {
-                whitespaces.clear();
-                leading_break.push(s.line_break());
-                leading_blanks = true;
-            } else {
-                trailing_breaks.push(s.line_break());
-            }
-        }
-        if s.flow_level() == 0 && (s.mark().column as i64) < indent {
+        scan_flow_breaks(
+            r,
+            Some((indent, start)),
+            &mut leading_blanks,
+            &mut whitespaces,
+            &mut leading_break,
+            &mut trailing_breaks,
+        )?;
+        if !flow && (r.mark().column as i64) < indent {
             break;
         }
     }
-    Ok((out, end, leading_blanks))
+    Ok((out.finish(), end, leading_blanks))
 }
 
-fn hex_value(c: char) -> Option<u32> {
-    c.to_digit(16)
-}
-
-/// One escape sequence after the backslash (the scanner sits on the backslash).
-fn scan_escape(s: &mut Scanner, start: Mark, out: &mut String) -> R<()> {
-    let simple = match s.c(1) {
+/// One escape sequence after the backslash (the reader sits on the backslash).
+fn scan_escape(r: &mut Reader, start: Mark, out: &mut ScalarBuf) -> R<()> {
+    let simple = match r.ch(1) {
         '0' => Some('\0'),
         'a' => Some('\u{7}'),
         'b' => Some('\u{8}'),
@@ -125,145 +243,165 @@ fn scan_escape(s: &mut Scanner, start: Mark, out: &mut String) -> R<()> {
         _ => None,
     };
     if let Some(c) = simple {
-        out.push(c);
-        s.advance();
-        s.advance();
+        out.push(r.source(), c);
+        r.skip();
+        r.skip();
         return Ok(());
     }
-    let len = match s.c(1) {
+    let len = match r.ch(1) {
         'x' => 2,
         'u' => 4,
         'U' => 8,
-        _ => return Err(s.error_at(start, "found unknown escape character")),
+        _ => return Err(r.error(start, "found unknown escape character")),
     };
-    s.advance();
-    s.advance();
+    r.skip();
+    r.skip();
     let mut value: u32 = 0;
     for k in 0..len {
-        match hex_value(s.c(k)) {
+        match r.ch(k).to_digit(16) {
             Some(d) => value = (value << 4) | d,
-            None => return Err(s.error_at(start, "did not find expected hexdecimal number")),
+            None => return Err(r.error(start, "did not find expected hexdecimal number")),
         }
     }
     match char::from_u32(value) {
-        Some(c) => out.push(c),
-        None => return Err(s.error_at(start, "found invalid Unicode character escape code")),
+        Some(c) => out.push(r.source(), c),
+        None => return Err(r.error(start, "found invalid Unicode character escape code")),
     }
     for _ in 0..len {
-        s.advance();
+        r.skip();
     }
     Ok(())
 }
 
-/// Single- or double-quoted scalar; the scanner sits on the opening quote.
-pub(super) fn scan_quoted_scalar(s: &mut Scanner, single: bool, start: Mark) -> R<String> {
-    s.advance();
-    let mut out = String::new();
-    let (mut leading_break, mut trailing_breaks, mut whitespaces) =
-        (String::new(), String::new(), String::new());
-    loop {
-        if at_document_indicator(s) {
-            return Err(s.error_at(start, "found unexpected document indicator"));
+/// The characters of a quoted scalar up to a blank, a break or its closing quote; returns
+/// whether an escaped line break (`\` at the end of a line) ended the run.
+fn scan_quoted_run(r: &mut Reader, single: bool, start: Mark, out: &mut ScalarBuf) -> R<bool> {
+    let quote = if single { '\'' } else { '"' };
+    let mut run_start = r.pos();
+    let mut escaped_break = false;
+    while !blankz(r.ch(0)) {
+        let c = r.ch(0);
+        let special = c == quote || (!single && c == '\\');
+        if !special {
+            r.skip();
+            continue;
         }
-        if at_end(s) {
-            return Err(s.error_at(start, "found unexpected end of stream"));
-        }
-        let mut leading_blanks = false;
-        while !blankz(s.c(0)) {
-            let c = s.c(0);
-            if single && c == '\'' && s.c(1) == '\'' {
-                out.push('\'');
-                s.advance();
-                s.advance();
-            } else if c == if single { '\'' } else { '"' } {
-                break;
-            } else if !single && c == '\\' && brk(s.c(1)) {
-                s.advance();
-                s.line_break();
-                leading_blanks = true;
-                break;
-            } else if !single && c == '\\' {
-                scan_escape(s, start, &mut out)?;
-            } else {
-                out.push(c);
-                s.advance();
-            }
-        }
-        if s.c(0) == if single { '\'' } else { '"' } {
+        out.push_source(r.source(), run_start, r.pos());
+        if single && r.ch(1) == '\'' {
+            out.push(r.source(), '\'');
+            r.skip();
+            r.skip();
+        } else if c == quote {
+            run_start = r.pos();
             break;
-        }
-        while blank(s.c(0)) || brk(s.c(0)) {
-            if blank(s.c(0)) {
-                if !leading_blanks {
-                    whitespaces.push(s.c(0));
-                }
-                s.advance();
-            } else if !leading_blanks {
-                whitespaces.clear();
-                leading_break.push(s.line_break());
-                leading_blanks = true;
-            } else {
-                trailing_breaks.push(s.line_break());
-            }
-        }
-        if leading_blanks {
-            fold(&mut out, &mut leading_break, &mut trailing_breaks);
+        } else if brk(r.ch(1)) {
+            r.skip();
+            r.skip_line();
+            escaped_break = true;
+            run_start = r.pos();
+            break;
         } else {
-            out.push_str(&whitespaces);
-            whitespaces.clear();
+            scan_escape(r, start, out)?;
         }
+        run_start = r.pos();
     }
-    s.advance();
-    Ok(out)
+    out.push_source(r.source(), run_start, r.pos());
+    Ok(escaped_break)
 }
 
-/// Literal (`|`) or folded (`>`) block scalar; the scanner sits on the indicator.
-pub(super) fn scan_block_scalar(s: &mut Scanner, literal: bool, start: Mark) -> R<(String, Mark)> {
-    s.advance();
+/// Single- or double-quoted scalar; the reader sits on the opening quote.
+pub(super) fn scan_quoted_scalar(r: &mut Reader, single: bool, start: Mark) -> R<Text> {
+    r.skip();
+    let quote = if single { '\'' } else { '"' };
+    let mut out = ScalarBuf::new();
+    let (mut leading_break, mut trailing_breaks) = (String::new(), String::new());
+    let mut whitespaces = Blanks::default();
+    loop {
+        if at_document_indicator(r) {
+            return Err(r.error(start, "found unexpected document indicator"));
+        }
+        if at_end(r) {
+            return Err(r.error(start, "found unexpected end of stream"));
+        }
+        let mut leading_blanks = scan_quoted_run(r, single, start, &mut out)?;
+        if r.ch(0) == quote {
+            break;
+        }
+        scan_flow_breaks(
+            r,
+            None,
+            &mut leading_blanks,
+            &mut whitespaces,
+            &mut leading_break,
+            &mut trailing_breaks,
+        )?;
+        if leading_blanks {
+            fold(r, &mut out, &mut leading_break, &mut trailing_breaks);
+        } else {
+            whitespaces.flush(r, &mut out);
+        }
+    }
+    r.skip();
+    Ok(out.finish())
+}
+
+/// The header of a block scalar after `|`/`>`: chomping (-1 strip, 0 clip, 1 keep) and the
+/// explicit indentation increment (0 when absent), up to and including the line break.
+fn scan_block_header(r: &mut Reader, start: Mark) -> R<(i8, i64)> {
     let mut chomping = 0i8;
     let mut increment = 0i64;
-    let ctx = "while scanning a block scalar";
-    let _ = ctx;
     for _ in 0..2 {
-        let c = s.c(0);
+        let c = r.ch(0);
         if (c == '+' || c == '-') && chomping == 0 {
             chomping = if c == '+' { 1 } else { -1 };
-            s.advance();
+            r.skip();
         } else if c.is_ascii_digit() && increment == 0 {
             if c == '0' {
-                return Err(s.error_at(start, "found an indentation indicator equal to 0"));
+                return Err(r.error(start, "found an indentation indicator equal to 0"));
             }
             increment = i64::from(c as u8 - b'0');
-            s.advance();
+            r.skip();
         }
     }
-    while blank(s.c(0)) {
-        s.advance();
+    while blank(r.ch(0)) {
+        r.skip();
     }
-    if s.c(0) == '#' {
-        while !breakz(s.c(0)) {
-            s.advance();
+    if r.ch(0) == '#' {
+        while !breakz(r.ch(0)) {
+            r.skip();
         }
     }
-    if !breakz(s.c(0)) {
-        return Err(s.error_at(start, "did not find expected comment or line break"));
+    if !breakz(r.ch(0)) {
+        return Err(r.error(start, "did not find expected comment or line break"));
     }
-    if brk(s.c(0)) {
-        s.line_break();
+    if brk(r.ch(0)) {
+        r.skip_line();
     }
-    let mut end = s.mark();
+    Ok((chomping, increment))
+}
+
+/// Literal (`|`) or folded (`>`) block scalar; the reader sits on the indicator.
+pub(super) fn scan_block_scalar(
+    r: &mut Reader,
+    block_indent: i64,
+    literal: bool,
+    start: Mark,
+) -> R<(Text, Mark)> {
+    r.skip();
+    let (chomping, increment) = scan_block_header(r, start)?;
+    let mut end = r.mark();
     let mut indent = if increment > 0 {
-        s.indent().max(0) + increment
+        block_indent.max(0) + increment
     } else {
         0
     };
     let mut out = String::new();
     let mut leading_break = String::new();
     let mut trailing_breaks = String::new();
-    block_breaks(s, &mut indent, &mut trailing_breaks, start, &mut end)?;
+    block_breaks(r, block_indent, &mut indent, &mut trailing_breaks, start, &mut end)?;
     let mut leading_blank = false;
-    while s.mark().column as i64 == indent && !at_end(s) {
-        let trailing_blank = blank(s.c(0));
+    while r.mark().column as i64 == indent && !at_end(r) {
+        let trailing_blank = blank(r.ch(0));
         if !literal && leading_break.starts_with('\n') && !leading_blank && !trailing_blank {
             if trailing_breaks.is_empty() {
                 out.push(' ');
@@ -275,16 +413,17 @@ pub(super) fn scan_block_scalar(s: &mut Scanner, literal: bool, start: Mark) -> 
         }
         out.push_str(&trailing_breaks);
         trailing_breaks.clear();
-        leading_blank = blank(s.c(0));
-        while !breakz(s.c(0)) {
-            out.push(s.c(0));
-            s.advance();
+        leading_blank = blank(r.ch(0));
+        let line_start = r.pos();
+        while !breakz(r.ch(0)) {
+            r.skip();
         }
-        if !brk(s.c(0)) {
+        out.push_str(r.source().get(line_start..r.pos()).unwrap_or(""));
+        if !brk(r.ch(0)) {
             break;
         }
-        leading_break.push(s.line_break());
-        block_breaks(s, &mut indent, &mut trailing_breaks, start, &mut end)?;
+        leading_break.push(r.read_line());
+        block_breaks(r, block_indent, &mut indent, &mut trailing_breaks, start, &mut end)?;
     }
     if chomping != -1 {
         out.push_str(&leading_break);
@@ -292,38 +431,39 @@ pub(super) fn scan_block_scalar(s: &mut Scanner, literal: bool, start: Mark) -> 
     if chomping == 1 {
         out.push_str(&trailing_breaks);
     }
-    Ok((out, end))
+    Ok((Text::Owned(out), end))
 }
 
 /// Skips the indentation and empty lines of a block scalar, detecting its indentation.
 fn block_breaks(
-    s: &mut Scanner,
+    r: &mut Reader,
+    block_indent: i64,
     indent: &mut i64,
     breaks: &mut String,
     start: Mark,
     end: &mut Mark,
 ) -> R<()> {
     let mut max_indent = 0i64;
-    *end = s.mark();
+    *end = r.mark();
     loop {
-        while (*indent == 0 || (s.mark().column as i64) < *indent) && s.c(0) == ' ' {
-            s.advance();
+        while (*indent == 0 || (r.mark().column as i64) < *indent) && r.ch(0) == ' ' {
+            r.skip();
         }
-        max_indent = max_indent.max(s.mark().column as i64);
-        if (*indent == 0 || (s.mark().column as i64) < *indent) && s.c(0) == '\t' {
-            return Err(s.error_at(
+        max_indent = max_indent.max(r.mark().column as i64);
+        if (*indent == 0 || (r.mark().column as i64) < *indent) && r.ch(0) == '\t' {
+            return Err(r.error(
                 start,
                 "found a tab character where an indentation space is expected",
             ));
         }
-        if !brk(s.c(0)) {
+        if !brk(r.ch(0)) {
             break;
         }
-        breaks.push(s.line_break());
-        *end = s.mark();
+        breaks.push(r.read_line());
+        *end = r.mark();
     }
     if *indent == 0 {
-        *indent = max_indent.max(s.indent() + 1).max(1);
+        *indent = max_indent.max(block_indent + 1).max(1);
     }
     Ok(())
 }

@@ -2,9 +2,12 @@
 //! decision for decision: simple keys, the indentation stack and the "allowed here" flags are
 //! what make learners' mistakes fail with go-yaml's exact problem text and mark. Only the
 //! parts a Kubernetes manifest can exercise are kept; every loop advances the input or ends.
+//! It reads the source in place (`reader.rs`) and hands out text as source ranges, so a
+//! manifest is scanned in time and memory linear in its size.
 
 use std::collections::VecDeque;
 
+use super::reader::{is_blank, is_blankz, is_break, is_breakz, Reader};
 pub use super::token::*;
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -18,10 +21,8 @@ struct SimpleKey {
 /// Deeper flow nesting than this is refused (stale-key checks are per level).
 pub const MAX_FLOW_DEPTH: usize = 200;
 
-pub struct Scanner {
-    src: Vec<char>,
-    pos: usize,
-    mark: Mark,
+pub struct Scanner<'a> {
+    r: Reader<'a>,
     tokens: VecDeque<Token>,
     tokens_parsed: usize,
     indent: i64,
@@ -35,25 +36,10 @@ pub struct Scanner {
 
 type R<T> = Result<T, YamlError>;
 
-pub(super) fn is_break(c: char) -> bool {
-    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-pub(super) fn is_breakz(c: char) -> bool {
-    is_break(c) || c == '\0'
-}
-pub(super) fn is_blank(c: char) -> bool {
-    c == ' ' || c == '\t'
-}
-pub(super) fn is_blankz(c: char) -> bool {
-    is_blank(c) || is_breakz(c)
-}
-
-impl Scanner {
-    pub fn new(text: &str) -> Scanner {
+impl<'a> Scanner<'a> {
+    pub fn new(text: &'a str) -> Scanner<'a> {
         Scanner {
-            src: text.chars().collect(),
-            pos: 0,
-            mark: Mark::default(),
+            r: Reader::new(text),
             tokens: VecDeque::new(),
             tokens_parsed: 0,
             indent: -1,
@@ -66,50 +52,27 @@ impl Scanner {
         }
     }
 
-    fn ch(&self, k: usize) -> char {
-        self.src.get(self.pos + k).copied().unwrap_or('\0')
-    }
-    fn at_end(&self) -> bool {
-        self.pos >= self.src.len()
-    }
-    fn skip(&mut self) {
-        if let Some(c) = self.src.get(self.pos) {
-            self.mark.index += 1;
-            self.mark.column += 1;
-            self.pos += 1;
-            let _ = c;
-        }
-    }
-    fn skip_line(&mut self) {
-        if self.ch(0) == '\r' && self.ch(1) == '\n' {
-            self.pos += 2;
-            self.mark.index += 2;
-        } else if is_break(self.ch(0)) {
-            self.pos += 1;
-            self.mark.index += 1;
-        } else {
-            return;
-        }
-        self.mark.column = 0;
-        self.mark.line += 1;
-    }
-    /// Consumes a line break, returning it normalised the way libyaml does.
-    fn read_line(&mut self) -> char {
-        let c = self.ch(0);
-        self.skip_line();
-        match c {
-            '\u{2028}' | '\u{2029}' => c,
-            _ => '\n',
-        }
+    /// The text being scanned (token `Text::Span`s index into it).
+    pub fn source(&self) -> &'a str {
+        self.r.source()
     }
 
-    fn scanner_error(&self, context_mark: Mark, problem: &str) -> YamlError {
-        YamlError {
-            scanner: true,
-            problem: problem.to_string(),
-            problem_mark: self.mark,
-            context_mark,
-        }
+    /// Work done so far: characters consumed, tokens queued and moved, simple keys checked.
+    pub fn steps(&self) -> u64 {
+        self.r.steps()
+    }
+
+    fn ch(&self, k: usize) -> char {
+        self.r.ch(k)
+    }
+    fn skip(&mut self) {
+        self.r.skip()
+    }
+    fn mark(&self) -> Mark {
+        self.r.mark()
+    }
+    fn column(&self) -> i64 {
+        self.r.mark().column as i64
     }
 
     /// Returns the next token, or None after StreamEnd.
@@ -121,7 +84,7 @@ impl Scanner {
         let t = self.tokens.pop_front();
         if let Some(tok) = &t {
             self.tokens_parsed += 1;
-            if tok.kind == TokenKind::StreamEnd {
+            if tok.kind == Tk::StreamEnd {
                 self.stream_end_produced = true;
             }
         }
@@ -141,10 +104,11 @@ impl Scanner {
             let mut need_more = self.tokens.is_empty();
             if !need_more {
                 self.stale_simple_keys()?;
+                let parsed = self.tokens_parsed;
                 need_more = self
                     .simple_keys
                     .iter()
-                    .any(|k| k.possible && k.token_number == self.tokens_parsed);
+                    .any(|k| k.possible && k.token_number == parsed);
             }
             if !need_more || self.stream_end_fetched() {
                 return Ok(());
@@ -154,17 +118,20 @@ impl Scanner {
     }
 
     fn stream_end_fetched(&self) -> bool {
-        self.tokens
-            .back()
-            .is_some_and(|t| t.kind == TokenKind::StreamEnd)
+        self.tokens.back().is_some_and(|t| t.kind == Tk::StreamEnd)
     }
 
-    fn push(&mut self, kind: TokenKind, start: Mark) {
-        self.tokens.push_back(Token {
-            kind,
-            start,
-            end: self.mark,
-        });
+    fn push(&mut self, kind: Tk, start: Mark) {
+        self.r.count(1);
+        self.tokens.push_back(Token::bare(kind, start, self.mark()));
+    }
+
+    /// Queues a token at queue position `at` (a simple key's KEY or the block start before
+    /// it); the tokens it shifts count as work.
+    fn insert(&mut self, at: usize, tok: Token) {
+        let at = at.min(self.tokens.len());
+        self.r.count(1 + self.tokens.len() - at);
+        self.tokens.insert(at, tok);
     }
 
     fn fetch_next_token(&mut self) -> R<()> {
@@ -176,34 +143,33 @@ impl Scanner {
             if self.ch(0) == '\u{feff}' {
                 self.skip();
             }
-            self.push(TokenKind::StreamStart, self.mark);
+            self.push(Tk::StreamStart, self.mark());
             return Ok(());
         }
         self.scan_to_next_token();
         self.stale_simple_keys()?;
-        self.unroll_indent(self.mark.column as i64);
-        if self.at_end() {
+        self.unroll_indent(self.column());
+        if self.r.at_end() {
             return self.fetch_stream_end();
         }
         let c = self.ch(0);
-        let col0 = self.mark.column == 0;
+        let col0 = self.mark().column == 0;
         if col0 && c == '%' {
             return self.fetch_directive();
         }
-        if col0 && is_blankz(self.ch(3)) {
-            let three: String = (0..3).map(|k| self.ch(k)).collect();
-            if three == "---" {
-                return self.fetch_document_indicator(TokenKind::DocumentStart);
+        if col0 && is_blankz(self.ch(3)) && self.ch(1) == c && self.ch(2) == c {
+            if c == '-' {
+                return self.fetch_document_indicator(Tk::DocumentStart);
             }
-            if three == "..." {
-                return self.fetch_document_indicator(TokenKind::DocumentEnd);
+            if c == '.' {
+                return self.fetch_document_indicator(Tk::DocumentEnd);
             }
         }
         match c {
-            '[' => return self.fetch_flow_collection_start(TokenKind::FlowSequenceStart),
-            '{' => return self.fetch_flow_collection_start(TokenKind::FlowMappingStart),
-            ']' => return self.fetch_flow_collection_end(TokenKind::FlowSequenceEnd),
-            '}' => return self.fetch_flow_collection_end(TokenKind::FlowMappingEnd),
+            '[' => return self.fetch_flow_collection_start(Tk::FlowSequenceStart),
+            '{' => return self.fetch_flow_collection_start(Tk::FlowMappingStart),
+            ']' => return self.fetch_flow_collection_end(Tk::FlowSequenceEnd),
+            '}' => return self.fetch_flow_collection_end(Tk::FlowMappingEnd),
             ',' => return self.fetch_flow_entry(),
             _ => {}
         }
@@ -218,8 +184,8 @@ impl Scanner {
             return self.fetch_value();
         }
         match c {
-            '*' => return self.fetch_anchor(true),
-            '&' => return self.fetch_anchor(false),
+            '*' => return self.fetch_anchor(Tk::Alias),
+            '&' => return self.fetch_anchor(Tk::Anchor),
             '!' => return self.fetch_tag(),
             '|' if self.flow_level == 0 => return self.fetch_block_scalar(true),
             '>' if self.flow_level == 0 => return self.fetch_block_scalar(false),
@@ -234,12 +200,14 @@ impl Scanner {
         {
             return self.fetch_plain_scalar();
         }
-        Err(self.scanner_error(self.mark, "found character that cannot start any token"))
+        Err(self
+            .r
+            .error(self.mark(), "found character that cannot start any token"))
     }
 
     fn scan_to_next_token(&mut self) {
         loop {
-            if self.mark.column == 0 && self.ch(0) == '\u{feff}' {
+            if self.mark().column == 0 && self.ch(0) == '\u{feff}' {
                 self.skip();
             }
             while self.ch(0) == ' '
@@ -253,7 +221,7 @@ impl Scanner {
                 }
             }
             if is_break(self.ch(0)) {
-                self.skip_line();
+                self.r.skip_line();
                 if self.flow_level == 0 {
                     self.simple_key_allowed = true;
                 }
@@ -264,12 +232,13 @@ impl Scanner {
     }
 
     fn stale_simple_keys(&mut self) -> R<()> {
-        let mark = self.mark;
+        let mark = self.mark();
+        self.r.count(self.simple_keys.len());
         for i in 0..self.simple_keys.len() {
             let k = self.simple_keys[i];
             if k.possible && (k.mark.line < mark.line || k.mark.index + 1024 < mark.index) {
                 if k.required {
-                    return Err(self.scanner_error(k.mark, "could not find expected ':'"));
+                    return Err(self.r.error(k.mark, "could not find expected ':'"));
                 }
                 self.simple_keys[i].possible = false;
             }
@@ -278,14 +247,14 @@ impl Scanner {
     }
 
     fn save_simple_key(&mut self) -> R<()> {
-        let required = self.flow_level == 0 && self.indent == self.mark.column as i64;
+        let required = self.flow_level == 0 && self.indent == self.column();
         if self.simple_key_allowed {
             self.remove_simple_key()?;
             let key = SimpleKey {
                 possible: true,
                 required,
                 token_number: self.tokens_parsed + self.tokens.len(),
-                mark: self.mark,
+                mark: self.mark(),
             };
             if let Some(top) = self.simple_keys.last_mut() {
                 *top = key;
@@ -297,7 +266,7 @@ impl Scanner {
     fn remove_simple_key(&mut self) -> R<()> {
         if let Some(k) = self.simple_keys.last().copied() {
             if k.possible && k.required {
-                return Err(self.scanner_error(k.mark, "could not find expected ':'"));
+                return Err(self.r.error(k.mark, "could not find expected ':'"));
             }
         }
         if let Some(top) = self.simple_keys.last_mut() {
@@ -306,23 +275,19 @@ impl Scanner {
         Ok(())
     }
 
-    fn roll_indent(&mut self, column: i64, number: Option<usize>, kind: TokenKind, mark: Mark) {
+    fn roll_indent(&mut self, column: i64, number: Option<usize>, kind: Tk, mark: Mark) {
         if self.flow_level > 0 || self.indent >= column {
             return;
         }
         self.indents.push(self.indent);
         self.indent = column;
-        let tok = Token {
-            kind,
-            start: mark,
-            end: mark,
-        };
+        let tok = Token::bare(kind, mark, mark);
         match number {
-            Some(n) => {
-                let at = n.saturating_sub(self.tokens_parsed).min(self.tokens.len());
-                self.tokens.insert(at, tok);
+            Some(n) => self.insert(n.saturating_sub(self.tokens_parsed), tok),
+            None => {
+                self.r.count(1);
+                self.tokens.push_back(tok);
             }
-            None => self.tokens.push_back(tok),
         }
     }
 
@@ -331,20 +296,22 @@ impl Scanner {
             return;
         }
         while self.indent > column {
-            self.push(TokenKind::BlockEnd, self.mark);
+            self.push(Tk::BlockEnd, self.mark());
             self.indent = self.indents.pop().unwrap_or(-1);
         }
     }
 
     fn fetch_stream_end(&mut self) -> R<()> {
-        if self.mark.column != 0 {
-            self.mark.column = 0;
-            self.mark.line += 1;
+        let mut mark = self.mark();
+        if mark.column != 0 {
+            mark.column = 0;
+            mark.line += 1;
+            self.r.set_mark(mark);
         }
         self.unroll_indent(-1);
         self.remove_simple_key()?;
         self.simple_key_allowed = false;
-        self.push(TokenKind::StreamEnd, self.mark);
+        self.push(Tk::StreamEnd, self.mark());
         Ok(())
     }
 
@@ -352,19 +319,19 @@ impl Scanner {
         self.unroll_indent(-1);
         self.remove_simple_key()?;
         self.simple_key_allowed = false;
-        let start = self.mark;
+        let start = self.mark();
         while !is_breakz(self.ch(0)) {
             self.skip();
         }
-        self.push(TokenKind::Directive, start);
+        self.push(Tk::Directive, start);
         Ok(())
     }
 
-    fn fetch_document_indicator(&mut self, kind: TokenKind) -> R<()> {
+    fn fetch_document_indicator(&mut self, kind: Tk) -> R<()> {
         self.unroll_indent(-1);
         self.remove_simple_key()?;
         self.simple_key_allowed = false;
-        let start = self.mark;
+        let start = self.mark();
         for _ in 0..3 {
             self.skip();
         }
@@ -372,106 +339,86 @@ impl Scanner {
         Ok(())
     }
 
-    fn fetch_flow_collection_start(&mut self, kind: TokenKind) -> R<()> {
+    fn fetch_flow_collection_start(&mut self, kind: Tk) -> R<()> {
         self.save_simple_key()?;
         if self.flow_level >= MAX_FLOW_DEPTH {
-            return Err(self.scanner_error(self.mark, "exceeded max depth of 200"));
+            return Err(self.r.error(self.mark(), "exceeded max depth of 200"));
         }
         self.simple_keys.push(SimpleKey::default());
         self.flow_level += 1;
         self.simple_key_allowed = true;
-        let start = self.mark;
-        self.skip();
-        self.push(kind, start);
+        self.skip_and_push(kind);
         Ok(())
     }
 
-    fn fetch_flow_collection_end(&mut self, kind: TokenKind) -> R<()> {
+    fn fetch_flow_collection_end(&mut self, kind: Tk) -> R<()> {
         self.remove_simple_key()?;
         if self.flow_level > 0 {
             self.flow_level -= 1;
             self.simple_keys.pop();
         }
         self.simple_key_allowed = false;
-        let start = self.mark;
-        self.skip();
-        self.push(kind, start);
+        self.skip_and_push(kind);
         Ok(())
     }
 
     fn fetch_flow_entry(&mut self) -> R<()> {
         self.remove_simple_key()?;
         self.simple_key_allowed = true;
-        let start = self.mark;
+        self.skip_and_push(Tk::FlowEntry);
+        Ok(())
+    }
+
+    /// Consumes a one-character indicator and queues its token.
+    fn skip_and_push(&mut self, kind: Tk) {
+        let start = self.mark();
         self.skip();
-        self.push(TokenKind::FlowEntry, start);
+        self.push(kind, start);
+    }
+
+    /// `-` and `?` in block context: allowed only where a simple key is, and open a block
+    /// collection at this column.
+    fn block_indicator(&mut self, problem: &str, collection: Tk) -> R<()> {
+        if self.flow_level == 0 {
+            if !self.simple_key_allowed {
+                return Err(self.r.error(self.mark(), problem));
+            }
+            self.roll_indent(self.column(), None, collection, self.mark());
+        }
         Ok(())
     }
 
     fn fetch_block_entry(&mut self) -> R<()> {
-        if self.flow_level == 0 {
-            if !self.simple_key_allowed {
-                return Err(self.scanner_error(
-                    self.mark,
-                    "block sequence entries are not allowed in this context",
-                ));
-            }
-            self.roll_indent(
-                self.mark.column as i64,
-                None,
-                TokenKind::BlockSequenceStart,
-                self.mark,
-            );
-        }
+        self.block_indicator(
+            "block sequence entries are not allowed in this context",
+            Tk::BlockSequenceStart,
+        )?;
         self.remove_simple_key()?;
         self.simple_key_allowed = true;
-        let start = self.mark;
-        self.skip();
-        self.push(TokenKind::BlockEntry, start);
+        self.skip_and_push(Tk::BlockEntry);
         Ok(())
     }
 
     fn fetch_key(&mut self) -> R<()> {
-        if self.flow_level == 0 {
-            if !self.simple_key_allowed {
-                return Err(
-                    self.scanner_error(self.mark, "mapping keys are not allowed in this context")
-                );
-            }
-            self.roll_indent(
-                self.mark.column as i64,
-                None,
-                TokenKind::BlockMappingStart,
-                self.mark,
-            );
-        }
+        self.block_indicator(
+            "mapping keys are not allowed in this context",
+            Tk::BlockMappingStart,
+        )?;
         self.remove_simple_key()?;
         self.simple_key_allowed = self.flow_level == 0;
-        let start = self.mark;
-        self.skip();
-        self.push(TokenKind::Key, start);
+        self.skip_and_push(Tk::Key);
         Ok(())
     }
 
     fn fetch_value(&mut self) -> R<()> {
         let key = self.simple_keys.last().copied().unwrap_or_default();
         if key.possible {
-            let at = key
-                .token_number
-                .saturating_sub(self.tokens_parsed)
-                .min(self.tokens.len());
-            self.tokens.insert(
-                at,
-                Token {
-                    kind: TokenKind::Key,
-                    start: key.mark,
-                    end: key.mark,
-                },
-            );
+            let at = key.token_number.saturating_sub(self.tokens_parsed);
+            self.insert(at, Token::bare(Tk::Key, key.mark, key.mark));
             self.roll_indent(
                 key.mark.column as i64,
                 Some(key.token_number),
-                TokenKind::BlockMappingStart,
+                Tk::BlockMappingStart,
                 key.mark,
             );
             if let Some(top) = self.simple_keys.last_mut() {
@@ -479,149 +426,105 @@ impl Scanner {
             }
             self.simple_key_allowed = false;
         } else {
-            if self.flow_level == 0 {
-                if !self.simple_key_allowed {
-                    return Err(self.scanner_error(
-                        self.mark,
-                        "mapping values are not allowed in this context",
-                    ));
-                }
-                self.roll_indent(
-                    self.mark.column as i64,
-                    None,
-                    TokenKind::BlockMappingStart,
-                    self.mark,
-                );
-            }
+            self.block_indicator(
+                "mapping values are not allowed in this context",
+                Tk::BlockMappingStart,
+            )?;
             self.simple_key_allowed = self.flow_level == 0;
         }
-        let start = self.mark;
-        self.skip();
-        self.push(TokenKind::Value, start);
+        self.skip_and_push(Tk::Value);
         Ok(())
     }
 
-    fn fetch_anchor(&mut self, alias: bool) -> R<()> {
+    /// `*name` or `&name`: the name is a source range.
+    fn fetch_anchor(&mut self, kind: Tk) -> R<()> {
         self.save_simple_key()?;
         self.simple_key_allowed = false;
-        let start = self.mark;
+        let start = self.mark();
         self.skip();
-        let mut name = String::new();
+        let name_start = self.r.pos();
         while self.ch(0).is_ascii_alphanumeric() || self.ch(0) == '_' || self.ch(0) == '-' {
-            name.push(self.ch(0));
             self.skip();
         }
+        let name_end = self.r.pos();
         let c = self.ch(0);
-        if name.is_empty() || !(is_blankz(c) || "?:,]}%@`".contains(c)) {
-            let _ = if alias {
-                "while scanning an alias"
-            } else {
-                "while scanning an anchor"
-            };
-            return Err(self.scanner_error(
+        if name_start == name_end || !(is_blankz(c) || "?:,]}%@`".contains(c)) {
+            return Err(self.r.error(
                 start,
                 "did not find expected alphabetic or numeric character",
             ));
         }
-        self.push(
-            if alias {
-                TokenKind::Alias(name)
-            } else {
-                TokenKind::Anchor(name)
-            },
-            start,
-        );
+        self.push_text(kind, ScalarStyle::Plain, Text::Span(name_start, name_end), start);
         Ok(())
     }
 
     fn fetch_tag(&mut self) -> R<()> {
         self.save_simple_key()?;
         self.simple_key_allowed = false;
-        let start = self.mark;
-        let mut tag = String::new();
+        let start = self.mark();
+        let tag_start = self.r.pos();
         let ends_tag = |c: char, flow: bool| is_blankz(c) || (flow && ",[]{}".contains(c));
         while !ends_tag(self.ch(0), self.flow_level > 0) {
-            tag.push(self.ch(0));
             self.skip();
         }
-        self.push(TokenKind::Tag(tag), start);
+        let text = Text::Span(tag_start, self.r.pos());
+        self.push_text(Tk::Tag, ScalarStyle::Plain, text, start);
         Ok(())
+    }
+
+    fn push_text(&mut self, kind: Tk, style: ScalarStyle, text: Text, start: Mark) {
+        self.push_token(kind, style, text, start, self.mark());
+    }
+
+    fn push_token(&mut self, kind: Tk, style: ScalarStyle, text: Text, start: Mark, end: Mark) {
+        self.r.count(1);
+        self.tokens.push_back(Token {
+            kind,
+            style,
+            text,
+            start,
+            end,
+        });
     }
 
     fn fetch_block_scalar(&mut self, literal: bool) -> R<()> {
         self.remove_simple_key()?;
         self.simple_key_allowed = true;
-        let start = self.mark;
-        let (value, end) = super::scalars::scan_block_scalar(self, literal, start)?;
-        self.tokens.push_back(Token {
-            kind: TokenKind::Scalar(
-                value,
-                if literal {
-                    ScalarStyle::Literal
-                } else {
-                    ScalarStyle::Folded
-                },
-            ),
-            start,
-            end,
-        });
+        let start = self.mark();
+        let (value, end) = super::scalars::scan_block_scalar(&mut self.r, self.indent, literal, start)?;
+        let style = if literal {
+            ScalarStyle::Literal
+        } else {
+            ScalarStyle::Folded
+        };
+        self.push_token(Tk::Scalar, style, value, start, end);
         Ok(())
     }
 
     fn fetch_flow_scalar(&mut self, single: bool) -> R<()> {
         self.save_simple_key()?;
         self.simple_key_allowed = false;
-        let start = self.mark;
-        let value = super::scalars::scan_quoted_scalar(self, single, start)?;
+        let start = self.mark();
+        let value = super::scalars::scan_quoted_scalar(&mut self.r, single, start)?;
         let style = if single {
             ScalarStyle::SingleQuoted
         } else {
             ScalarStyle::DoubleQuoted
         };
-        self.push(TokenKind::Scalar(value, style), start);
+        self.push_text(Tk::Scalar, style, value, start);
         Ok(())
     }
 
     fn fetch_plain_scalar(&mut self) -> R<()> {
         self.save_simple_key()?;
         self.simple_key_allowed = false;
-        let start = self.mark;
-        let (value, end, leading_blanks) = super::scalars::scan_plain_scalar(self, start)?;
+        let start = self.mark();
+        let (value, end, leading_blanks) =
+            super::scalars::scan_plain_scalar(&mut self.r, self.indent, self.flow_level, start)?;
         if leading_blanks {
             self.simple_key_allowed = true;
         }
-        self.tokens.push_back(Token {
-            kind: TokenKind::Scalar(value, ScalarStyle::Plain),
-            start,
-            end,
-        });
+        self.push_token(Tk::Scalar, ScalarStyle::Plain, value, start, end);
         Ok(())
     }
 }
-
-/// Character-level access the scalar scanners in `scalars.rs` need.
-impl Scanner {
-    pub(super) fn c(&self, k: usize) -> char {
-        self.ch(k)
-    }
-    pub(super) fn advance(&mut self) {
-        self.skip()
-    }
-    pub(super) fn line_break(&mut self) -> char {
-        self.read_line()
-    }
-    pub(super) fn mark(&self) -> Mark {
-        self.mark
-    }
-    pub(super) fn indent(&self) -> i64 {
-        self.indent
-    }
-    pub(super) fn flow_level(&self) -> usize {
-        self.flow_level
-    }
-    pub(super) fn error_at(&self, context_mark: Mark, problem: &str) -> YamlError {
-        self.scanner_error(context_mark, problem)
-    }
-}
-
-pub(super) use {is_blank as blank, is_blankz as blankz, is_break as brk, is_breakz as breakz};

@@ -1,5 +1,7 @@
-//! The scanner's vocabulary: marks (positions), tokens, and libyaml's error record with the
-//! line rule go-yaml v2 applies when it prints one.
+//! The scanner's vocabulary: marks (positions), tokens, the text a token carries, and
+//! libyaml's error record with the line rule go-yaml v2 applies when it prints one. Token text
+//! is a byte range of the source whenever the value is the source verbatim (most scalars, every
+//! anchor, alias and tag), so reading a manifest does not copy it a second time.
 
 /// A position in one document chunk: char index, 0-based line and column (like libyaml).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,31 +20,7 @@ pub enum ScalarStyle {
     Folded,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum TokenKind {
-    StreamStart,
-    StreamEnd,
-    Directive,
-    DocumentStart,
-    DocumentEnd,
-    BlockSequenceStart,
-    BlockMappingStart,
-    BlockEnd,
-    FlowSequenceStart,
-    FlowSequenceEnd,
-    FlowMappingStart,
-    FlowMappingEnd,
-    BlockEntry,
-    FlowEntry,
-    Key,
-    Value,
-    Alias(String),
-    Anchor(String),
-    Tag(String),
-    Scalar(String, ScalarStyle),
-}
-
-/// A token's kind without its payload, cheap to copy while the parser looks ahead.
+/// A token's kind; its text, when it has one (scalar, alias, anchor, tag), is in `Token::text`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tk {
     StreamStart,
@@ -67,38 +45,51 @@ pub enum Tk {
     Scalar,
 }
 
-impl TokenKind {
-    pub fn tk(&self) -> Tk {
+/// The value of a scalar, anchor, alias or tag: the source bytes `start..end` verbatim, or a
+/// string the scanner had to build (folded lines, escapes, block scalars).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Text {
+    Span(usize, usize),
+    Owned(String),
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::Span(0, 0)
+    }
+}
+
+impl Text {
+    /// The text, given the source it was scanned from (a range outside it reads as empty).
+    pub fn as_str<'s>(&'s self, source: &'s str) -> &'s str {
         match self {
-            TokenKind::StreamStart => Tk::StreamStart,
-            TokenKind::StreamEnd => Tk::StreamEnd,
-            TokenKind::Directive => Tk::Directive,
-            TokenKind::DocumentStart => Tk::DocumentStart,
-            TokenKind::DocumentEnd => Tk::DocumentEnd,
-            TokenKind::BlockSequenceStart => Tk::BlockSequenceStart,
-            TokenKind::BlockMappingStart => Tk::BlockMappingStart,
-            TokenKind::BlockEnd => Tk::BlockEnd,
-            TokenKind::FlowSequenceStart => Tk::FlowSequenceStart,
-            TokenKind::FlowSequenceEnd => Tk::FlowSequenceEnd,
-            TokenKind::FlowMappingStart => Tk::FlowMappingStart,
-            TokenKind::FlowMappingEnd => Tk::FlowMappingEnd,
-            TokenKind::BlockEntry => Tk::BlockEntry,
-            TokenKind::FlowEntry => Tk::FlowEntry,
-            TokenKind::Key => Tk::Key,
-            TokenKind::Value => Tk::Value,
-            TokenKind::Alias(_) => Tk::Alias,
-            TokenKind::Anchor(_) => Tk::Anchor,
-            TokenKind::Tag(_) => Tk::Tag,
-            TokenKind::Scalar(..) => Tk::Scalar,
+            Text::Span(start, end) => source.get(*start..*end).unwrap_or(""),
+            Text::Owned(s) => s,
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Token {
-    pub kind: TokenKind,
+    pub kind: Tk,
+    /// Meaningful for `Tk::Scalar` only.
+    pub style: ScalarStyle,
+    pub text: Text,
     pub start: Mark,
     pub end: Mark,
+}
+
+impl Token {
+    /// A token without text (indicators, structure).
+    pub fn bare(kind: Tk, start: Mark, end: Mark) -> Token {
+        Token {
+            kind,
+            style: ScalarStyle::Plain,
+            text: Text::default(),
+            start,
+            end,
+        }
+    }
 }
 
 /// libyaml's error record; go-yaml only prints `problem` and one of the marks.

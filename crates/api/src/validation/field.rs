@@ -267,15 +267,19 @@ impl ErrorList {
     /// What kubectl prints for a 422 Invalid (cmdutil.checkErr + MultilineError), built from the
     /// Status causes, without the leading `error: `-less convention (kubectl prints it as is):
     /// `The Pod "x" is invalid: spec.containers[0].image: Required value` for one cause, or
-    /// `The Pod "x" is invalid: \n* a\n* b` for several. Ends with a newline like kubectl's output.
+    /// `The Pod "x" is invalid: \n* a\n* b` for several (Go's `Fprintln(prefix)` keeps the space
+    /// before the newline). kubectl's `statusCausesToAggrError` drops repeated `field: message`
+    /// causes first, so two identical causes print in the one-line form. Ends with a newline
+    /// like kubectl's output.
     pub fn to_invalid_message(&self, kind: &str, name: &str) -> String {
         let prefix = format!("The {kind} {} is invalid: ", go_quote(name));
-        match self.0.len() {
-            0 => format!("The {kind} {} is invalid\n", go_quote(name)),
-            1 => format!("{prefix}{}\n", self.0[0]),
-            _ => {
+        let causes = self.deduped();
+        match causes.as_slice() {
+            [] => format!("The {kind} {} is invalid\n", go_quote(name)),
+            [one] => format!("{prefix}{one}\n"),
+            many => {
                 let mut out = format!("{prefix}\n");
-                for e in &self.0 {
+                for e in many {
                     out.push_str(&format!("* {e}\n"));
                 }
                 out
@@ -419,5 +423,11 @@ mod tests {
             two.to_status_message("Pod", "web"),
             "Pod \"web\" is invalid: [a: Required value, b: Required value]"
         );
+        // kubectl drops a repeated `field: message` cause before choosing the layout.
+        let repeated = ErrorList(vec![Error::required("a", ""), Error::required("a", "")]);
+        assert_eq!(repeated.to_invalid_message("Pod", "web"), "The Pod \"web\" is invalid: a: Required value\n");
+        let three = ErrorList(vec![Error::required("a", ""), Error::required("b", ""), Error::required("a", "")]);
+        assert_eq!(three.to_invalid_message("Pod", "web"), "The Pod \"web\" is invalid: \n* a: Required value\n* b: Required value\n");
+        assert_eq!(ErrorList(Vec::new()).to_invalid_message("Pod", "web"), "The Pod \"web\" is invalid\n");
     }
 }

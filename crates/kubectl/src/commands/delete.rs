@@ -80,7 +80,7 @@ pub fn delete(ctx: &mut Ctx) -> CmdResult {
         ctx.stderr(FORCE_WARNING);
     }
     let mut errors = Vec::new();
-    let mut pending: Vec<(&'static str, String, String)> = Vec::new();
+    let mut pending: Vec<(&'static str, String, String, String)> = Vec::new();
     let dry = ctx.flags.get("dry-run").is_some_and(|d| d == "client" || d == "server");
     for (t, ns) in &items {
         for name in &t.names {
@@ -93,8 +93,9 @@ pub fn delete(ctx: &mut Ctx) -> CmdResult {
                 Ok(ok) => {
                     let word = if immediate { "force deleted" } else { "deleted" };
                     ctx.stdout(&format!("{} {name:?} {word}\n", super::kind_prefix(t.info)));
-                    if let podlab_sim::ApiOk::Deleted { finished: false, .. } = ok {
-                        pending.push((t.info.kind, ns.clone(), name.clone()));
+                    if let podlab_sim::ApiOk::Deleted { finished: false, object } = ok {
+                        let uid = podlab_sim::meta::uid(&object).to_string();
+                        pending.push((t.info.kind, ns.clone(), name.clone(), uid));
                     }
                 }
                 Err(st) if st.reason == "NotFound" && ctx.flags.bool("ignore-not-found") => {}
@@ -108,14 +109,20 @@ pub fn delete(ctx: &mut Ctx) -> CmdResult {
     super::get::finish(ctx, errors)
 }
 
-/// Advances simulated time until every object in `pending` is gone (kubectl's `--wait`).
-fn wait_gone(ctx: &mut Ctx, pending: &[(&'static str, String, String)]) {
+/// Advances simulated time until every object in `pending` is gone (kubectl's `--wait`). Like
+/// kubectl's `IsDeleted` with its UID map, an object recreated under the same name (a static
+/// pod's mirror, a StatefulSet's pod) counts as gone.
+fn wait_gone(ctx: &mut Ctx, pending: &[(&'static str, String, String, String)]) {
     let start = ctx.session.sim.now();
     let limit = SimTime(start.0 + WAIT_LIMIT_MS);
     loop {
-        let gone = pending.iter().all(|(k, ns, n)| {
+        let gone = pending.iter().all(|(k, ns, n, uid)| {
             let info = podlab_api::registry::lookup(k);
-            info.is_none_or(|i| matches!(ctx.get_object(i, ns, n), Err(Fail::Server(st)) if st.reason == "NotFound"))
+            info.is_none_or(|i| match ctx.get_object(i, ns, n) {
+                Err(Fail::Server(st)) => st.reason == "NotFound",
+                Ok(obj) => !uid.is_empty() && podlab_sim::meta::uid(&obj) != uid.as_str(),
+                Err(_) => false,
+            })
         });
         if gone || ctx.session.sim.now() >= limit {
             return;

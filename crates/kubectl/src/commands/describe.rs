@@ -56,9 +56,16 @@ pub fn describe(ctx: &mut Ctx) -> CmdResult {
     let mut first = true;
     for obj in &objects {
         let evs = if show_events {
+            // Like kubectl's `Events.Search`, ask the server only for this object's events.
             let obj_ns = crate::value::s(obj, "metadata.namespace").to_string();
             let scope = if obj_ns.is_empty() { None } else { Some(obj_ns.as_str()) };
-            let all = ctx.list_objects(event_info, scope, None, None).unwrap_or_default();
+            let name = crate::value::s(obj, "metadata.name");
+            let kind = crate::value::s(obj, "kind");
+            let mut selector = format!("involvedObject.kind={kind},involvedObject.name={name}");
+            if !obj_ns.is_empty() {
+                selector.push_str(&format!(",involvedObject.namespace={obj_ns}"));
+            }
+            let all = ctx.list_shared(event_info, scope, None, Some(&selector)).unwrap_or_default();
             Some(events_for(&all, obj))
         } else {
             None

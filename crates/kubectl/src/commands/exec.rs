@@ -25,6 +25,8 @@ pub struct ExecMode {
     handle: ExecHandle,
     /// Lines typed go to the remote stdin (`-i`); otherwise only Ctrl-C or a new command end it.
     stdin: bool,
+    /// A remote tty (`-t`): Ctrl-C is sent to the remote foreground process as SIGINT.
+    tty: bool,
 }
 
 fn print_chunks(out: &mut CommandOutput, chunks: &[ExecChunk]) {
@@ -120,7 +122,7 @@ pub fn exec(ctx: &mut Ctx) -> CmdResult {
     match done.exit_code {
         Some(code) => print_exit(ctx.out, code),
         None => {
-            ctx.session.exec = Some(ExecMode { handle: done.handle, stdin: interactive });
+            ctx.session.exec = Some(ExecMode { handle: done.handle, stdin: interactive, tty });
             ctx.out.streaming = !interactive;
         }
     }
@@ -154,6 +156,33 @@ impl Session {
         let mut out = CommandOutput::default();
         let Some(mode) = self.exec.take() else { return out };
         let step = self.sim.exec_poll(&mode.handle, text, close).and_then(|first| run_until_idle(&mut self.sim, first, limit));
+        match step {
+            Ok(o) => {
+                print_chunks(&mut out, &o.chunks);
+                match o.exit_code {
+                    Some(code) => print_exit(&mut out, code),
+                    None => self.exec = Some(mode),
+                }
+            }
+            Err(_) => print_exit(&mut out, 137),
+        }
+        out.streaming = self.exec.as_ref().is_some_and(|m| !m.stdin);
+        out
+    }
+
+    /// Ctrl-C while attached to an exec session. With a tty the terminal sends SIGINT to the
+    /// remote foreground process: an interactive shell abandons its running command (`sleep`,
+    /// `tail -f`, a `while` loop), prints `^C` and prompts again, and the session stays open.
+    /// Without a tty Ctrl-C interrupts kubectl itself, which ends the session.
+    pub fn exec_interrupt(&mut self) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let Some(mode) = self.exec.take() else { return out };
+        if !mode.tty {
+            self.exec = Some(mode);
+            self.exec_detach();
+            return out;
+        }
+        let step = self.sim.exec_interrupt(&mode.handle).and_then(|first| run_until_idle(&mut self.sim, first, LINE_WAIT));
         match step {
             Ok(o) => {
                 print_chunks(&mut out, &o.chunks);

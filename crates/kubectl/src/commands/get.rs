@@ -7,6 +7,8 @@ use super::{fail, kind_prefix, parse_targets, CmdResult, Ctx, Fail, Target};
 use crate::printers::{render_table, TableOptions};
 use crate::value::s;
 use serde_json::{json, Value};
+use std::borrow::{Borrow, Cow};
+use std::sync::Arc;
 
 /// The `-o` forms kubectl accepts, parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,48 +79,60 @@ pub fn for_output(mut obj: Value, show_managed: bool) -> Value {
     obj
 }
 
+/// The object as printed: borrowed as it is, copied only when there is something to hide.
+fn visible(obj: &Value, show_managed: bool) -> Cow<'_, Value> {
+    if show_managed || crate::value::at(obj, "metadata.managedFields").is_none() {
+        Cow::Borrowed(obj)
+    } else {
+        Cow::Owned(for_output(obj.clone(), false))
+    }
+}
+
 /// Prints objects in a non-table format; `single` prints the object rather than a List.
-pub fn print_objects(ctx: &mut Ctx, format: &Format, objs: &[Value], single: bool) -> CmdResult {
+/// Lists are written around the borrowed items (no copy of the objects); only jsonpath needs
+/// the List as one value.
+pub fn print_objects<T: Borrow<Value>>(ctx: &mut Ctx, format: &Format, objs: &[T], single: bool) -> CmdResult {
     let show_mf = ctx.flags.bool("show-managed-fields");
     if let Format::Name = format {
         for o in objs {
+            let o: &Value = o.borrow();
             let info = super::resource(s(o, "kind"))?;
             ctx.stdout(&format!("{}/{}\n", kind_prefix(info), s(o, "metadata.name")));
         }
         return Ok(());
     }
-    let objs: Vec<Value> = objs.iter().cloned().map(|o| for_output(o, show_mf)).collect();
-    let data = if single && objs.len() == 1 {
-        objs[0].clone()
-    } else {
-        // Built by hand: `json!` would deep-copy every item through Serialize.
-        let mut list = serde_json::Map::new();
-        list.insert("apiVersion".into(), json!("v1"));
-        list.insert("items".into(), Value::Array(objs.clone()));
-        list.insert("kind".into(), json!("List"));
-        list.insert("metadata".into(), json!({"resourceVersion": ""}));
-        Value::Object(list)
-    };
+    let objs: Vec<Cow<'_, Value>> = objs.iter().map(|o| visible(o.borrow(), show_mf)).collect();
+    let items: Vec<&Value> = objs.iter().map(|o| o.as_ref()).collect();
+    let one = (single && items.len() == 1).then(|| items[0]);
     match format {
-        Format::Yaml => ctx.stdout(&crate::yaml::to_yaml(&data)),
-        Format::Json => ctx.stdout(&crate::jsonfmt::to_json(&data)),
-        Format::Name => {
-            for o in &objs {
-                let info = super::resource(s(o, "kind"))?;
-                ctx.stdout(&format!("{}/{}\n", kind_prefix(info), s(o, "metadata.name")));
-            }
-        }
+        Format::Yaml => ctx.stdout(&one.map_or_else(|| crate::yaml::list_to_yaml(&items), crate::yaml::to_yaml)),
+        Format::Json => ctx.stdout(&one.map_or_else(|| crate::jsonfmt::list_to_json(&items), crate::jsonfmt::to_json)),
         Format::JsonPath(t) => {
-            let text = crate::jsonpath::render(t, &data).map_err(Fail::Error)?;
-            ctx.stdout(&text);
+            let wrapper = json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}});
+            let text = match one {
+                Some(o) => crate::jsonpath::render(t, o),
+                None => crate::jsonpath::render_list(t, &wrapper, &items).unwrap_or_else(|| crate::jsonpath::render(t, &list_value(&items))),
+            };
+            ctx.stdout(&text.map_err(Fail::Error)?);
         }
-        Format::CustomColumns(cols) => ctx.stdout(&custom_columns(cols, &objs, ctx.flags.bool("no-headers"))),
-        Format::Table { .. } => {}
+        Format::CustomColumns(cols) => ctx.stdout(&custom_columns(cols, &items, ctx.flags.bool("no-headers"))),
+        Format::Name | Format::Table { .. } => {}
     }
     Ok(())
 }
 
-fn custom_columns(cols: &[(String, String)], objs: &[Value], no_headers: bool) -> String {
+/// The `List` kubectl wraps several objects in (what jsonpath templates address as `.items`).
+fn list_value(items: &[&Value]) -> Value {
+    // Built by hand: `json!` would deep-copy every item through Serialize.
+    let mut list = serde_json::Map::new();
+    list.insert("apiVersion".into(), json!("v1"));
+    list.insert("items".into(), Value::Array(items.iter().map(|o| (*o).clone()).collect()));
+    list.insert("kind".into(), json!("List"));
+    list.insert("metadata".into(), json!({"resourceVersion": ""}));
+    Value::Object(list)
+}
+
+fn custom_columns(cols: &[(String, String)], objs: &[&Value], no_headers: bool) -> String {
     let mut text = String::new();
     if !no_headers {
         text.push_str(&cols.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join("\t"));
@@ -139,18 +153,18 @@ fn custom_columns(cols: &[(String, String)], objs: &[Value], no_headers: bool) -
 }
 
 /// Collects the objects of one target, printing per-name errors as kubectl does.
-fn fetch(ctx: &mut Ctx, t: &Target, errors: &mut Vec<Fail>) -> Result<Vec<Value>, Fail> {
+fn fetch(ctx: &mut Ctx, t: &Target, errors: &mut Vec<Fail>) -> Result<Vec<Arc<Value>>, Fail> {
     let ns = ctx.namespace();
     if t.names.is_empty() {
         let scope = if ctx.all_namespaces() { None } else { Some(ns.as_str()) };
         let labels = ctx.flags.get("selector").map(str::to_string);
         let fields = ctx.flags.get("field-selector").map(str::to_string);
-        return ctx.list_objects(t.info, scope, labels.as_deref(), fields.as_deref());
+        return ctx.list_shared(t.info, scope, labels.as_deref(), fields.as_deref());
     }
     let mut objs = Vec::new();
     for name in &t.names {
         match ctx.get_object(t.info, &ns, name) {
-            Ok(o) => objs.push(o),
+            Ok(o) => objs.push(Arc::new(o)),
             Err(Fail::Server(st)) if st.reason == "NotFound" && ctx.flags.bool("ignore-not-found") => {}
             Err(e) => errors.push(e),
         }
@@ -158,19 +172,21 @@ fn fetch(ctx: &mut Ctx, t: &Target, errors: &mut Vec<Fail>) -> Result<Vec<Value>
     Ok(objs)
 }
 
-fn sort_by(objs: &mut [Value], expr: &str) {
+/// `--sort-by`: each key is rendered once (not once per comparison), then a stable sort.
+fn sort_by(objs: &mut Vec<Arc<Value>>, expr: &str) {
     let path = if expr.starts_with('{') { expr.to_string() } else { format!("{{{expr}}}") };
-    let key = |o: &Value| -> (Option<f64>, String) {
-        let text = crate::jsonpath::render(&path, o).unwrap_or_default();
-        (text.parse::<f64>().ok(), text)
-    };
-    objs.sort_by(|a, b| {
-        let (ka, kb) = (key(a), key(b));
-        match (ka.0, kb.0) {
-            (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-            _ => ka.1.cmp(&kb.1),
-        }
+    let mut keyed: Vec<(Option<f64>, String, Arc<Value>)> = std::mem::take(objs)
+        .into_iter()
+        .map(|o| {
+            let text = crate::jsonpath::render(&path, &o).unwrap_or_default();
+            (text.parse::<f64>().ok(), text, o)
+        })
+        .collect();
+    keyed.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+        _ => a.1.cmp(&b.1),
     });
+    objs.extend(keyed.into_iter().map(|k| k.2));
 }
 
 /// `kubectl get`.
@@ -186,7 +202,7 @@ pub fn get(ctx: &mut Ctx) -> CmdResult {
     }
     let targets = if from_files { super::apply::targets_from_files(ctx)? } else { parse_targets(&args, "get")? };
     let mut errors = Vec::new();
-    let mut groups: Vec<(Target, Vec<Value>)> = Vec::new();
+    let mut groups: Vec<(Target, Vec<Arc<Value>>)> = Vec::new();
     for t in targets {
         let mut objs = fetch(ctx, &t, &mut errors)?;
         if let Some(expr) = ctx.flags.get("sort-by") {
@@ -202,7 +218,7 @@ pub fn get(ctx: &mut Ctx) -> CmdResult {
     match &format {
         Format::Table { wide } => print_tables(ctx, &groups, *wide, errors.is_empty() && total == 0)?,
         other => {
-            let all: Vec<Value> = groups.into_iter().flat_map(|g| g.1).collect();
+            let all: Vec<Arc<Value>> = groups.into_iter().flat_map(|g| g.1).collect();
             if all.is_empty() && errors.is_empty() && !single && !matches!(other, Format::Yaml | Format::Json) {
                 no_resources(ctx);
             } else {
@@ -245,7 +261,7 @@ pub fn table_options(ctx: &Ctx, wide: bool, namespaced: bool, prefix: Option<Str
     }
 }
 
-fn print_tables(ctx: &mut Ctx, groups: &[(Target, Vec<Value>)], wide: bool, nothing: bool) -> CmdResult {
+fn print_tables(ctx: &mut Ctx, groups: &[(Target, Vec<Arc<Value>>)], wide: bool, nothing: bool) -> CmdResult {
     let several = groups.len() > 1 || ctx.flags.bool("show-kind");
     if nothing {
         let cluster_scoped = groups.iter().all(|g| !g.0.info.namespaced);

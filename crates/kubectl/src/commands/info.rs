@@ -1,6 +1,6 @@
 //! Commands about the cluster and the client rather than one object: `version`, `config`
 //! (get-contexts, current-context, use-context, set-context, view), `api-resources`,
-//! `api-versions`, `cluster-info`, `explain`, `auth can-i|whoami` and `events`.
+//! `api-versions`, `cluster-info`, `auth can-i|whoami` and `events` (`explain` has its own module).
 
 use super::{fail, resource, CmdResult, Ctx, Fail};
 use crate::printers::kinds::event_times;
@@ -207,15 +207,6 @@ pub fn cluster_info(ctx: &mut Ctx) -> CmdResult {
     }
     ctx.stdout("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
     Ok(())
-}
-
-pub fn explain(ctx: &mut Ctx) -> CmdResult {
-    let Some(what) = ctx.flags.positionals.first().cloned() else {
-        return Err(Fail::Plain(format!("You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\n{}\n", ctx.usage_hint())));
-    };
-    let head = what.split('.').next().unwrap_or(&what);
-    let info = resource(head)?;
-    fail(format!("couldn't find resource for \"{}\": the simulated API server publishes no OpenAPI schema, so Podlab cannot explain {}", info.api_version(), info.plural))
 }
 
 /// `kubectl auth can-i VERB RESOURCE [NAME]`, answered by asking the API server the way a

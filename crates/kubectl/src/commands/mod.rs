@@ -7,8 +7,10 @@
 pub mod apply;
 pub mod delete;
 pub mod describe;
+pub mod drain;
 pub mod get;
 pub mod exec;
+pub mod explain;
 pub mod follow;
 pub mod info;
 pub mod logs;
@@ -24,6 +26,7 @@ use crate::session::Session;
 use podlab_api::registry::{lookup, ResourceInfo};
 use podlab_sim::{ApiOk, ApiRequest, ApiResponse, Status, Verb};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Everything a command needs while it runs.
 pub struct Ctx<'a> {
@@ -129,7 +132,14 @@ impl<'a> Ctx<'a> {
         resp.into_object().ok_or_else(|| Fail::Error("unexpected response".into()))
     }
 
+    /// A list as owned objects, for commands that change what they read.
     pub fn list_objects(&mut self, info: &ResourceInfo, ns: Option<&str>, labels: Option<&str>, fields: Option<&str>) -> Result<Vec<Value>, Fail> {
+        Ok(self.list_shared(info, ns, labels, fields)?.into_iter().map(Arc::unwrap_or_clone).collect())
+    }
+
+    /// A list sharing the API server's copies of the objects: what printers use, so `get` on a
+    /// large namespace copies nothing.
+    pub fn list_shared(&mut self, info: &ResourceInfo, ns: Option<&str>, labels: Option<&str>, fields: Option<&str>) -> Result<Vec<Arc<Value>>, Fail> {
         let namespace = if info.namespaced { ns.map(str::to_string) } else { None };
         let verb = Verb::List {
             kind: info.kind.into(),
@@ -245,7 +255,7 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["edit"] => modify::edit(ctx),
         ["cordon"] => modify::cordon(ctx, true),
         ["uncordon"] => modify::cordon(ctx, false),
-        ["drain"] => modify::drain(ctx),
+        ["drain"] => drain::drain(ctx),
         ["taint"] => modify::taint(ctx),
         ["rollout", sub] => modify::rollout(ctx, sub),
         ["version"] => info::version(ctx),
@@ -253,7 +263,7 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["api-resources"] => info::api_resources(ctx),
         ["api-versions"] => info::api_versions(ctx),
         ["cluster-info"] => info::cluster_info(ctx),
-        ["explain"] => info::explain(ctx),
+        ["explain"] => explain::explain(ctx),
         ["auth", sub] => info::auth(ctx, sub),
         ["events"] => info::events(ctx),
         ["logs"] => logs::logs(ctx),

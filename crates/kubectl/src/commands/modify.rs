@@ -1,6 +1,6 @@
 //! Commands that change live objects in place: `label`/`annotate` (`key=value`, `key-`,
 //! `--overwrite`), `scale`, `patch` (merge, strategic, json), `edit`, `cordon`/`uncordon`,
-//! `drain` and `taint`; `rollout` lives in [`super::rollout`].
+//! `taint`; `rollout` lives in [`super::rollout`], `drain` in [`super::drain`].
 
 use super::{fail, kind_prefix, parse_targets, resource, CmdResult, Ctx, Fail, Target};
 use crate::value::{arr, at, b, s};
@@ -271,85 +271,6 @@ pub fn cordon(ctx: &mut Ctx, on: bool) -> CmdResult {
         ctx.stdout(&format!("node/{name} {word}\n"));
     }
     Ok(())
-}
-
-/// `kubectl drain NODE`: cordon, then evict (delete) its pods, refusing unmanaged and
-/// DaemonSet pods unless `--force` / `--ignore-daemonsets`.
-pub fn drain(ctx: &mut Ctx) -> CmdResult {
-    let Some(name) = ctx.flags.positionals.first().cloned() else {
-        return Err(Fail::Plain(format!("error: USAGE: drain NODE [flags]\n{}\n", ctx.usage_hint())));
-    };
-    let nodes = resource("nodes")?;
-    let node = ctx.get_object(nodes, "", &name)?;
-    if b(&node, "spec.unschedulable") {
-        ctx.stdout(&format!("node/{name} already cordoned\n"));
-    } else {
-        patch_object(ctx, nodes, &node, PatchType::Strategic, json!({"spec": {"unschedulable": true}}))?;
-        ctx.stdout(&format!("node/{name} cordoned\n"));
-    }
-    let pods_info = resource("pods")?;
-    let pods = ctx.list_objects(pods_info, None, None, Some(&format!("spec.nodeName={name}")))?;
-    let owner_kind = |p: &Value| arr(p, "metadata.ownerReferences").iter().find(|o| b(o, "controller")).map(|o| s(o, "kind").to_string());
-    let ds: Vec<String> = pods.iter().filter(|p| owner_kind(p).as_deref() == Some("DaemonSet")).map(|p| format!("{}/{}", s(p, "metadata.namespace"), s(p, "metadata.name"))).collect();
-    let bare: Vec<String> = pods.iter().filter(|p| owner_kind(p).is_none() && !is_mirror(p)).map(|p| format!("{}/{}", s(p, "metadata.namespace"), s(p, "metadata.name"))).collect();
-    let mut problems = Vec::new();
-    if !bare.is_empty() && !ctx.flags.bool("force") {
-        problems.push(format!("cannot delete Pods that declare no controller (use --force to override): {}", bare.join(", ")));
-    }
-    if !ds.is_empty() && !ctx.flags.bool("ignore-daemonsets") {
-        problems.push(format!("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}", ds.join(", ")));
-    }
-    if !problems.is_empty() {
-        let list = problems.join(", ");
-        ctx.stderr(&format!("error: unable to drain node {name:?} due to error: {list}, continuing command...\nThere are pending nodes to be drained:\n {name}\n{}\n", problems.join("\n")));
-        return Err(Fail::Printed);
-    }
-    if !ds.is_empty() {
-        ctx.stderr(&format!("Warning: ignoring DaemonSet-managed Pods: {}\n", ds.join(", ")));
-    }
-    if !bare.is_empty() {
-        ctx.stderr(&format!("Warning: deleting Pods that declare no controller: {}\n", bare.join(", ")));
-    }
-    let victims: Vec<&Value> = pods.iter().filter(|p| owner_kind(p).as_deref() != Some("DaemonSet") && !is_mirror(p)).collect();
-    for p in &victims {
-        ctx.stdout(&format!("evicting pod {}/{}\n", s(p, "metadata.namespace"), s(p, "metadata.name")));
-    }
-    for p in &victims {
-        let verb = Verb::Delete { kind: "Pod".into(), namespace: s(p, "metadata.namespace").into(), name: s(p, "metadata.name").into(), options: Default::default() };
-        ctx.submit(verb)?;
-    }
-    wait_pods_gone(ctx, &victims);
-    for p in &victims {
-        ctx.stdout(&format!("pod/{} evicted\n", s(p, "metadata.name")));
-    }
-    ctx.stdout(&format!("node/{name} drained\n"));
-    Ok(())
-}
-
-fn is_mirror(p: &Value) -> bool {
-    at(p, "metadata.annotations").and_then(|a| a.get("kubernetes.io/config.mirror")).is_some()
-}
-
-fn wait_pods_gone(ctx: &mut Ctx, pods: &[&Value]) {
-    let limit = ctx.session.sim.now().0 + 10 * 60 * 1000;
-    let info = match resource("pods") {
-        Ok(i) => i,
-        Err(_) => return,
-    };
-    loop {
-        let mut all_gone = true;
-        for p in pods {
-            if ctx.get_object(info, s(p, "metadata.namespace"), s(p, "metadata.name")).is_ok() {
-                all_gone = false;
-                break;
-            }
-        }
-        if all_gone || ctx.session.sim.now().0 >= limit {
-            return;
-        }
-        let next = podlab_sim::SimTime(ctx.session.sim.now().0 + 1000);
-        ctx.session.sim.advance_to(next);
-    }
 }
 
 /// `kubectl taint nodes NODE key[=value]:Effect` (and `key[:Effect]-` to remove).

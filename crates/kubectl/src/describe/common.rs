@@ -155,10 +155,11 @@ pub fn events(w: &mut Writer, events: &[Value], now: i64) {
 }
 
 /// The events of one object, as describe's `searchEvents` selects them (by kind, name, namespace, uid).
-pub fn events_for<'a>(all: &'a [Value], obj: &Value) -> Vec<Value> {
+pub fn events_for<T: std::borrow::Borrow<Value>>(all: &[T], obj: &Value) -> Vec<Value> {
     let kind = s(obj, "kind");
     let uid = s(obj, "metadata.uid");
     all.iter()
+        .map(|e| e.borrow())
         .filter(|e| {
             s(e, "involvedObject.name") == s(obj, "metadata.name")
                 && s(e, "involvedObject.kind") == kind

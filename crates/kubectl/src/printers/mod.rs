@@ -9,6 +9,7 @@ pub mod pod;
 use crate::tabwriter::{layout, TABLE};
 use crate::value::{format_labels, s};
 use serde_json::Value;
+use std::borrow::Borrow;
 
 /// The options of one `kubectl get` table.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +29,7 @@ fn label_header(key: &str) -> String {
 }
 
 /// The tab-separated lines of a table (header included unless `no_headers`).
-pub fn table_lines(kind: &str, items: &[Value], opts: &TableOptions, now_ms: i64) -> String {
+pub fn table_lines<T: Borrow<Value>>(kind: &str, items: &[T], opts: &TableOptions, now_ms: i64) -> String {
     let table = kinds::table_for(kind);
     let keep: Vec<bool> = table.columns.iter().map(|c| opts.wide || !c.wide).collect();
     let mut out = String::new();
@@ -46,6 +47,7 @@ pub fn table_lines(kind: &str, items: &[Value], opts: &TableOptions, now_ms: i64
         out.push('\n');
     }
     for item in items {
+        let item: &Value = item.borrow();
         let mut row: Vec<String> = Vec::new();
         if opts.namespace_column {
             row.push(s(item, "metadata.namespace").to_string());
@@ -73,6 +75,6 @@ pub fn table_lines(kind: &str, items: &[Value], opts: &TableOptions, now_ms: i64
 }
 
 /// A laid-out table, as printed.
-pub fn render_table(kind: &str, items: &[Value], opts: &TableOptions, now_ms: i64) -> String {
+pub fn render_table<T: Borrow<Value>>(kind: &str, items: &[T], opts: &TableOptions, now_ms: i64) -> String {
     layout(&table_lines(kind, items, opts, now_ms), TABLE)
 }

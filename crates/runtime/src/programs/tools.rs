@@ -108,6 +108,16 @@ fn speed(bytes: u64, ms: u64) -> String {
     }
 }
 
+/// The curl an image ships: Debian bookworm's package (nginx, python, postgres images) or the
+/// current release (curlimages/curl, Alpine-based images).
+fn curl_version(st: &ProcState) -> &'static str {
+    if st.base == Some(crate::image::Base::Debian) {
+        "7.88.1"
+    } else {
+        "8.12.1"
+    }
+}
+
 impl Curl {
     fn fail(&self, st: &mut ProcState, ctx: &mut ProcessCtx, o: &Opts, code: i32, msg: &str) -> ProgramStep {
         if !o.silent || o.show_error {
@@ -134,7 +144,7 @@ impl Curl {
         }
         let mut req = HttpRequest::get(&format!("{host}{}", if port == 80 { String::new() } else { format!(":{port}") }), &path);
         req.method = o.method.clone().unwrap_or_else(|| if o.head { "HEAD".into() } else if o.data.is_some() { "POST".into() } else { "GET".into() });
-        req.headers.push(("User-Agent".into(), "curl/8.12.1".into()));
+        req.headers.push(("User-Agent".into(), format!("curl/{}", curl_version(st))));
         req.headers.push(("Accept".into(), "*/*".into()));
         req.headers.extend(o.headers.iter().cloned());
         req.body = o.data.clone().unwrap_or_default().into_bytes();
@@ -159,7 +169,8 @@ impl Curl {
     #[allow(clippy::too_many_arguments)]
     fn deliver(&mut self, st: &mut ProcState, ctx: &mut ProcessCtx, o: &Opts, host: &str, ip: &str, port: u16, req: &HttpRequest, resp: HttpResponse) -> ProgramStep {
         if o.verbose {
-            let mut v = format!("* Connected to {host} ({ip}) port {port}\n> {} {} HTTP/1.1\n> Host: {}\n> User-Agent: curl/8.12.1\n> Accept: */*\n>\n", req.method, req.path, req.host);
+            let ua = curl_version(st);
+            let mut v = format!("* Connected to {host} ({ip}) port {port}\n> {} {} HTTP/1.1\n> Host: {}\n> User-Agent: curl/{ua}\n> Accept: */*\n>\n", req.method, req.path, req.host);
             v.push_str(&format!("< HTTP/1.1 {} {}\n", resp.status, reason_phrase(resp.status)));
             for (k, val) in &resp.headers {
                 v.push_str(&format!("< {k}: {val}\n"));

@@ -7,6 +7,8 @@
 pub mod admission;
 pub mod authn;
 pub mod diff;
+mod eviction;
+pub mod generation;
 pub mod patch;
 pub mod pod_strategy;
 pub mod rbac;
@@ -103,6 +105,7 @@ fn verb_summary(verb: &Verb) -> (&'static str, String, Value) {
             ("delete", kind.clone(), json!({"namespace": namespace, "name": name, "gracePeriodSeconds": options.grace_period_seconds}))
         }
         Verb::Bind { namespace, pod, node } => ("create", "Pod".into(), json!({"namespace": namespace, "pod": pod, "node": node})),
+        Verb::Evict { namespace, pod, .. } => ("create", "Pod".into(), json!({"namespace": namespace, "pod": pod, "subresource": "eviction"})),
         Verb::Logs { namespace, pod, container, .. } => ("get", "Pod".into(), json!({"namespace": namespace, "pod": pod, "container": container, "subresource": "log"})),
         Verb::Exec { namespace, pod, container, command, .. } => {
             ("create", "Pod".into(), json!({"namespace": namespace, "pod": pod, "container": container, "command": command, "subresource": "exec"}))
@@ -122,7 +125,11 @@ pub(crate) fn handle(core: &mut Core, req: ApiRequest, caller: Option<&str>) -> 
     let now = core.now;
     let user = match user {
         Ok(u) => {
-            let details = json!({"user": u.name, "groups": u.groups, "method": u.method, "caller": caller, "verb": verb_name, "kind": kind, "body": body});
+            let mut details = json!({"user": u.name, "groups": u.groups, "method": u.method, "caller": caller, "verb": verb_name, "kind": kind});
+            // Moved in, not re-serialised: `json!` would deep-copy the whole request body.
+            if let Some(m) = details.as_object_mut() {
+                m.insert("body".into(), body);
+            }
             core.trace.push(now, COMPONENT, "authentication", Outcome::Ok, Some(id), String::new(), details);
             u
         }
@@ -148,6 +155,7 @@ fn dispatch(r: &mut Req, verb: Verb) -> ApiResponse {
         Verb::Patch { kind, namespace, name, patch_type, patch } => write::patch(r, &kind, &namespace, &name, patch_type, &patch),
         Verb::Delete { kind, namespace, name, options } => write::delete(r, &kind, &namespace, &name, &options),
         Verb::Bind { namespace, pod, node } => write::bind(r, &namespace, &pod, &node),
+        Verb::Evict { namespace, pod, options } => eviction::evict(r, &namespace, &pod, &options),
         // Proxied to the kubelet by `Simulation::submit`; a component cannot stream them.
         Verb::Logs { .. } | Verb::Exec { .. } => Err(Status::bad_request("pods/log and pods/exec are served by the node's kubelet")),
         Verb::Get { kind, namespace, name } => read::get(r, &kind, &namespace, &name),

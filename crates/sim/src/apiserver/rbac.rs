@@ -34,14 +34,22 @@ fn has(list: Option<&Value>, want: &str) -> bool {
     list.and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| v.as_str() == Some("*") || v.as_str() == Some(want)))
 }
 
+/// `ResourceMatches`: `*`, the resource (`pods`), the resource with its subresource
+/// (`pods/status`) or any resource with that subresource (`*/status`). Compared piecewise so
+/// the check allocates nothing: it runs for every rule of every binding on every request.
+fn resource_matches(r: &str, a: &Attributes) -> bool {
+    if r == "*" {
+        return true;
+    }
+    match r.split_once('/') {
+        None => a.subresource.is_empty() && r == a.resource,
+        Some((res, sub)) => !a.subresource.is_empty() && sub == a.subresource && (res == a.resource || res == "*"),
+    }
+}
+
 /// `rbac.RuleAllows` for a resource request.
 pub fn rule_allows(rule: &Value, a: &Attributes) -> bool {
-    let combined = if a.subresource.is_empty() { a.resource.to_string() } else { format!("{}/{}", a.resource, a.subresource) };
-    let resource_ok = rule.get("resources").and_then(Value::as_array).is_some_and(|rs| {
-        rs.iter().filter_map(Value::as_str).any(|r| {
-            r == "*" || r == combined || (!a.subresource.is_empty() && r == format!("*/{}", a.subresource))
-        })
-    });
+    let resource_ok = rule.get("resources").and_then(Value::as_array).is_some_and(|rs| rs.iter().filter_map(Value::as_str).any(|r| resource_matches(r, a)));
     let names = rule.get("resourceNames").and_then(Value::as_array);
     let name_ok = names.is_none_or(|n| n.is_empty() || (!a.name.is_empty() && n.iter().any(|x| x.as_str() == Some(a.name))));
     has(rule.get("verbs"), a.verb) && has(rule.get("apiGroups"), a.api_group) && resource_ok && name_ok
@@ -55,7 +63,8 @@ fn subject_matches(s: &Value, user: &UserInfo, binding_ns: &str) -> bool {
         "Group" => user.in_group(name),
         "ServiceAccount" => {
             let ns = meta::str_at(s, &["namespace"]).filter(|n| !n.is_empty()).unwrap_or(binding_ns);
-            user.name == format!("system:serviceaccount:{ns}:{name}")
+            // `system:serviceaccount:<ns>:<name>`, compared without building the string.
+            user.name.strip_prefix("system:serviceaccount:").and_then(|rest| rest.split_once(':')) == Some((ns, name))
         }
         _ => false,
     }

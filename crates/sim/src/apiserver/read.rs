@@ -36,7 +36,8 @@ pub(crate) fn list(r: &mut Req, kind: &str, ns: Option<&str>, labels: Option<&st
         ("Pod", Some(node)) => r.core.store.pods_on_node(node).into_iter().filter(|o| ns.is_none_or(|n| meta::namespace(o) == n)).collect(),
         _ => r.core.store.list(info.kind, ns).collect(),
     };
-    let items: Vec<_> = items.into_iter().filter(|o| ls.matches(&meta::labels(o)) && fs.matches(o)).map(|o| (**o).clone()).collect();
+    // Shared, not copied: the store's objects are immutable once written.
+    let items: Vec<_> = items.into_iter().filter(|o| ls.matches(&meta::labels(o)) && fs.matches(o)).map(std::sync::Arc::clone).collect();
     let rv = r.core.store.revision().to_string();
     r.trace("read", Outcome::Ok, &label, json!({"items": items.len(), "resourceVersion": rv}));
     Ok(ApiOk::List { items, resource_version: rv })

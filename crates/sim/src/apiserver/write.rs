@@ -25,7 +25,7 @@ fn decode_and_default(r: &mut Req, body: &Value, label: &str) -> Result<Value, S
             podlab_api::defaults::apply(&mut obj);
             let after = obj.to_json();
             let patch = super::diff::diff(&before, &after);
-            r.trace("decode-and-default", Outcome::Ok, label, json!({"defaults": patch}));
+            r.trace("decode-and-default", Outcome::Ok, label, super::diff::fields([("defaults", Value::Array(patch))]));
             Ok(after)
         }
         Err(e) => {
@@ -118,9 +118,7 @@ fn before_create(r: &mut Req, obj: &mut Value, info: &ResourceInfo) {
     for k in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"] {
         m.shift_remove(k);
     }
-    if matches!(info.kind, "Deployment" | "ReplicaSet" | "Job" | "StatefulSet" | "DaemonSet") {
-        m.insert("generation".into(), json!(1));
-    }
+    super::generation::on_create(info.kind, obj);
     if info.kind == "Pod" {
         pod_strategy::prepare_for_create(obj);
     }
@@ -211,8 +209,9 @@ pub(crate) fn update(r: &mut Req, body: Value, status_only: bool) -> ApiResponse
     };
     let expected_rv = meta::resource_version(&body).to_string();
     let mut new = if status_only {
+        let mut body = body;
         let mut n = (*current).clone();
-        n["status"] = body.get("status").cloned().unwrap_or(json!({}));
+        n["status"] = body.get_mut("status").map(Value::take).unwrap_or(json!({}));
         n
     } else {
         let mut b = body;
@@ -224,11 +223,12 @@ pub(crate) fn update(r: &mut Req, body: Value, status_only: bool) -> ApiResponse
         n
     };
     keep_system_metadata(&mut new, &current);
-    write_update(r, info, new, &current, &expected_rv, &label)
+    write_update(r, info, new, &current, &expected_rv, &label, !status_only)
 }
 
-/// Validation, precondition and the etcd write shared by update and patch.
-fn write_update(r: &mut Req, info: &ResourceInfo, new: Value, current: &Arc<Value>, expected_rv: &str, label: &str) -> ApiResponse {
+/// Validation, precondition and the etcd write shared by update and patch. `main_resource`
+/// is false for the status subresource, whose writes never bump `metadata.generation`.
+fn write_update(r: &mut Req, info: &ResourceInfo, new: Value, current: &Arc<Value>, expected_rv: &str, label: &str, main_resource: bool) -> ApiResponse {
     if info.namespaced && info.kind != "Event" {
         let ns = meta::namespace(&new).to_string();
         if r.core.store.get(&ObjectKey::new("Namespace", "", &ns)).is_none() {
@@ -236,6 +236,9 @@ fn write_update(r: &mut Req, info: &ResourceInfo, new: Value, current: &Arc<Valu
         }
     }
     let mut new = validate(r, new, Some(current), label)?;
+    if main_resource {
+        super::generation::on_update(info.kind, &mut new, current);
+    }
     meta::set_meta_str(&mut new, "resourceVersion", meta::resource_version(current));
     if !expected_rv.is_empty() && expected_rv != meta::resource_version(current) {
         r.trace("persistence", Outcome::Error, label, json!({"op": "update", "conflict": {"expected": expected_rv, "current": meta::resource_version(current)}}));
@@ -246,7 +249,7 @@ fn write_update(r: &mut Req, info: &ResourceInfo, new: Value, current: &Arc<Valu
         return Ok(ApiOk::Object(new));
     }
     let finalized = meta::deletion_timestamp(&new).is_some()
-        && meta::finalizers(&new).is_empty()
+        && !finalizers_pending(&new)
         && meta::at(&new, &["metadata", "deletionGracePeriodSeconds"]).and_then(Value::as_i64) == Some(0);
     if finalized {
         return finish_delete(r, &ObjectKey::of(&new), label);
@@ -270,7 +273,14 @@ pub(crate) fn patch(r: &mut Req, kind: &str, ns: &str, name: &str, ty: PatchType
     let expected_rv = meta::str_at(p, &["metadata", "resourceVersion"]).unwrap_or("").to_string();
     let mut new = decode_and_default(r, &patched, &label)?;
     keep_system_metadata(&mut new, &current);
-    write_update(r, info, new, &current, &expected_rv, &label)
+    write_update(r, info, new, &current, &expected_rv, &label, true)
+}
+
+/// Finalizers that hold a deleted object: `metadata.finalizers`, and for a Namespace also
+/// `spec.finalizers` (`kubernetes`, removed by the namespace controller once it is empty).
+fn finalizers_pending(obj: &Value) -> bool {
+    let spec_finalizers = meta::kind(obj) == "Namespace" && meta::at(obj, &["spec", "finalizers"]).and_then(Value::as_array).is_some_and(|f| !f.is_empty());
+    !meta::finalizers(obj).is_empty() || spec_finalizers
 }
 
 fn finish_delete(r: &mut Req, key: &ObjectKey, label: &str) -> ApiResponse {
@@ -297,9 +307,9 @@ pub(crate) fn delete(r: &mut Req, kind: &str, ns: &str, name: &str, opts: &Delet
     let grace = if info.kind == "Pod" { pod_strategy::grace_period(&current, opts.grace_period_seconds) } else { 0 };
     let already = meta::at(&current, &["metadata", "deletionGracePeriodSeconds"]).and_then(Value::as_i64);
     if r.dry_run {
-        return Ok(ApiOk::Deleted { object: (*current).clone(), finished: grace == 0 && meta::finalizers(&current).is_empty() });
+        return Ok(ApiOk::Deleted { object: (*current).clone(), finished: grace == 0 && !finalizers_pending(&current) });
     }
-    if grace == 0 && meta::finalizers(&current).is_empty() {
+    if grace == 0 && !finalizers_pending(&current) {
         return finish_delete(r, &key, &label);
     }
     if already.is_some_and(|a| a <= grace) {
@@ -307,6 +317,7 @@ pub(crate) fn delete(r: &mut Req, kind: &str, ns: &str, name: &str, opts: &Delet
         return Ok(ApiOk::Deleted { object: (*current).clone(), finished: false });
     }
     let mut new = (*current).clone();
+    super::generation::on_deletion_start(&mut new, &current);
     let at = r.core.epoch.rfc3339(r.core.now.plus(crate::time::SimDuration::from_secs(grace as u64)));
     let m = meta::metadata_mut(&mut new);
     m.insert("deletionTimestamp".into(), json!(at));

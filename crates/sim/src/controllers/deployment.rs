@@ -93,8 +93,14 @@ impl DeploymentController {
             None if paused => None,
             None => self.create_new_rs(ctx, &mut d, &olds, max_old_rev + 1),
         };
-        if !paused {
-            if let Some(n) = &new_rs {
+        if let Some(n) = &new_rs {
+            let want = i32::try_from(ds::replicas(&d)).unwrap_or(0);
+            let all: Vec<&Value> = olds.iter().map(|r| &**r).chain(std::iter::once(&**n)).collect();
+            // syncDeployment: a paused Deployment or a scaling event only scales; rollouts wait.
+            if paused || super::deployment_scale::is_scaling_event(want, &all) {
+                let (surge, _, rolling) = Self::surge_unavail(&d);
+                self.scale_event(ctx, &d, n, &olds, surge, rolling);
+            } else {
                 self.rollout(ctx, &d, n, &olds);
             }
         }
@@ -230,17 +236,17 @@ impl DeploymentController {
         let new_spec = spec(new_rs);
         if !is_rolling {
             for o in olds.iter().filter(|o| spec(o) > 0) {
-                self.scale(ctx, d, o, 0, want, surge);
+                self.scale_rs(ctx, d, o, 0, want, surge);
             }
             let old_pods: i64 = olds.iter().map(|o| int(o, &["status", "replicas"])).sum();
             if old_pods == 0 && olds.iter().all(|o| spec(o) == 0) && new_spec != want {
-                self.scale(ctx, d, new_rs, want, want, surge);
+                self.scale_rs(ctx, d, new_rs, want, want, surge);
             }
             return;
         }
         let current: i32 = olds.iter().map(|o| spec(o)).sum::<i32>() + new_spec;
         let target = if new_spec > want { want } else { rolling::new_rs_new_replicas(want, surge, current, new_spec) };
-        let new_spec = if target != new_spec { self.scale(ctx, d, new_rs, target, want, surge) } else { new_spec };
+        let new_spec = if target != new_spec { self.scale_rs(ctx, d, new_rs, target, want, surge) } else { new_spec };
         let old_spec: Vec<(i32, i32)> = olds.iter().map(|o| (spec(o), avail(o))).collect();
         if old_spec.iter().all(|o| o.0 == 0) {
             self.cleanup(ctx, d, olds);
@@ -257,14 +263,14 @@ impl DeploymentController {
         let (after, _) = rolling::scale_down_old(&staged, want - unavail, total_available);
         for (o, n) in olds.iter().zip(after) {
             if n != spec(o) {
-                self.scale(ctx, d, o, n, want, surge);
+                self.scale_rs(ctx, d, o, n, want, surge);
             }
         }
     }
 
     /// `scaleReplicaSet`: new spec.replicas plus the desired/max annotations, and the
     /// `ScalingReplicaSet` event.
-    fn scale(&mut self, ctx: &mut Ctx<'_>, d: &Value, rs: &Value, to: i32, want: i32, surge: i32) -> i32 {
+    pub(super) fn scale_rs(&mut self, ctx: &mut Ctx<'_>, d: &Value, rs: &Value, to: i32, want: i32, surge: i32) -> i32 {
         let from = int(rs, &["spec", "replicas"]) as i32;
         let mut copy = rs.clone();
         copy["spec"]["replicas"] = json!(to);

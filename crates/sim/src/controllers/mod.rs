@@ -6,18 +6,26 @@
 //! API server as their own service account, as kube-controller-manager does with
 //! `--use-service-account-credentials`; this module also owns the RBAC those identities need.
 
+pub mod attachdetach;
 pub mod deployment;
+pub mod deployment_scale;
 pub mod deployment_status;
 pub mod endpoints;
 pub mod gc;
 pub mod hash;
 pub mod job;
 pub mod metrics;
+pub mod namespace;
 pub mod nodelifecycle;
+pub mod persistentvolume;
+pub mod persistentvolume_binding;
+pub mod persistentvolume_provisioner;
+pub mod persistentvolume_spec;
 pub mod queue;
 pub mod replicaset;
 pub mod rolling;
 pub mod services;
+pub mod serviceaccounts;
 pub mod tainteviction;
 
 use crate::component::Ctx;
@@ -49,8 +57,12 @@ pub const CONTROLLERS: [&str; 8] = [
 
 pub(crate) fn register_defaults(sim: &mut Simulation) {
     let host = sim.cluster().nodes.iter().find(|n| n.control_plane).map(|n| n.name.clone()).unwrap_or_else(|| "controlplane".to_string());
-    sim.register_component(Box::new(Scheduler::new(&host)));
-    crate::kubelet::register(sim);
+    let storage = sim.cluster().storage.clone();
+    let view = persistentvolume::SharedView::default();
+    let cloud = crate::kubelet::csi::new_cloud(storage.csi.clone());
+    let binder = crate::scheduler::plugins::volume_binding::StorageBinder { view: std::rc::Rc::clone(&view) };
+    sim.register_component(Box::new(Scheduler::new(&host).with_volume_binder(Box::new(binder))));
+    crate::kubelet::register(sim, std::rc::Rc::clone(&cloud));
     bootstrap_objects(sim);
     sim.register_component(Box::new(replicaset::ReplicaSetController::default()));
     sim.register_component(Box::new(deployment::DeploymentController::default()));
@@ -61,6 +73,12 @@ pub(crate) fn register_defaults(sim: &mut Simulation) {
     sim.register_component(Box::new(tainteviction::TaintEvictionController::default()));
     sim.register_component(Box::new(services::KubeProxy::default()));
     nodelifecycle::register_lease_renewers(sim);
+    persistentvolume_spec::bootstrap(sim.core_mut(), &storage);
+    sim.register_component(Box::new(persistentvolume::PersistentVolumeController::new(view)));
+    let seed = sim.core_mut().seed;
+    sim.register_component(Box::new(persistentvolume_provisioner::ExternalProvisioner::new(std::rc::Rc::clone(&cloud), seed)));
+    sim.register_component(Box::new(attachdetach::AttachDetachController::new(cloud)));
+    serviceaccounts::register(sim);
 }
 
 /// The service-account identity a controller authenticates as.

@@ -73,6 +73,11 @@ pub(crate) fn route(sim: &mut Simulation, req: ApiRequest) -> ApiResponse {
         Verb::Logs { namespace, pod, container, options } => {
             let obj = admit(sim, &req, "get", "log", namespace, pod)?;
             let container = resolve_container(&obj, container.as_deref())?;
+            // `LogLocation` has no location for a pod without a node: the API server streams
+            // an empty body (no error), unlike exec's "does not have a host assigned".
+            if meta::node_name(&obj).is_empty() {
+                return Ok(ApiOk::Logs(String::new()));
+            }
             let kubelet = kubelet_of(sim, &obj)?;
             kubelet.logs(namespace, pod, &container, options, epoch.epoch_ms(now), epoch).map(ApiOk::Logs)
         }
@@ -161,6 +166,39 @@ impl Simulation {
         let now = self.now();
         self.core.add_timer(now, id, crate::component::Wake::Timer(super::static_pods::STATIC_TOKEN), false);
         true
+    }
+
+    /// Takes a static pod manifest off `node` (its file removed): the kubelet deletes the
+    /// mirror pod and stops the pod. `name` is the manifest's own name (without the node
+    /// suffix). False for an unknown node or a pod the node does not run.
+    pub fn remove_static_pod(&mut self, node: &str, namespace: &str, name: &str) -> bool {
+        let kubelet = format!("kubelet/{node}");
+        let Some(id) = self.core.component_names.iter().position(|n| *n == kubelet) else { return false };
+        let pod_name = format!("{name}-{}", node.to_lowercase());
+        let Ok(k) = self.kubelet_named(node) else { return false };
+        if !k.remove_static(namespace, &pod_name) {
+            return false;
+        }
+        let now = self.now();
+        self.core.add_timer(now, id, crate::component::Wake::Timer(super::static_pods::STATIC_TOKEN), false);
+        true
+    }
+
+    /// The static pods `node` runs, as its kubelet defaulted them (name `<name>-<node>`).
+    pub fn static_pods(&mut self, node: &str) -> Vec<serde_json::Value> {
+        self.kubelet_named(node).map(|k| k.static_manifests().to_vec()).unwrap_or_default()
+    }
+
+    /// Ctrl-C in an interactive `kubectl exec -it` session: the terminal sends SIGINT to the
+    /// foreground process group. An interactive shell abandons its running command, prints
+    /// `^C` and prompts again; a program without a handler ends (exit 130). Returns what the
+    /// session printed as it handled the signal.
+    pub fn exec_interrupt(&mut self, h: &ExecHandle) -> Result<ExecOutput, Status> {
+        let k = self.kubelet_named(&h.node)?;
+        if !k.exec_signal(h.id, podlab_runtime::Signal::Int) {
+            return Err(Status::not_found("exec sessions", &h.id.to_string()));
+        }
+        self.exec_poll(h, None, false)
     }
 
     /// Ends an interactive session (the client disconnected).

@@ -70,10 +70,21 @@ pub struct ContainerRt {
     /// A liveness/startup failure or deletion asked this instance to stop at this deadline;
     /// SIGKILL follows if it is still running then.
     pub kill_deadline: Option<SimTime>,
-    /// When SIGTERM is due (after a preStop `sleep`), if a stop is in progress.
+    /// When the stop signal is due (after the preStop hook), if a stop is in progress.
     pub term_at: Option<SimTime>,
+    /// The latest the stop signal may wait for `wait_for` (the grace period's end).
+    pub turn_by: Option<SimTime>,
+    /// Containers (slots) that must exit before this one is signalled: a sidecar waits for
+    /// the regular containers and the sidecars declared after it.
+    pub wait_for: Vec<usize>,
+    /// Grace left after the preStop hook, in whole seconds (as ms).
+    pub grace_left_ms: u64,
     /// The OOM killer ended the instance.
     pub oom_killed: bool,
+    /// The pod update changed this container's image; the next sync acts on it.
+    pub definition_changed: bool,
+    /// Killed for a changed definition: restarted whatever the restart policy says.
+    pub restart_pending: bool,
 }
 
 impl ContainerRt {
@@ -95,7 +106,12 @@ impl ContainerRt {
             probes: ProbeSet::default(),
             kill_deadline: None,
             term_at: None,
+            turn_by: None,
+            wait_for: Vec::new(),
+            grace_left_ms: 0,
             oom_killed: false,
+            definition_changed: false,
+            restart_pending: false,
         }
     }
 
@@ -145,9 +161,9 @@ impl ContainerRt {
             self.previous_logs = std::mem::take(&mut self.logs);
         }
         self.reason = None;
-        self.kill_deadline = None;
-        self.term_at = None;
+        self.clear_stop();
         self.oom_killed = false;
+        self.restart_pending = false;
         self.probes.reset(now);
     }
 
@@ -168,6 +184,7 @@ impl ContainerRt {
         }
         self.previous_logs = std::mem::take(&mut self.logs);
         self.reason = None;
+        self.restart_pending = false;
     }
 
     /// The process ended with `code` at `now`.
@@ -192,8 +209,16 @@ impl ContainerRt {
         self.instance = Instance::Exited(t);
         self.process = None;
         self.wake_at = None;
+        self.clear_stop();
+        self.probes.stop();
+    }
+
+    /// Forgets a stop in progress (the instance ended or a new one started).
+    fn clear_stop(&mut self) {
         self.kill_deadline = None;
         self.term_at = None;
-        self.probes.stop();
+        self.turn_by = None;
+        self.wait_for.clear();
+        self.grace_left_ms = 0;
     }
 }

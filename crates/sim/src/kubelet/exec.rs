@@ -192,6 +192,18 @@ impl Kubelet {
         Ok(ExecOutput { handle, chunks, exit_code, wake_at })
     }
 
+    /// Delivers `sig` to a session's process (Ctrl-C on a tty sends SIGINT to the foreground
+    /// process group); it is handled at the session's next step.
+    pub fn exec_signal(&mut self, id: u64, sig: podlab_runtime::Signal) -> bool {
+        match self.sessions.map.get_mut(&id) {
+            Some(s) => {
+                s.process.signal(sig);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Ends a session (the client disconnected): the process is killed.
     pub fn exec_close(&mut self, id: u64) {
         if let Some(mut s) = self.sessions.map.remove(&id) {

@@ -9,13 +9,15 @@ use super::containers::{Instance, Kind, WaitingReason};
 use super::images::Ensure;
 use super::worker::{format_pod, pleg_tick, NodeEnv, Op, PodWorker, Start};
 use crate::meta;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 use podlab_api::{PodCondition, PodStatus};
 use podlab_runtime::{container_argv, FsView, Process, Signal, SpawnOptions};
 
-/// `GetStableKey`: the crash-loop back-off key of a container.
-fn stable_key(w: &PodWorker, name: &str) -> String {
-    format!("{}_{}_{}_{name}", meta::name(&w.pod), meta::namespace(&w.pod), w.uid)
+/// `GetStableKey`: the crash-loop back-off key of a container. The real key ends with the
+/// container's hash; the image is the only part of a container that can change, so it stands
+/// in for the hash (a corrected image starts without the old back-off).
+fn stable_key(w: &PodWorker, name: &str, image: &str) -> String {
+    format!("{}_{}_{}_{name}_{image}", meta::name(&w.pod), meta::namespace(&w.pod), w.uid)
 }
 
 impl PodWorker {
@@ -23,16 +25,22 @@ impl PodWorker {
         let now = env.now();
         let name = self.containers[i].name().to_string();
         let fp = self.containers[i].field_path();
-        if let Instance::Exited(t) = &self.containers[i].instance {
-            let key = stable_key(self, &name);
-            if env.crash_backoff.in_backoff_since(&key, t.finished_at, now) {
+        // A start resumed after its pull already passed the back-off check (one `startContainer`
+        // call in the real kubelet: back-off, then `EnsureImageExists`, then create).
+        let resumed = matches!(&self.just_pulled, Some((slot, _)) if *slot == i);
+        let last_finished = match &self.containers[i].instance {
+            Instance::Exited(t) if !resumed => Some(t.finished_at),
+            _ => None,
+        };
+        if let Some(finished) = last_finished {
+            let key = stable_key(self, &name, &self.containers[i].spec.image);
+            if env.crash_backoff.in_backoff_since(&key, finished, now) {
                 let pod = format_pod(&self.pod);
                 env.event(&self.pod, &fp, true, "BackOff", format!("Back-off restarting failed container {name} in pod {pod}"));
                 let message = format!("back-off {} restarting failed container={name} pod={pod}", env.crash_backoff.get(&key));
                 self.containers[i].reason = Some(WaitingReason { reason: "CrashLoopBackOff".into(), message });
                 return Start::Failed;
             }
-            let finished = t.finished_at;
             env.crash_backoff.next(&key, finished);
         }
         let image = match self.just_pulled.take() {
@@ -129,83 +137,16 @@ impl PodWorker {
         }
     }
 
-    /// Begins stopping container `i`: `Killing` event, preStop, then the stop signal; SIGKILL
-    /// follows at the grace deadline. `message` None = "Stopping container <name>".
-    pub(super) fn kill_container(&mut self, i: usize, env: &mut NodeEnv, message: Option<String>, grace_seconds: i64) {
-        let now = env.now();
-        let c = &self.containers[i];
-        let fp = c.field_path();
-        let msg = message.unwrap_or_else(|| format!("Stopping container {}", c.spec.name));
-        env.event(&self.pod, &fp, false, "Killing", msg);
-        // The kubelet never waits less than minimumGracePeriodInSeconds (2s).
-        let grace = SimDuration::from_secs(grace_seconds.max(2) as u64);
-        let mut term_at = now;
-        let pre_stop = c.spec.lifecycle.as_ref().and_then(|l| l.pre_stop.clone());
-        if let Some(h) = pre_stop {
-            if let Some(s) = &h.sleep {
-                term_at = now.plus(SimDuration::from_secs(s.seconds.max(0) as u64)).min(now.plus(grace));
-            } else if let Some(e) = &h.exec {
-                if let Err(out) = self.run_exec(i, env, &e.command) {
-                    let _ = out;
-                    env.event(&self.pod, &fp, true, "FailedPreStopHook", "PreStopHook failed".into());
-                }
-            }
-        }
-        let c = &mut self.containers[i];
-        c.term_at = Some(term_at);
-        c.kill_deadline = Some(now.plus(grace));
-        c.wake_at = Some(term_at);
-    }
-
-    /// Delivers due stop signals and SIGKILLs containers past their grace deadline.
-    pub(super) fn enforce_deadlines(&mut self, env: &mut NodeEnv) {
-        let now = env.now();
-        for i in 0..self.containers.len() {
-            let c = &mut self.containers[i];
-            let Some(p) = c.process.as_mut() else { continue };
-            if c.term_at.is_some_and(|t| t <= now) {
-                c.term_at = None;
-                let sig = c.spec.lifecycle.as_ref().and_then(|l| l.stop_signal.as_deref()).and_then(Signal::from_name).unwrap_or(Signal::Term);
-                p.signal(sig);
-                c.wake_at = Some(now);
-            }
-            if c.kill_deadline.is_some_and(|t| t <= now) {
-                p.signal(Signal::Kill);
-                self.on_exit(i, env, 137);
-            }
-        }
-    }
-
     /// The runtime saw container `i`'s process end with `code`.
     pub(super) fn on_exit(&mut self, i: usize, env: &mut NodeEnv, code: i32) {
         let now = env.now();
         self.ports.retain(|_, slot| *slot != i);
         self.containers[i].mark_exited(now, code);
-        self.request_sync(pleg_tick(now));
-    }
-
-    /// Deletion: stop everything, report the terminal status, then delete with grace 0.
-    pub(super) fn sync_terminating(&mut self, env: &mut NodeEnv) {
-        if !self.killing {
-            self.killing = true;
-            self.op = None;
-            let grace = meta::at(&self.pod, &["metadata", "deletionGracePeriodSeconds"]).and_then(serde_json::Value::as_i64).unwrap_or(30);
-            let order: Vec<usize> = (self.n_init..self.containers.len()).chain((0..self.n_init).rev()).collect();
-            for i in order {
-                if self.containers[i].process.is_some() {
-                    self.kill_container(i, env, None, grace);
-                }
-            }
-        }
-        if self.containers.iter().any(|c| c.process.is_some()) {
+        if self.containers[i].restart_pending {
+            self.continue_restart(i, env);
             return;
         }
-        self.terminal = true;
-        self.sandbox_ready = false;
-        self.write_status(env);
-        if !self.removed {
-            self.send_final_delete(env);
-        }
+        self.request_sync(pleg_tick(now));
     }
 
     pub(super) fn build_status(&self, env: &NodeEnv) -> PodStatus {
@@ -252,9 +193,9 @@ impl PodWorker {
                 }
             }
         };
-        for c in &self.containers {
+        for (i, c) in self.containers.iter().enumerate() {
             consider(c.kill_deadline, true);
-            consider(c.term_at, true);
+            consider(self.term_due_at(i), true);
             if c.process.is_some() {
                 consider(c.wake_at, false);
                 // A container being stopped is not probed.

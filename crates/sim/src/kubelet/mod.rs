@@ -8,8 +8,11 @@
 pub mod api;
 mod backoff;
 mod containers;
+pub mod csi;
+mod csi_mount;
 mod env;
 pub mod exec;
+mod exec_sync;
 mod images;
 mod lifecycle;
 pub mod logs;
@@ -17,8 +20,10 @@ mod network;
 mod probes;
 mod registry;
 mod run;
+mod spec_update;
 mod static_pods;
 mod status;
+mod termination;
 mod volumes;
 mod worker;
 
@@ -367,9 +372,10 @@ impl Component for Kubelet {
 }
 
 /// One kubelet per node of the cluster, in node order (deterministic component ids).
-pub(crate) fn register(sim: &mut crate::sim::Simulation) {
+pub(crate) fn register(sim: &mut crate::sim::Simulation, cloud: csi::Cloud) {
     let nodes = sim.cluster().nodes.clone();
     let reg = registry::SharedRegistry::default();
+    reg.borrow_mut().cloud = Some(cloud);
     for n in &nodes {
         let mut k = Kubelet::new(n);
         k.join(std::rc::Rc::clone(&reg));

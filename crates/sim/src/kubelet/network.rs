@@ -129,7 +129,9 @@ impl Network for PodNet<'_> {
         let slot = self.peer_for(port)?;
         let mut req = request.clone();
         if req.remote_addr.is_empty() {
-            req.remote_addr = "127.0.0.1".into();
+            // The source address is the one the connection went to: loopback for localhost,
+            // the pod's own address when it dialled its own IP.
+            req.remote_addr = if ip == self.ip { self.ip.clone() } else { "127.0.0.1".into() };
         }
         self.serve(slot, |p, ctx| p.serve_http(ctx, port, &req))
     }

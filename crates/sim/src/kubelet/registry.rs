@@ -22,6 +22,8 @@ pub(crate) struct Registry {
     pub nodes: BTreeMap<String, WorkerMap>,
     /// Nodes whose kubelet is stopped (refreshed from the core before processes run).
     pub stopped: BTreeSet<String>,
+    /// The CSI driver's disks, shared with the attach/detach controller.
+    pub cloud: Option<super::csi::Cloud>,
 }
 
 pub(crate) type SharedRegistry = Rc<RefCell<Registry>>;

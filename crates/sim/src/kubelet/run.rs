@@ -10,7 +10,7 @@ use super::probes::{self, ProbeKind};
 use super::worker::{NodeEnv, PodWorker};
 use crate::time::{SimDuration, SimTime};
 use podlab_api::Probe;
-use podlab_runtime::{FsView, HttpRequest, HttpResponse, NetError, NullNetwork, OutputLine, Process, ProcessCtx, SpawnOptions, Step, Stream};
+use podlab_runtime::{FsView, HttpRequest, HttpResponse, NetError, NullNetwork, OutputLine, Process, ProcessCtx, Step};
 
 /// Work units a process may use per wake-up.
 pub const STEP_BUDGET: u32 = 1_500;
@@ -21,8 +21,6 @@ pub const IDLE_POLL: SimDuration = SimDuration(1_000);
 /// How long after a start a process gets `STARTUP_BOOST_ROUNDS` budgets per wake-up.
 const STARTUP_BOOST_WINDOW: SimDuration = SimDuration(2_000);
 const STARTUP_BOOST_ROUNDS: usize = 16;
-/// Rounds an exec (probe, hook) may take within one instant before it counts as timed out.
-const EXEC_ROUNDS_MAX: usize = 64;
 
 /// Unix ms of a simulated instant.
 pub fn unix_ms(env: &NodeEnv, t: SimTime) -> u64 {
@@ -101,6 +99,9 @@ impl PodWorker {
                 Step::Idle { wake_at_ms: None } => c.wake_at = Some(now.plus(IDLE_POLL)),
             }
         }
+        if let Some(v) = self.volumes.as_mut() {
+            v.flush_claims(now);
+        }
     }
 
     fn probe_of(c: &ContainerRt, kind: ProbeKind) -> Option<Probe> {
@@ -138,7 +139,8 @@ impl PodWorker {
                 if gated || st.on_hold || now.since(started_at) < t.initial_delay {
                     continue;
                 }
-                let verdict = self.execute_probe(i, &probe, env);
+                // An errored probe's result is thrown away (`worker.doProbe`).
+                let Some(verdict) = self.execute_probe(i, kind, &probe, env) else { continue };
                 self.apply_probe(i, kind, &probe, verdict, env);
             }
         }
@@ -166,7 +168,8 @@ impl PodWorker {
         }
     }
 
-    fn execute_probe(&mut self, i: usize, probe: &Probe, env: &mut NodeEnv) -> Result<(), String> {
+    /// One probe: Some(verdict), or None when the probe errored (its event is recorded here).
+    fn execute_probe(&mut self, i: usize, kind: ProbeKind, probe: &Probe, env: &mut NodeEnv) -> Option<Result<(), String>> {
         let pod_ip = self.ip.clone().unwrap_or_default();
         let c = &self.containers[i];
         if let Some(h) = &probe.http_get {
@@ -180,23 +183,31 @@ impl PodWorker {
             req.headers.extend(h.http_headers.iter().map(|x| (x.name.clone(), x.value.clone())));
             req.remote_addr = gateway_of(&pod_ip);
             let resp = if ip == pod_ip { self.serve_http(port, &req, env) } else { Err(NetError::TimedOut) };
-            return probes::http_verdict(&url, &ip, port, probes::timing(probe).timeout, resp);
+            return Some(probes::http_verdict(&url, &ip, port, probes::timing(probe).timeout, resp));
         }
         if let Some(tcp) = &probe.tcp_socket {
             let ip = if tcp.host.is_empty() { pod_ip.clone() } else { tcp.host.clone() };
             let port = probes::resolve_port(&tcp.port, &c.spec).unwrap_or(0);
             let r = if ip == pod_ip && self.ports.contains_key(&port) { Ok(()) } else { Err(NetError::ConnectionRefused) };
-            return probes::tcp_verdict(&ip, port, r);
+            return Some(probes::tcp_verdict(&ip, port, r));
         }
         if let Some(e) = &probe.exec {
-            return self.run_exec(i, env, &e.command);
+            let timeout_ms = probes::timing(probe).timeout.0;
+            return match self.exec_sync(i, env, &e.command, timeout_ms).probe_verdict() {
+                Ok(verdict) => Some(verdict),
+                Err(message) => {
+                    let fp = self.containers[i].field_path();
+                    env.event(&self.pod, &fp, true, "Unhealthy", format!("{} probe errored and resulted in unknown state: {message}", kind.label()));
+                    None
+                }
+            };
         }
         if let Some(g) = &probe.grpc {
             let port = u16::try_from(g.port).unwrap_or(0);
             let r = if self.ports.contains_key(&port) { Ok(()) } else { Err(NetError::ConnectionRefused) };
-            return r.map_err(|_| format!("timeout: failed to connect service \"{pod_ip}:{port}\" within 1s: context deadline exceeded"));
+            return Some(r.map_err(|_| format!("timeout: failed to connect service \"{pod_ip}:{port}\" within 1s: context deadline exceeded")));
         }
-        Ok(())
+        Some(Ok(()))
     }
 
     /// Sends an HTTP request from the node to whichever container listens on `port`.
@@ -218,37 +229,6 @@ impl PodWorker {
             c.logs.push(l);
         }
         r.ok_or(NetError::ConnectionReset)
-    }
-
-    /// Runs `command` inside container `i` to completion (probes, preStop). Err carries the
-    /// combined output when the exit code is not 0.
-    pub(super) fn run_exec(&mut self, i: usize, env: &mut NodeEnv, command: &[String]) -> Result<(), String> {
-        let now_ms = unix_ms(env, env.now());
-        let c = &self.containers[i];
-        let (Some(image), Some(vols)) = (c.image.as_ref().map(|r| r.image), self.volumes.as_mut()) else { return Err(String::new()) };
-        let mut opts = SpawnOptions::exec(command.to_vec(), c.env.clone(), false, false);
-        opts.working_dir = if c.spec.working_dir.is_empty() { image.working_dir.to_string() } else { c.spec.working_dir.clone() };
-        let mounts = c.mounts.clone();
-        let cpu = c.cpu_limit_millicores();
-        let mut p = Process::spawn(image, opts, &FsView::new(&mut vols.store, &mounts)).map_err(|e| e.reason())?;
-        let mut out = Vec::new();
-        let mut code = None;
-        for _ in 0..EXEC_ROUNDS_MAX {
-            match step_in_pod(self, usize::MAX, &mounts, &mut p, now_ms, cpu, &mut out) {
-                Step::Exited(c) => {
-                    code = Some(c);
-                    break;
-                }
-                Step::Yield => continue,
-                Step::Idle { .. } => break,
-            }
-        }
-        let text: Vec<&str> = out.iter().filter(|l| matches!(l.stream, Stream::Stdout | Stream::Stderr)).map(|l| l.text.as_str()).collect();
-        match code {
-            Some(0) => Ok(()),
-            Some(_) => Err(text.join("\n")),
-            None => Err(format!("command \"{}\" timed out", command.join(" "))),
-        }
     }
 }
 

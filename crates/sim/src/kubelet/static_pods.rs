@@ -109,9 +109,46 @@ impl Kubelet {
                 _ => retry = true,
             }
         }
+        retry |= !self.delete_orphaned_mirrors(ctx);
         if retry {
             ctx.set_background_timer(ctx.now().plus(crate::time::SimDuration(MIRROR_RETRY_MS)), STATIC_TOKEN);
         }
+    }
+
+    /// Removes a manifest (its file deleted from the staticPodPath directory); the mirror pod
+    /// goes at the next `ensure_mirrors`. False when the node has no such static pod.
+    pub(crate) fn remove_static(&mut self, namespace: &str, name: &str) -> bool {
+        let before = self.statics.len();
+        self.statics.retain(|s| !(meta::name(s) == name && meta::namespace(s) == namespace));
+        self.statics.len() != before
+    }
+
+    /// The static pods this node runs, as defaulted from their manifests.
+    pub(crate) fn static_manifests(&self) -> &[Value] {
+        &self.statics
+    }
+
+    /// `deleteOrphanedMirrorPods`: a mirror pod whose manifest is gone is deleted (grace 0,
+    /// UID precondition); the watch then tears its pod down. False when a delete failed.
+    fn delete_orphaned_mirrors(&mut self, ctx: &mut Ctx<'_>) -> bool {
+        let orphans: Vec<(String, String, String)> = match self.workers.try_borrow() {
+            Ok(m) => m
+                .values()
+                .filter(|w| meta::str_at(&w.pod, &["metadata", "annotations", MIRROR_ANNOTATION]).is_some() && !self.is_own_mirror(&w.pod))
+                .map(|w| (meta::namespace(&w.pod).to_string(), meta::name(&w.pod).to_string(), w.uid.clone()))
+                .collect(),
+            Err(_) => return false,
+        };
+        let mut ok = true;
+        for (namespace, name, uid) in orphans {
+            let options = DeleteOptions { grace_period_seconds: Some(0), uid: Some(uid), ..DeleteOptions::default() };
+            match ctx.submit(ApiRequest::new(Verb::Delete { kind: "Pod".into(), namespace, name, options })) {
+                Ok(_) => {}
+                Err(st) if st.code == 404 || st.code == 409 => {}
+                Err(_) => ok = false,
+            }
+        }
+        ok
     }
 
     /// `kubernetes.io/config.seen`: when the config source first saw each manifest, in Go's

@@ -2,12 +2,16 @@
 //! the pod's filesystem arena before any container starts — emptyDir (shared by the pod's
 //! containers), configMap and secret files (read through the API server as the node, with the
 //! real `MountVolume.SetUp failed` texts when an object or key is missing), the projected
-//! service-account volume, downwardAPI, and hostPath / PVC disks that outlive the pod on this
-//! node. It also builds each container instance's mount table (root layer, kubelet-managed
-//! /etc files, volumeMounts with subPath).
+//! service-account volume, downwardAPI, hostPath disks that outlive the pod on this node, and
+//! PersistentVolumeClaims (see `claims`: CSI disks taken from the cloud once attached and
+//! staged, given back on unmount). It also builds each container instance's mount table (root
+//! layer, kubelet-managed /etc files, volumeMounts with subPath).
 
+pub use super::csi_mount::{claims_ready, ClaimMount};
+use super::csi::Cloud;
 use crate::component::Ctx;
 use crate::meta;
+use crate::time::{SimDuration, SimTime};
 use crate::request::{ApiOk, ApiRequest};
 use podlab_api::core::bytes::base64_decode;
 use podlab_api::{Container, DownwardAPIVolumeFile, KeyToPath, PodSpec, Volume};
@@ -15,13 +19,23 @@ use podlab_runtime::{FsTree, MountTable, Volumes, VolumeId};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// How often a mounted claim's filesystem is written back to its disk.
+pub const FLUSH_INTERVAL: SimDuration = SimDuration(1_000);
+
 /// The pod's volume arena and the tree behind each named volume.
 #[derive(Debug, Default)]
 pub struct PodVolumes {
     pub store: Volumes,
     pub by_name: BTreeMap<String, VolumeId>,
-    /// Disk-like volumes (hostPath, PVC) and the node-level key they are written back to.
+    /// Disk-like volumes (hostPath, non-CSI PVC) and the node-level key they are written back to.
     pub disks: BTreeMap<String, VolumeId>,
+    /// CSI disks of claims, given back to the cloud on unmount.
+    pub claims: Vec<(ClaimMount, VolumeId)>,
+    pub cloud: Option<Cloud>,
+    /// A claim's unmount failed on this node (the fault stays until the pod is force-deleted).
+    pub unmount_stuck: bool,
+    /// When the claims' filesystems were last written back to their disks.
+    pub flushed_at: Option<SimTime>,
 }
 
 /// Reads an object through the API server as this kubelet (the Node authorizer allows it).
@@ -117,6 +131,9 @@ fn service_account_token(pod: &Value) -> String {
 
 /// Builds one volume's tree; Err is the FailedMount message.
 fn build(ctx: &mut Ctx<'_>, pod: &Value, v: &Volume, disks: &mut BTreeMap<String, FsTree>) -> Result<(FsTree, Option<String>), String> {
+    if v.persistent_volume_claim.is_some() {
+        return Ok((FsTree::new(), None));
+    }
     let ns = meta::namespace(pod).to_string();
     let fail = |what: String| format!("MountVolume.SetUp failed for volume \"{}\" : {what}", v.name);
     let mut tree = FsTree::new();
@@ -156,9 +173,6 @@ fn build(ctx: &mut Ctx<'_>, pod: &Value, v: &Volume, disks: &mut BTreeMap<String
     } else if let Some(h) = &v.host_path {
         let key = format!("hostPath:{}", h.path);
         return Ok((disks.remove(&key).unwrap_or_default_tree(), Some(key)));
-    } else if let Some(c) = &v.persistent_volume_claim {
-        let key = format!("pvc:{ns}/{}", c.claim_name);
-        return Ok((disks.remove(&key).unwrap_or_default_tree(), Some(key)));
     }
     Ok((tree, None))
 }
@@ -174,10 +188,23 @@ impl OrEmpty for Option<FsTree> {
 }
 
 /// Sets up every volume of the pod. Err carries one FailedMount message per failing volume.
-pub fn mount_all(ctx: &mut Ctx<'_>, pod: &Value, spec: &PodSpec, disks: &mut BTreeMap<String, FsTree>) -> Result<PodVolumes, Vec<String>> {
-    let mut out = PodVolumes::default();
+/// Claims must be ready (`claims_ready`): their disks are taken from the cloud here.
+pub fn mount_all(ctx: &mut Ctx<'_>, pod: &Value, spec: &PodSpec, disks: &mut BTreeMap<String, FsTree>, cloud: Option<&Cloud>) -> Result<PodVolumes, Vec<String>> {
+    let mut out = PodVolumes { cloud: cloud.cloned(), ..PodVolumes::default() };
     let mut errors = Vec::new();
     for v in &spec.volumes {
+        if let Some(c) = &v.persistent_volume_claim {
+            let (tree, mount) = super::csi_mount::take_claim(ctx, pod, &c.claim_name, disks, cloud);
+            let id = out.store.add(tree);
+            out.by_name.insert(v.name.clone(), id);
+            match mount {
+                Some(m) => out.claims.push((m, id)),
+                None => {
+                    out.disks.insert(format!("pvc:{}/{}", meta::namespace(pod), c.claim_name), id);
+                }
+            }
+            continue;
+        }
         match build(ctx, pod, v, disks) {
             Ok((tree, disk_key)) => {
                 let id = out.store.add(tree);
@@ -198,13 +225,44 @@ pub fn mount_all(ctx: &mut Ctx<'_>, pod: &Value, spec: &PodSpec, disks: &mut BTr
 }
 
 impl PodVolumes {
-    /// Gives hostPath / PVC trees back to the node so the next pod there sees the data.
+    /// Gives hostPath / PVC trees back to the node so the next pod there sees the data, and
+    /// CSI disks back to the cloud.
     pub fn release(&mut self, disks: &mut BTreeMap<String, FsTree>) {
         for (key, id) in std::mem::take(&mut self.disks) {
             if let Some(tree) = self.store.remove(id) {
                 disks.insert(key, tree);
             }
         }
+        self.unmount_claims();
+    }
+
+    /// Writes the claims' filesystems back to their disks, at most once per `FLUSH_INTERVAL`
+    /// (the page cache's writeback), so a disk force-detached from a dead node keeps what its
+    /// pod wrote.
+    pub fn flush_claims(&mut self, now: SimTime) {
+        if self.claims.is_empty() || self.flushed_at.is_some_and(|t| now.since(t) < FLUSH_INTERVAL) {
+            return;
+        }
+        let Some(cloud) = self.cloud.clone() else { return };
+        self.flushed_at = Some(now);
+        for (m, id) in &self.claims {
+            if let Some(tree) = self.store.get(*id) {
+                cloud.borrow_mut().flush(&m.handle, &m.node, tree);
+            }
+        }
+    }
+
+    /// Unmounts the CSI disks (NodeUnpublish/NodeUnstage). False while a node's unmount fails:
+    /// the kubelet then keeps the pod (Terminating) until it succeeds.
+    pub fn unmount_claims(&mut self) -> bool {
+        let Some(cloud) = self.cloud.clone() else { return true };
+        let mut ok = true;
+        for (m, id) in std::mem::take(&mut self.claims) {
+            let tree = self.store.remove(id).unwrap_or_default();
+            ok &= cloud.borrow_mut().unmount(&m.handle, &m.node, &m.pod_uid, tree);
+        }
+        self.unmount_stuck |= !ok;
+        !self.unmount_stuck
     }
 }
 

@@ -175,8 +175,10 @@ impl PodWorker {
     pub fn update(&mut self, pod: Value) -> bool {
         let newly_deleting = meta::deletion_timestamp(&pod).is_some() && meta::deletion_timestamp(&self.pod).is_none();
         let grace_changed = meta::at(&pod, &["metadata", "deletionGracePeriodSeconds"]) != meta::at(&self.pod, &["metadata", "deletionGracePeriodSeconds"]);
+        // Only a container image may change in a pod's spec (see `spec_update`).
+        let spec_changed = pod.get("spec") != self.pod.get("spec") && self.take_spec_update(parse_spec(&pod));
         self.pod = pod;
-        newly_deleting || grace_changed
+        newly_deleting || grace_changed || spec_changed
     }
 
     /// One wake-up: run processes, enforce kill deadlines and probes, then the pod sync if due.
@@ -261,6 +263,7 @@ impl PodWorker {
         if self.ip.is_none() {
             return self.create_sandbox(env);
         }
+        self.restart_changed(env);
         if self.apps_done() {
             self.finish_pod(env);
             return false;
@@ -296,7 +299,7 @@ impl PodWorker {
             let wanted = match &c.instance {
                 Instance::Running { .. } => false,
                 Instance::None => true,
-                Instance::Exited(t) => self.restart_policy() == "Always" || (self.restart_policy() == "OnFailure" && t.exit_code != 0),
+                Instance::Exited(t) => c.restart_pending || self.restart_policy() == "Always" || (self.restart_policy() == "OnFailure" && t.exit_code != 0),
             };
             if !wanted {
                 continue;
@@ -318,7 +321,7 @@ impl PodWorker {
     fn apps_done(&self) -> bool {
         let policy = self.restart_policy();
         self.containers[self.n_init..].iter().all(|c| match &c.instance {
-            Instance::Exited(t) => c.reason.is_none() && (policy == "Never" || (policy == "OnFailure" && t.exit_code == 0)),
+            Instance::Exited(t) => c.reason.is_none() && !c.restart_pending && (policy == "Never" || (policy == "OnFailure" && t.exit_code == 0)),
             _ => false,
         })
     }
@@ -326,11 +329,7 @@ impl PodWorker {
     /// Every app container finished for good: stop sidecars and the sandbox.
     fn finish_pod(&mut self, env: &mut NodeEnv) {
         if self.containers.iter().any(|c| c.process.is_some()) {
-            for i in 0..self.n_init {
-                if self.containers[i].process.is_some() && self.containers[i].kill_deadline.is_none() {
-                    self.kill_container(i, env, None, 30);
-                }
-            }
+            self.stop_sidecars(env, self.spec.termination_grace_period_seconds.unwrap_or(30));
             return;
         }
         self.terminal = true;
@@ -339,8 +338,12 @@ impl PodWorker {
     }
 
     fn mount_volumes(&mut self, env: &mut NodeEnv) -> bool {
+        if !super::volumes::claims_ready(self, env) {
+            return false;
+        }
         let now = env.now();
-        match super::volumes::mount_all(env.ctx, &self.pod, &self.spec, env.disks) {
+        let cloud = super::csi_mount::cloud_of(&self.remote);
+        match super::volumes::mount_all(env.ctx, &self.pod, &self.spec, env.disks, cloud.as_ref()) {
             Ok(v) => {
                 self.volumes = Some(v);
                 true
@@ -398,6 +401,11 @@ impl PodWorker {
 
     /// The kubelet's final delete once every container has stopped (status manager).
     pub fn send_final_delete(&mut self, env: &mut NodeEnv) {
+        // The volume manager must have unmounted the pod's claims first (a failing unmount
+        // keeps the pod Terminating).
+        if self.volumes.as_mut().is_some_and(|v| !v.unmount_claims()) {
+            return;
+        }
         self.deleted = true;
         let mut req = ApiRequest::delete("Pod", meta::namespace(&self.pod), meta::name(&self.pod));
         if let crate::request::Verb::Delete { options, .. } = &mut req.verb {

@@ -3,15 +3,16 @@
 //! cycle. Every phase is traced with per-node detail (capped by the ClusterSpec).
 
 use super::fit_error::{self, fit_error_message, histogram, preemption_message};
-use super::framework::{num_feasible_nodes_to_find, FilterStatus, PodInfo, PodUsage};
+use super::framework::{num_feasible_nodes_to_find, FilterStatus, NodeInfo, PodInfo, PodUsage};
 use super::plugins::{self, SCORE_WEIGHTS};
 use super::queue::PodKey;
 use super::{preemption, Scheduler, SCHEDULER_NAME};
+use crate::apiserver::diff::fields as obj;
 use crate::component::Ctx;
 use crate::events::{EventRecord, EventType, ObjectRef};
 use crate::request::{ApiRequest, DeleteOptions, Verb};
 use crate::trace::{object_label, Outcome};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -34,60 +35,81 @@ pub fn schedule_one(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey) {
         let message = fit_error_message(all, Some(&msg), "", Some(&pre));
         return fail(s, ctx, &key, &obj, message, [plugins::volume_binding::NAME].into_iter().collect());
     }
-    let (feasible, statuses) = filter_nodes(s, ctx, &info, &label);
+    let cap = ctx.trace_node_detail_max();
+    let (feasible, statuses, next_start) = filter_nodes(s, ctx, &info, &label);
     if feasible.is_empty() {
+        s.next_start_node_index = next_start;
         return unschedulable(s, ctx, &key, &obj, &info, &statuses);
     }
-    let node = score_and_select(s, ctx, &info, &feasible, &label);
+    let all_nodes = s.nodes.len() as i64;
+    let spread = |img: &str| (s.image_nodes.get(img).copied().unwrap_or(0), all_nodes);
+    let mut rng = s.rng.clone().unwrap_or_else(|| crate::rng::Rng::new(0));
+    let (node, details) = score_and_select(&info, &feasible, &spread, &mut rng, cap);
+    s.rng = Some(rng);
+    s.next_start_node_index = next_start;
+    ctx.trace("score", Outcome::Ok, label.clone(), details);
     bind(s, ctx, key, &obj, &info, &node, &label);
 }
 
-fn filter_nodes(s: &mut Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: &str) -> (Vec<String>, Vec<(String, FilterStatus)>) {
+/// Filter over a round-robin window of nodes. Feasible nodes come back as references into the
+/// cache (no name copies); rejected ones keep their name for the FitError and preemption.
+fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: &str) -> (Vec<&'s NodeInfo>, Vec<(String, FilterStatus)>, usize) {
     let all = s.node_order.len();
     let to_find = num_feasible_nodes_to_find(all);
     let start = s.next_start_node_index % all.max(1);
-    let mut feasible = Vec::new();
+    // `node_order` is the cache's key order unless `assume` added a node the scheduler has not
+    // seen through its watch yet; in the common case the cache is walked directly instead of
+    // looking every name up.
+    let order: Vec<Option<&NodeInfo>> = if all == s.nodes.len() { s.nodes.values().map(Some).collect() } else { s.node_order.iter().map(|n| s.nodes.get(n)).collect() };
+    let binder = s.volume_binder.as_ref();
+    let mut feasible: Vec<&NodeInfo> = Vec::new();
     let mut statuses = Vec::new();
     let mut processed = 0;
     for i in 0..all {
-        let name = &s.node_order[(start + i) % all];
-        let Some(node) = s.nodes.get(name) else { continue };
+        let Some(node) = order[(start + i) % all] else { continue };
         processed = i + 1;
-        let status = plugins::run_filters(info, node).or_else(|| s.volume_binder.as_ref().and_then(|b| b.filter(info, node)));
-        match status {
+        match plugins::run_filters(info, node).or_else(|| binder.and_then(|b| b.filter(info, node))) {
             None => {
-                feasible.push(name.clone());
+                feasible.push(node);
                 if feasible.len() >= to_find {
                     break;
                 }
             }
-            Some(st) => statuses.push((name.clone(), st)),
+            Some(st) => statuses.push((node.name.clone(), st)),
         }
     }
-    s.next_start_node_index = (start + processed) % all.max(1);
+    let next_start = (start + processed) % all.max(1);
     let cap = ctx.trace_node_detail_max();
-    let rejected: Vec<Value> = statuses.iter().take(cap).map(|(n, st)| json!({"node": n, "plugin": st.plugin, "reasons": st.reasons})).collect();
+    // Per-node detail is built only for the nodes the trace keeps, moved (not re-serialised)
+    // into the entry.
+    let rejected: Vec<Value> = statuses.iter().take(cap).map(|(n, st)| obj([("node", Value::from(n.as_str())), ("plugin", Value::from(st.plugin)), ("reasons", Value::from(st.reasons.clone()))])).collect();
+    let kept: Vec<Value> = feasible.iter().take(cap).map(|n| Value::from(n.name.as_str())).collect();
     let outcome = if feasible.is_empty() { Outcome::Denied } else { Outcome::Ok };
-    let details = json!({"nodes": all, "evaluated": processed, "feasible": feasible.iter().take(cap).collect::<Vec<_>>(), "feasibleCount": feasible.len(), "rejected": rejected, "rejectedCount": statuses.len()});
+    let details = obj([
+        ("nodes", Value::from(all)),
+        ("evaluated", Value::from(processed)),
+        ("feasible", Value::Array(kept)),
+        ("feasibleCount", Value::from(feasible.len())),
+        ("rejected", Value::Array(rejected)),
+        ("rejectedCount", Value::from(statuses.len())),
+    ]);
     ctx.trace("filter", outcome, label.to_string(), details);
-    (feasible, statuses)
+    (feasible, statuses, next_start)
 }
 
-fn score_and_select(s: &mut Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, feasible: &[String], label: &str) -> String {
-    let all_nodes = s.nodes.len() as i64;
-    let spread = |img: &str| (s.image_nodes.get(img).copied().unwrap_or(0), all_nodes);
-    let nodes: Vec<_> = feasible.iter().filter_map(|n| s.nodes.get(n)).collect();
+/// Score with the default weights and select the host (ties broken by reservoir sampling, as
+/// `selectHost` does); returns the selected node's name and the trace details.
+fn score_and_select(info: &PodInfo, nodes: &[&NodeInfo], spread_of: &dyn Fn(&str) -> (i64, i64), rng: &mut crate::rng::Rng, cap: usize) -> (String, Value) {
     let mut per_plugin: Vec<Vec<i64>> = vec![
         nodes.iter().map(|n| plugins::taint_toleration::score(info, n)).collect(),
         nodes.iter().map(|n| plugins::node_affinity::score(info, n)).collect(),
         nodes.iter().map(|n| plugins::node_resources_fit::score(info, n)).collect(),
         nodes.iter().map(|n| plugins::balanced_allocation::score(info, n)).collect(),
-        nodes.iter().map(|n| plugins::image_locality::score(info, n, &spread)).collect(),
+        nodes.iter().map(|n| plugins::image_locality::score(info, n, spread_of)).collect(),
     ];
     plugins::taint_toleration::normalize(&mut per_plugin[0]);
     plugins::node_affinity::normalize(&mut per_plugin[1]);
     let totals: Vec<i64> = (0..nodes.len()).map(|i| SCORE_WEIGHTS.iter().enumerate().map(|(p, (_, w))| per_plugin[p][i] * w).sum()).collect();
-    let rng = s.rng.get_or_insert_with(|| crate::rng::Rng::new(0));
     let (mut best, mut ties) = (0usize, 1u64);
     for i in 1..totals.len() {
         if totals[i] > totals[best] {
@@ -100,18 +122,17 @@ fn score_and_select(s: &mut Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, feasib
             }
         }
     }
-    let cap = ctx.trace_node_detail_max();
     let detail: Vec<Value> = (0..nodes.len())
         .take(cap)
         .map(|i| {
-            let scores: serde_json::Map<String, Value> = SCORE_WEIGHTS.iter().enumerate().map(|(p, (n, _))| (n.to_string(), json!(per_plugin[p][i]))).collect();
-            json!({"node": nodes[i].name, "scores": scores, "total": totals[i]})
+            let scores: Map<String, Value> = SCORE_WEIGHTS.iter().enumerate().map(|(p, (n, _))| (n.to_string(), Value::from(per_plugin[p][i]))).collect();
+            obj([("node", Value::from(nodes[i].name.as_str())), ("scores", Value::Object(scores)), ("total", Value::from(totals[i]))])
         })
         .collect();
     let selected = nodes.get(best).map(|n| n.name.clone()).unwrap_or_default();
-    let weights: serde_json::Map<String, Value> = SCORE_WEIGHTS.iter().map(|(n, w)| (n.to_string(), json!(w))).collect();
-    ctx.trace("score", Outcome::Ok, label.to_string(), json!({"weights": weights, "nodes": detail, "selected": selected}));
-    selected
+    let weights: Map<String, Value> = SCORE_WEIGHTS.iter().map(|(n, w)| (n.to_string(), Value::from(*w))).collect();
+    let details = obj([("weights", Value::Object(weights)), ("nodes", Value::Array(detail)), ("selected", Value::from(selected.as_str()))]);
+    (selected, details)
 }
 
 fn scheduler_event(s: &Scheduler, regarding: ObjectRef, ty: EventType, reason: &str, action: &str, message: String) -> EventRecord {

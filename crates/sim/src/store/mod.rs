@@ -43,13 +43,15 @@ impl ObjectKey {
     }
 }
 
-/// One committed change in the history.
+/// One committed change in the history. `prev` is the state it replaced (None for a create),
+/// so a filtered watch replayed from here can tell an object that started or stopped matching.
 #[derive(Clone, Debug)]
 pub struct HistoryEntry {
     pub resource_version: u64,
     pub event_type: WatchEventType,
     pub key: ObjectKey,
     pub object: Arc<Value>,
+    pub prev: Option<Arc<Value>>,
 }
 
 #[derive(Debug, Default)]
@@ -189,7 +191,7 @@ impl Store {
         if self.history.len() >= HISTORY_MAX {
             self.history.pop_front();
         }
-        self.history.push_back(HistoryEntry { resource_version: self.revision, event_type, key, object: obj });
+        self.history.push_back(HistoryEntry { resource_version: self.revision, event_type, key, object: obj, prev });
         woken
     }
 
@@ -204,7 +206,8 @@ impl Store {
 
     /// Opens a watch. Without `from_rv` (or with 0) the stream starts with a synthetic ADDED
     /// for every current match, like a watch without resourceVersion; with a revision it
-    /// replays the history after it, or fails with 410 when that history was compacted.
+    /// replays the history after it — with the same started/stopped-matching rule as live
+    /// delivery — or fails with 410 when that history was compacted.
     pub fn watch(&mut self, filter: WatchFilter, from_rv: Option<u64>, owner: Option<usize>) -> Result<WatchId, Status> {
         let initial = match from_rv.filter(|rv| *rv > 0) {
             None => self
@@ -230,8 +233,8 @@ impl Store {
         Ok(self
             .history
             .range(start..)
-            .filter(|e| filter.matches(&e.object))
-            .map(|e| WatchEvent { event_type: e.event_type, object: Arc::clone(&e.object), resource_version: e.resource_version })
+            .filter(|e| e.key.kind == filter.kind)
+            .filter_map(|e| watch::transition(filter, e.prev.as_ref(), &e.object, e.event_type == WatchEventType::Deleted, e.resource_version))
             .collect())
     }
 }

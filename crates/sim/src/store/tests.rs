@@ -1,5 +1,8 @@
-//! Store tests: the etcd contract (existence, preconditions, revisions) and the property that
-//! replaying a watch stream from revision 0 rebuilds exactly the store's contents.
+//! Store tests: the etcd contract (existence, preconditions, revisions), filtered watches
+//! (an object that stops matching leaves as DELETED, one that starts matching arrives as
+//! ADDED, live and replayed alike) and the property that replaying a watch stream — plain or
+//! filtered, from the beginning or from any revision — rebuilds exactly the matching part of
+//! the store.
 
 use super::*;
 use proptest::prelude::*;
@@ -7,6 +10,65 @@ use serde_json::json;
 
 fn pod(name: &str, node: &str) -> Value {
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}")}, "spec": {"nodeName": node}})
+}
+
+fn labelled(name: &str, node: &str, app: &str) -> Value {
+    let mut p = pod(name, node);
+    if !app.is_empty() {
+        p["metadata"]["labels"] = json!({"app": app});
+    }
+    p
+}
+
+fn filter(labels: &str, fields: &str) -> WatchFilter {
+    let mut f = WatchFilter::kind("Pod");
+    f.labels = crate::selector::LabelSelector::parse(labels).unwrap();
+    f.fields = crate::selector::FieldSelector::parse("Pod", fields).unwrap();
+    f
+}
+
+/// (type, app label, resourceVersion of the object) of each event.
+fn summary(events: Vec<WatchEvent>) -> Vec<(WatchEventType, String, String, u64)> {
+    events
+        .into_iter()
+        .map(|e| {
+            let app = meta::label(&e.object, "app").unwrap_or("").to_string();
+            (e.event_type, app, meta::resource_version(&e.object).to_string(), e.resource_version)
+        })
+        .collect()
+}
+
+#[test]
+fn label_selected_watch_sees_relabel_as_deleted_then_added() {
+    use WatchEventType::{Added, Deleted, Modified};
+    let mut s = Store::default();
+    s.create(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "first", "namespace": "default"}})).unwrap();
+    let live = s.watch(filter("app=web", ""), None, None).unwrap();
+    s.create(labelled("a", "", "web")).unwrap(); // rv 2
+    s.update(labelled("a", "n1", "web"), None).unwrap(); // rv 3
+    s.update(labelled("a", "n1", "db"), None).unwrap(); // rv 4: stops matching
+    s.update(labelled("a", "n2", "db"), None).unwrap(); // rv 5: matched neither before nor after
+    s.update(labelled("a", "n2", "web"), None).unwrap(); // rv 6: starts matching
+    s.delete(&ObjectKey::new("Pod", "default", "a"), None).unwrap(); // rv 7
+    let want = vec![
+        (Added, "web".to_string(), "2".to_string(), 2),
+        (Modified, "web".into(), "3".into(), 3),
+        // The DELETED of an object that stopped matching carries its last matching state at
+        // the change's revision, as the watch cache sends it.
+        (Deleted, "web".into(), "4".into(), 4),
+        (Added, "web".into(), "6".into(), 6),
+        (Deleted, "web".into(), "7".into(), 7),
+    ];
+    assert_eq!(summary(s.watches.drain(live)), want);
+    // Replay from a revision applies the same rule to the history.
+    let replayed = s.watch(filter("app=web", ""), Some(1), None).unwrap();
+    assert_eq!(summary(s.watches.drain(replayed)), want);
+    let from_middle = s.watch(filter("app=web", ""), Some(3), None).unwrap();
+    assert_eq!(summary(s.watches.drain(from_middle)), want[2..].to_vec());
+    // A node-pinned field selector (the kubelet's watch) follows the same rule.
+    let pinned = s.watch(filter("", "spec.nodeName=n1"), Some(1), None).unwrap();
+    let types: Vec<_> = summary(s.watches.drain(pinned)).into_iter().map(|(t, _, _, rv)| (t, rv)).collect();
+    assert_eq!(types, vec![(Added, 3), (Modified, 4), (Deleted, 5)]);
 }
 
 #[test]
@@ -59,52 +121,91 @@ fn compacted_history_is_gone() {
 
 #[derive(Clone, Debug)]
 enum Op {
-    Create(u8, u8),
-    Update(u8, u8),
+    Create(u8, u8, u8),
+    Update(u8, u8, u8),
     Delete(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (0u8..6, 0u8..3).prop_map(|(n, node)| Op::Create(n, node)),
-        (0u8..6, 0u8..3).prop_map(|(n, node)| Op::Update(n, node)),
+        (0u8..6, 0u8..3, 0u8..3).prop_map(|(n, node, app)| Op::Create(n, node, app)),
+        (0u8..6, 0u8..3, 0u8..3).prop_map(|(n, node, app)| Op::Update(n, node, app)),
         (0u8..6).prop_map(Op::Delete),
     ]
+}
+
+fn apply(s: &mut Store, o: &Op) -> bool {
+    let node = |n: u8| ["", "n1", "n2"][n as usize];
+    let app = |a: u8| ["", "web", "db"][a as usize];
+    let r = match *o {
+        Op::Create(n, d, a) => s.create(labelled(&format!("p{n}"), node(d), app(a))).map(|_| ()),
+        Op::Update(n, d, a) => s.update(labelled(&format!("p{n}"), node(d), app(a)), None).map(|_| ()),
+        Op::Delete(n) => s.delete(&ObjectKey::new("Pod", "default", &format!("p{n}")), None).map(|_| ()),
+    };
+    r.is_ok()
+}
+
+type Replica = BTreeMap<ObjectKey, Arc<Value>>;
+
+/// The objects of the store a filter selects.
+fn selected(s: &Store, f: &WatchFilter) -> Replica {
+    s.all().filter(|(_, v)| f.matches(v)).map(|(k, v)| (k.clone(), Arc::clone(v))).collect()
+}
+
+/// Applies a watch stream to a client-side copy, checking revisions only increase (`ordered`;
+/// the synthetic ADDED list a watch without resourceVersion starts with is in key order).
+fn replay_into(mut replica: Replica, events: Vec<WatchEvent>, ordered: bool) -> Result<Replica, TestCaseError> {
+    let mut prev_rv = 0;
+    for e in events {
+        prop_assert!(!ordered || e.resource_version > prev_rv, "revisions only increase");
+        prev_rv = e.resource_version;
+        let key = ObjectKey::of(&e.object);
+        match e.event_type {
+            WatchEventType::Deleted => {
+                prop_assert!(replica.remove(&key).is_some(), "DELETED for an object the client never had");
+            }
+            WatchEventType::Added => {
+                prop_assert!(replica.insert(key, e.object).is_none(), "ADDED for an object the client already had");
+            }
+            _ => {
+                prop_assert!(replica.insert(key, e.object).is_some(), "MODIFIED for an object the client never had");
+            }
+        }
+    }
+    Ok(replica)
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
-    fn replaying_the_watch_reproduces_the_store(ops in proptest::collection::vec(op(), 0..40)) {
+    fn replaying_the_watch_reproduces_the_store(ops in proptest::collection::vec(op(), 0..40), cut in 0usize..40, which in 0usize..4) {
+        let f = [filter("", ""), filter("app=web", ""), filter("app!=db", "spec.nodeName=n1"), filter("", "spec.nodeName!=n2")][which].clone();
         let mut s = Store::default();
-        let w = s.watch(WatchFilter::kind("Pod"), None, None).unwrap();
-        let mut last_rv = 0;
-        for o in ops {
-            let node = |n: u8| ["", "n1", "n2"][n as usize].to_string();
-            let r = match o {
-                Op::Create(n, d) => s.create(pod(&format!("p{n}"), &node(d))).map(|_| ()),
-                Op::Update(n, d) => s.update(pod(&format!("p{n}"), &node(d)), None).map(|_| ()),
-                Op::Delete(n) => s.delete(&ObjectKey::new("Pod", "default", &format!("p{n}")), None).map(|_| ()),
-            };
-            if r.is_ok() {
+        // Revision 1 is not a pod, so a replay "after 1" covers every pod change.
+        s.create(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "first", "namespace": "default"}})).unwrap();
+        let live = s.watch(f.clone(), None, None).unwrap();
+        let mut last_rv = s.revision();
+        let (mut cut_rv, mut cut_state) = (s.revision(), Replica::new());
+        for (i, o) in ops.iter().enumerate() {
+            if i == cut {
+                (cut_rv, cut_state) = (s.revision(), selected(&s, &f));
+            }
+            if apply(&mut s, o) {
                 prop_assert!(s.revision() > last_rv, "revisions only increase");
                 last_rv = s.revision();
             }
         }
-        let mut replica: BTreeMap<ObjectKey, Arc<Value>> = BTreeMap::new();
-        let mut prev_rv = 0;
-        for e in s.watches.drain(w) {
-            prop_assert!(e.resource_version > prev_rv);
-            prev_rv = e.resource_version;
-            let key = ObjectKey::of(&e.object);
-            match e.event_type {
-                WatchEventType::Deleted => { replica.remove(&key); }
-                _ => { replica.insert(key, e.object); }
-            }
-        }
-        let live: BTreeMap<ObjectKey, Arc<Value>> = s.all().map(|(k, v)| (k.clone(), Arc::clone(v))).collect();
-        prop_assert_eq!(replica, live);
-        let replayed = s.watch(WatchFilter::kind("Pod"), Some(0), None).unwrap();
-        prop_assert_eq!(s.watches.drain(replayed).len(), s.list("Pod", None).count());
+        let want = selected(&s, &f);
+        let live_events = s.watches.drain(live);
+        prop_assert_eq!(&replay_into(Replica::new(), live_events.clone(), true)?, &want);
+        // Replaying the history from before the first pod gives the live stream, event for event.
+        let replayed = s.watch(f.clone(), Some(1), None).unwrap();
+        prop_assert_eq!(s.watches.drain(replayed), live_events);
+        // A client that listed at some revision and watches from there converges too.
+        let resumed = s.watch(f.clone(), Some(cut_rv), None).unwrap();
+        prop_assert_eq!(&replay_into(cut_state, s.watches.drain(resumed), true)?, &want);
+        // Without a revision the stream starts with the current matches.
+        let fresh = s.watch(f, Some(0), None).unwrap();
+        prop_assert_eq!(&replay_into(Replica::new(), s.watches.drain(fresh), false)?, &want);
     }
 }

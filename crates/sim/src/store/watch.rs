@@ -1,6 +1,8 @@
 //! Watch streams. Every committed change is pushed into the queue of each watch whose filter
-//! it affects, with the API server's filtered-watch semantics: an object that starts matching
-//! arrives as ADDED, one that stops matching as DELETED. Watches pinned to a node
+//! it affects, with the watch cache's filtered-watch semantics (`cacheWatcher`): an object
+//! that starts matching arrives as ADDED, one that stops matching as DELETED carrying its last
+//! matching state at the change's resourceVersion; replay from a resourceVersion applies the
+//! same rule to the history (`transition`). Watches pinned to a node
 //! (`spec.nodeName=<node>`, how a kubelet watches) are indexed by node so a change costs work
 //! proportional to the watchers it concerns, not to the number of nodes. Watches pinned to
 //! one object name (`metadata.name=<name>`, how each node's heartbeat watches its Node) are
@@ -78,6 +80,33 @@ impl WatchFilter {
     }
 }
 
+/// What a watch with `filter` sees of one committed change (`prev` → `new` at revision `rv`,
+/// `new` being the deleted object's last state when `deleted`), as the watch cache's
+/// `convertToWatchEvent` decides it: ADDED when the object starts matching, MODIFIED while it
+/// keeps matching, DELETED when it is deleted or stops matching — then carrying the previous,
+/// still-matching state with the change's resourceVersion, so the client's copy goes away with
+/// what it last knew — and nothing when it matched neither before nor after.
+pub fn transition(filter: &WatchFilter, prev: Option<&Arc<Value>>, new: &Arc<Value>, deleted: bool, rv: u64) -> Option<WatchEvent> {
+    let was = prev.is_some_and(|p| filter.matches(p));
+    let is = !deleted && filter.matches(new);
+    let (event_type, object) = match (was, is) {
+        (false, true) => (WatchEventType::Added, Arc::clone(new)),
+        (true, true) => (WatchEventType::Modified, Arc::clone(new)),
+        // A real deletion: `new` already is the previous state at the deletion's revision.
+        (true, false) if deleted => (WatchEventType::Deleted, Arc::clone(new)),
+        (true, false) => (WatchEventType::Deleted, Arc::new(at_revision(prev?, rv))),
+        (false, false) => return None,
+    };
+    Some(WatchEvent { event_type, object, resource_version: rv })
+}
+
+/// A copy of `obj` carrying `metadata.resourceVersion` `rv`.
+fn at_revision(obj: &Value, rv: u64) -> Value {
+    let mut copy = obj.clone();
+    crate::meta::set_meta_str(&mut copy, "resourceVersion", &rv.to_string());
+    copy
+}
+
 /// A watch queue is bounded: a consumer that never drains (a forgotten `kubectl get -w` tab)
 /// gets its watch closed with 410 Gone instead of growing memory without limit.
 pub const WATCH_QUEUE_MAX: usize = 200_000;
@@ -96,8 +125,10 @@ pub struct Watches {
     next_id: u64,
     watches: BTreeMap<WatchId, Watch>,
     by_kind: BTreeMap<String, Vec<WatchId>>,
-    by_node: BTreeMap<(String, String), Vec<WatchId>>,
-    by_name: BTreeMap<(String, String), Vec<WatchId>>,
+    /// kind → node → watches; nested so a delivery looks up with borrowed strings.
+    by_node: BTreeMap<String, BTreeMap<String, Vec<WatchId>>>,
+    /// kind → object name → watches.
+    by_name: BTreeMap<String, BTreeMap<String, Vec<WatchId>>>,
 }
 
 /// Which index list a watch lives in: pinned to a node, pinned to one name, or by kind only.
@@ -123,8 +154,8 @@ impl Watches {
         self.next_id += 1;
         let id = WatchId(self.next_id);
         match pin(&filter) {
-            Pin::Node(node) => self.by_node.entry((filter.kind.clone(), node.to_string())).or_default().push(id),
-            Pin::Name(name) => self.by_name.entry((filter.kind.clone(), name.to_string())).or_default().push(id),
+            Pin::Node(node) => self.by_node.entry(filter.kind.clone()).or_default().entry(node.to_string()).or_default().push(id),
+            Pin::Name(name) => self.by_name.entry(filter.kind.clone()).or_default().entry(name.to_string()).or_default().push(id),
             Pin::Kind => self.by_kind.entry(filter.kind.clone()).or_default().push(id),
         }
         self.watches.insert(id, Watch { filter, queue: initial.into(), owner, closed: false });
@@ -134,8 +165,8 @@ impl Watches {
     pub fn close(&mut self, id: WatchId) {
         if let Some(w) = self.watches.remove(&id) {
             let list = match pin(&w.filter) {
-                Pin::Node(node) => self.by_node.get_mut(&(w.filter.kind.clone(), node.to_string())),
-                Pin::Name(name) => self.by_name.get_mut(&(w.filter.kind.clone(), name.to_string())),
+                Pin::Node(node) => self.by_node.get_mut(&w.filter.kind).and_then(|m| m.get_mut(node)),
+                Pin::Name(name) => self.by_name.get_mut(&w.filter.kind).and_then(|m| m.get_mut(name)),
                 Pin::Kind => self.by_kind.get_mut(&w.filter.kind),
             };
             if let Some(list) = list {
@@ -160,17 +191,15 @@ impl Watches {
     pub fn deliver(&mut self, kind: &str, prev: Option<&Arc<Value>>, new: &Arc<Value>, deleted: bool, rv: u64) -> Vec<usize> {
         let mut ids: Vec<WatchId> = self.by_kind.get(kind).cloned().unwrap_or_default();
         // prev and new share a name (the store key), so one name lookup covers both.
-        if let Some(list) = self.by_name.get(&(kind.to_string(), crate::meta::name(new).to_string())) {
+        if let Some(list) = self.by_name.get(kind).and_then(|m| m.get(crate::meta::name(new))) {
             ids.extend(list.iter().copied());
         }
-        let mut nodes: Vec<&str> = vec![crate::meta::node_name(new)];
-        if let Some(p) = prev {
-            nodes.push(crate::meta::node_name(p));
-        }
-        nodes.sort_unstable();
-        nodes.dedup();
-        for node in nodes.into_iter().filter(|n| !n.is_empty()) {
-            if let Some(list) = self.by_node.get(&(kind.to_string(), node.to_string())) {
+        if let Some(by_node) = self.by_node.get(kind) {
+            let new_node = crate::meta::node_name(new);
+            let prev_node = prev.map_or("", |p| crate::meta::node_name(p));
+            // A pod moving between nodes concerns both nodes' watches; staying, only one.
+            let nodes = if prev_node == new_node { [new_node, ""] } else { [new_node, prev_node] };
+            for list in nodes.into_iter().filter(|n| !n.is_empty()).filter_map(|n| by_node.get(n)) {
                 ids.extend(list.iter().copied());
             }
         }
@@ -180,22 +209,14 @@ impl Watches {
             if w.closed {
                 continue;
             }
-            let was = prev.is_some_and(|p| w.filter.matches(p));
-            let is = w.filter.matches(new);
-            let event_type = match (deleted, was, is) {
-                (true, _, true) => WatchEventType::Deleted,
-                (false, false, true) => WatchEventType::Added,
-                (false, true, true) => WatchEventType::Modified,
-                (false, true, false) => WatchEventType::Deleted,
-                _ => continue,
-            };
+            let Some(event) = transition(&w.filter, prev, new, deleted, rv) else { continue };
             if w.queue.len() >= WATCH_QUEUE_MAX {
                 w.queue.clear();
                 w.closed = true;
                 let status = Status::gone("watch queue overflowed; the client must re-list");
                 w.queue.push_back(WatchEvent { event_type: WatchEventType::Error, object: Arc::new(status.to_json()), resource_version: rv });
             } else {
-                w.queue.push_back(WatchEvent { event_type, object: Arc::clone(new), resource_version: rv });
+                w.queue.push_back(event);
             }
             if let Some(o) = w.owner {
                 woken.push(o);

@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
-use podlab_sim::{invariants, SimTime, Simulation};
-use serde_json::{json, Value};
+use podlab_sim::{SimTime, Simulation, invariants};
+use serde_json::{Value, json};
 
 pub fn pod(name: &str, cpu: &str, memory: &str) -> Value {
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
@@ -22,11 +22,18 @@ pub fn run_checked(sim: &mut Simulation, t: SimTime) {
         steps += 1;
         assert!(steps < 1_000_000, "runaway simulation");
         let errs = invariants::check(sim);
-        assert!(errs.is_empty(), "invariants violated at {:?}: {errs:?}", sim.now());
+        assert!(
+            errs.is_empty(),
+            "invariants violated at {:?}: {errs:?}",
+            sim.now()
+        );
     }
     sim.advance_to(t);
 }
 
 pub fn events_for<'a>(sim: &'a Simulation, pod: &str) -> Vec<&'a Value> {
-    sim.list("Event", Some("default")).into_iter().filter(|e| e["involvedObject"]["name"] == pod).collect()
+    sim.list("Event", Some("default"))
+        .into_iter()
+        .filter(|e| e["involvedObject"]["name"] == pod)
+        .collect()
 }

@@ -100,7 +100,8 @@ fn ls(args: &[String], io: &mut Io) -> i32 {
             Ok(m) => files_out.push_str(&if long { long_line(op, &m) } else { format!("{op}\n") }),
             Err(e) => {
                 io.err(&format!("ls: {op}: {e}\n"));
-                status = 2;
+                // busybox ls: EXIT_FAILURE (1), not coreutils' 2.
+                status = 1;
             }
         }
     }

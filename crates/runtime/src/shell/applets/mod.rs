@@ -116,7 +116,9 @@ impl<F: LineFilter> Applet for Filter<F> {
                 }
             }
             let code = self.inner.finish(io);
-            return Poll::Done(if self.failed { code.max(1) } else { code });
+            // grep reports an unreadable file with 2 (its "error" status); the others with 1.
+            let failed_code = if self.prog == "grep" || self.prog == "egrep" { 2 } else { 1 };
+            return Poll::Done(if self.failed { code.max(failed_code) } else { code });
         }
         for _ in 0..LINES_PER_POLL {
             match io.read_line() {

@@ -50,7 +50,7 @@ pub(crate) fn mutate_pod(r: &mut Req, pod: &mut Value, label: &str) -> Result<()
         match f(r, pod) {
             Ok(()) => {
                 let patch = diff(&before, pod);
-                r.trace("mutating-admission", Outcome::Ok, label, json!({"plugin": plugin, "patch": patch}));
+                r.trace("mutating-admission", Outcome::Ok, label, super::diff::fields([("plugin", json!(plugin)), ("patch", Value::Array(patch))]));
             }
             Err(cause) => {
                 r.trace("mutating-admission", Outcome::Denied, label, json!({"plugin": plugin, "error": cause}));
@@ -88,7 +88,7 @@ fn webhooks(r: &mut Req, pod: &mut Value, label: &str) {
                 *pod = o.to_json();
             }
             let patch = diff(&before, pod);
-            r.trace("mutating-admission", Outcome::Ok, label, json!({"plugin": "MutatingAdmissionWebhook", "webhook": p.name(), "patch": patch}));
+            r.trace("mutating-admission", Outcome::Ok, label, super::diff::fields([("plugin", json!("MutatingAdmissionWebhook")), ("webhook", json!(p.name())), ("patch", Value::Array(patch))]));
         }
     }
 }

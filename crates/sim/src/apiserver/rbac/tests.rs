@@ -75,3 +75,25 @@ fn denial_wording_table() {
         assert_eq!(forbidden_cause(&jane, &a, &[]), want);
     }
 }
+
+#[test]
+fn resource_matches_table() {
+    // (rule resource, requested resource, subresource, allowed)
+    let cases = [
+        ("*", "pods", "", true),
+        ("*", "pods", "status", true),
+        ("pods", "pods", "", true),
+        ("pods", "pods", "status", false),
+        ("pods/status", "pods", "status", true),
+        ("pods/status", "pods", "", false),
+        ("pods/status", "nodes", "status", false),
+        ("*/status", "nodes", "status", true),
+        ("*/status", "nodes", "", false),
+        ("pods/*", "pods", "log", false),
+        ("deployments", "pods", "", false),
+    ];
+    for (rule, resource, sub, want) in cases {
+        let a = attrs("get", resource, sub, "default", "");
+        assert_eq!(resource_matches(rule, &a), want, "{rule} vs {resource}/{sub}");
+    }
+}
