@@ -35,8 +35,8 @@ V0_CRATE = re.compile(r"C[sh]?[0-9A-Za-z]*_(\d+)([A-Za-z_][A-Za-z0-9_]*)")
 # Why the big rows cost what they do (from reading their biggest functions; kept next to the
 # table so the report explains itself). A row not named here prints without a reason.
 REASONS = {
-    "podlab_api": "serde Serialize/Deserialize derived for every object type (PodSpec alone is "
-    "~42 KB of derive code), Object::to_json, strict decoding and the validation messages",
+    "podlab_api": "serde Serialize/Deserialize derived for every object type (PodSpec's are among "
+    "the biggest functions), Object::to_json, strict decoding and the validation messages",
     "podlab_sim": "the whole cluster: API server pipeline, scheduler plugins, kubelet, "
     "controllers, events; bootstrap builds the initial objects from JSON literals",
     "serde_json": "Value (de)serialisers instantiated for each object type, the pretty printer "
@@ -52,8 +52,8 @@ REASONS = {
     "serde_path_to_error": "field paths for strict-decoding errors, wrapped around every "
     "visitor",
     "podlab_web": "the UI components and the browser-side state",
-    "data": "string constants, the lessons bundle (about 185 KB of JSON, 46 KB gzip) and "
-    "kubectl's help texts (about 130 KB, 24 KB gzip)",
+    "data": "string constants, the lessons bundle (JSON rendered at build time) and "
+    "kubectl's help texts",
 }
 
 

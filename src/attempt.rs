@@ -65,6 +65,16 @@ impl Attempt {
     /// Runs a typed line (with its heredoc body). A task attempt records it for the checker and
     /// judges the goal afterwards; an empty line inside an exec shell only asks for a new prompt
     /// and is not a command the learner ran.
+    /// Ctrl+C: SIGINT through an attached container shell's tty, else the open stream closes.
+    pub fn interrupt(&mut self) -> CommandOutput {
+        let session = self.session_mut();
+        if session.exec_reads_input() {
+            return session.exec_interrupt();
+        }
+        session.interrupt();
+        CommandOutput::default()
+    }
+
     pub fn command(&mut self, line: &str, stdin: Option<&str>) -> CommandOutput {
         let Attempt::Task(run) = self else {
             return self.session_mut().execute_with_stdin(line, stdin);
@@ -120,10 +130,7 @@ impl Replayable for Attempt {
                 self.write_file(path, content);
                 CommandOutput::default()
             }
-            Input::Interrupt => {
-                self.session_mut().interrupt();
-                CommandOutput::default()
-            }
+            Input::Interrupt => self.interrupt(),
             Input::Eof => self.session_mut().exec_send(None, true),
             Input::Fault(f) => {
                 let mut out = CommandOutput::default();

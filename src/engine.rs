@@ -105,16 +105,35 @@ impl Engine {
         out
     }
 
-    /// Ctrl+C: stops an open stream.
-    pub fn interrupt(&mut self) {
-        if self.session().is_streaming() {
-            self.record(Input::Interrupt);
-            self.attempt.session_mut().interrupt();
+    /// Ctrl+C: stops an open stream (`get -w`, `logs -f`); in a container's shell the tty
+    /// turns it into SIGINT for the foreground command, and the shell prompts again.
+    pub fn interrupt(&mut self) -> CommandOutput {
+        if !self.accepts_interrupt() {
+            return CommandOutput::default();
         }
+        self.record(Input::Interrupt);
+        let out = self.attempt.interrupt();
+        self.observe();
+        out
     }
 
-    /// Ctrl+D in an exec shell: closes its stdin, as a terminal's end-of-file does.
+    /// Whether Ctrl+C reaches the session (a stream is open or a container shell reads input);
+    /// otherwise the terminal itself abandons the typed line.
+    pub fn accepts_interrupt(&self) -> bool {
+        self.session().is_streaming() || self.session().exec_reads_input()
+    }
+
+    /// Attached to a container's shell (`kubectl exec -it`) or a node's (`ssh node01`).
+    pub fn in_shell(&self) -> bool {
+        self.session().in_exec() || self.session().in_node_shell()
+    }
+
+    /// Ctrl+D in an attached shell: closes a container shell's stdin, as a terminal's
+    /// end-of-file does; a node's login shell logs out as `exit` does.
     pub fn exec_eof(&mut self) -> CommandOutput {
+        if self.session().in_node_shell() {
+            return self.run("exit", None);
+        }
         if !self.session().in_exec() {
             return CommandOutput::default();
         }

@@ -126,3 +126,70 @@ fn an_attempt_survives_a_reload_through_its_recording() {
     assert_eq!(back.now(), e.now());
     assert_eq!(back.checklist(), e.checklist());
 }
+
+/// Every task's reference solution, played back through the engine's recording exactly as the
+/// page's "Replay the reference solution" does, meets its goal whenever crates/lessons' own
+/// replay (`TaskRun::replay`) does: the page's path and the content tests' path agree. (Which
+/// tasks this simulation cannot solve yet is crates/lessons' tests' business.)
+#[test]
+fn every_reference_replay_agrees_with_the_lessons_replay() {
+    let tasks: Vec<podlab_lessons::Task> = crate::task::with_catalog(|c| {
+        let c = c.expect("catalog");
+        c.lessons.iter().map(|l| l.exercise.task.clone()).chain(c.scenarios.iter().map(|(_, d)| d.task.clone())).collect()
+    });
+    let seed = crate::state_task::TASK_SEED;
+    let mut disagree = Vec::new();
+    let mut solved = 0;
+    for task in &tasks {
+        let Ok(mut e) = Engine::reference(task, seed) else { continue };
+        let settle_ms = 60_000;
+        let end = e.recording.horizon + settle_ms;
+        while e.solved().is_none() && e.now() < end {
+            let t = e.now() + 1_000;
+            e.advance_to(t);
+        }
+        let theirs = podlab_lessons::TaskRun::replay(task, &task.solution, seed, settle_ms).ok().and_then(|r| r.solved_after_ms).is_some();
+        if e.solved().is_some() != theirs {
+            disagree.push(task.slug.clone());
+        }
+        solved += usize::from(theirs);
+    }
+    assert!(disagree.is_empty(), "the engine's replay and TaskRun::replay disagree on: {disagree:?}");
+    assert!(solved * 2 > tasks.len(), "most reference solutions solve their task ({solved} of {})", tasks.len());
+}
+
+#[test]
+fn a_node_shell_attaches_like_a_container_shell() {
+    let mut e = Engine::new(1, ClusterSpec::default());
+    let out = e.run("ssh node01", None);
+    assert!(e.in_shell(), "{out:?}");
+    let mut screen = crate::termbuf::Scrollback::default();
+    screen.append(&out, true);
+    assert!(screen.partial.ends_with("# "), "a pending prompt: {screen:?}");
+    e.run("hostname", None);
+    let out = e.exec_eof();
+    assert!(!e.in_shell(), "{out:?}");
+}
+
+#[test]
+fn ctrl_c_in_a_container_shell_interrupts_the_foreground_command() {
+    let mut e = Engine::new(1, ClusterSpec::default());
+    e.run("kubectl run box --image=busybox:1.36 -- sleep 3600", None);
+    e.advance_to(60_000);
+    e.run("kubectl exec -it box -- sh", None);
+    assert!(e.session().exec_reads_input(), "not attached");
+    // Nothing runs: Ctrl+C at the prompt is echoed by the tty and the shell prompts again.
+    let idle = e.interrupt();
+    assert_eq!(idle.text(), "^C\n/ # ");
+    e.run("sleep 100", None);
+    let out = e.interrupt();
+    assert_eq!(out.text(), "^C\n/ # ", "{out:?}");
+    let status = e.run("echo $?", None);
+    assert_eq!(status.text(), "130\n/ # ");
+    // Recorded like every input: travelling back and forward replays the interrupt.
+    let now = e.now();
+    e.travel_to(30_000);
+    e.travel_to(now);
+    assert!(e.session().exec_reads_input());
+    assert_eq!(e.run("echo again $?", None).text(), "again 0\n/ # ");
+}

@@ -143,9 +143,10 @@ impl Ui {
         }
     }
 
-    /// True while the terminal is attached to a shell in a container (lines go to it).
+    /// True while the terminal is attached to a shell (lines go to it): a container's
+    /// (`kubectl exec -it`) or a node's (`ssh node01`).
     pub fn in_exec(&self) -> bool {
-        self.engine.try_with_value(|e| e.session().in_exec()).unwrap_or(false)
+        self.engine.try_with_value(|e| e.in_shell()).unwrap_or(false)
     }
 
     fn echo(&self, line: &str) {
@@ -207,10 +208,20 @@ impl Ui {
         self.changed();
     }
 
-    pub fn interrupt(&self) {
-        self.engine.update_value(|e| e.interrupt());
-        self.term.update(|t| t.push(LineKind::Out, "^C"));
-        self.save_recording();
+    /// Ctrl+C with `typed` on the input row. A container shell echoes `^C` itself and prompts
+    /// again; a closed stream gets the `^C` the local terminal shows.
+    pub fn interrupt(&self, typed: &str) {
+        let in_shell = self.in_exec();
+        let out = self.engine.try_update_value(|e| e.interrupt()).unwrap_or_default();
+        if in_shell && !out.chunks.is_empty() {
+            self.term.update(|t| t.partial.push_str(typed));
+            self.print(&out);
+        } else if in_shell {
+            self.term.update(|t| t.cancel_line(typed));
+        } else {
+            self.term.update(|t| t.push(LineKind::Out, "^C"));
+        }
+        self.after_input();
     }
 
     /// Scrubs the cluster to simulated time `t` (replay from the recording).

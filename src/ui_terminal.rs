@@ -100,8 +100,8 @@ fn on_key(ui: Ui, heredoc: RwSignal<Option<Heredoc>>, ev: KeyboardEvent, input: 
             input.set_value("");
             heredoc.set(None);
             ui.history.update_value(|h| h.reset_navigation());
-            if ui.engine.with_value(|e| e.session().is_streaming()) {
-                ui.interrupt();
+            if ui.engine.with_value(|e| e.accepts_interrupt()) {
+                ui.interrupt(&value);
             } else if ui.in_exec() {
                 ui.term.update(|t| t.cancel_line(&value));
             } else {

@@ -1,5 +1,5 @@
 // The terminal attached to a container: `kubectl exec -it POD -- sh` gives the container's
-// `/ # ` prompt, typed lines run in its shell, Ctrl+C abandons a line, `exit` and Ctrl+D leave;
+// `/ # ` prompt, typed lines run in its shell, Ctrl+C abandons a line or interrupts a command, `exit` and Ctrl+D leave;
 // a `kubectl get pods -w` stream stops on Ctrl+C. Also the panels' splitters move with the
 // keyboard and keep their sizes across a reload, and the layout on a phone width.
 import { test, before, after } from 'node:test';
@@ -43,6 +43,12 @@ test('kubectl exec -it attaches the terminal to the container shell', async () =
   await page.press('#term-input', 'Control+c');
   assert.match(await output(page), /\/ # sleep 10\^C/);
   assert.equal(await prompt(page), '/ # ');
+  // Ctrl+C while a command runs: the tty sends SIGINT, the shell prompts again ($? is 130).
+  await type(page, 'sleep 100');
+  await page.press('#term-input', 'Control+c');
+  await page.waitForFunction(() => document.querySelector('.term-input-row .ps1')?.textContent === '/ # ', null, { timeout: 10000 });
+  await type(page, 'echo status $?');
+  await waitOutput(page, 'status 130');
   await screenshot(page, 'exec-shell');
   await type(page, 'exit');
   await page.waitForFunction(() => document.querySelector('.term-input-row .ps1')?.textContent === '$ ', null, { timeout: 10000 });

@@ -100,7 +100,10 @@ fn cpu_time() -> Duration {
     if rc != 0 {
         return Duration::ZERO;
     }
-    Duration::new(t.tv_sec.max(0) as u64, t.tv_nsec.clamp(0, 999_999_999) as u32)
+    Duration::new(
+        t.tv_sec.max(0) as u64,
+        t.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -150,7 +153,10 @@ fn count_tokens(text: &str) -> usize {
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -171,20 +177,24 @@ fn main() {
         );
         measure(&format!("{label}: tokens only"), text, runs, count_tokens);
         measure(&format!("{label}: parse"), text, runs, manifest::parse);
-        measure(&format!("{label}: parse+decode+validate"), text, runs, |t| {
-            check_manifest(t, "default")
-        });
+        measure(
+            &format!("{label}: parse+decode+validate"),
+            text,
+            runs,
+            |t| check_manifest(t, "default"),
+        );
         // The floor for building the same serde_json values: parsing them from JSON text.
-        let json: Vec<String> = docs
-            .iter()
-            .flatten()
-            .map(|d| d.json.to_string())
-            .collect();
+        let json: Vec<String> = docs.iter().flatten().map(|d| d.json.to_string()).collect();
         // Normalised per MB of the YAML text, like the other lines.
-        measure(&format!("{label}: reference, same values from JSON"), text, runs, |_| {
-            json.iter()
-                .map(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-                .collect::<Vec<_>>()
-        });
+        measure(
+            &format!("{label}: reference, same values from JSON"),
+            text,
+            runs,
+            |_| {
+                json.iter()
+                    .map(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                    .collect::<Vec<_>>()
+            },
+        );
     }
 }

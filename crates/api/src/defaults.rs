@@ -20,7 +20,17 @@ pub fn apply(obj: &mut Object) {
         Object::Deployment(d) => deployment(d),
         Object::Job(j) => job(j),
         Object::Secret(s) => secret(s),
+        Object::PersistentVolumeClaim(c) => volume_mode(&mut c.spec.volume_mode),
+        Object::PersistentVolume(v) => volume_mode(&mut v.spec.volume_mode),
         _ => {}
+    }
+}
+
+/// SetDefaults_PersistentVolumeClaim / SetDefaults_PersistentVolume: `volumeMode: Filesystem`
+/// (what `kubectl describe` shows as `VolumeMode:`).
+fn volume_mode(mode: &mut Option<String>) {
+    if mode.is_none() {
+        *mode = Some("Filesystem".into());
     }
 }
 

@@ -150,25 +150,95 @@ fn assert_linear(label: &str, make: impl Fn(usize) -> String, n: usize) {
     );
     // Work is bounded by the input size too, with a constant that leaves room for nothing
     // worse than linear.
-    assert!(w_large <= 64 * large.len() as u64 + 10_000, "{label}: {w_large} steps for {} bytes", large.len());
+    assert!(
+        w_large <= 64 * large.len() as u64 + 10_000,
+        "{label}: {w_large} steps for {} bytes",
+        large.len()
+    );
 }
+
+/// A named input shape, built at a given repetition count.
+type Shape = (&'static str, Box<dyn Fn(usize) -> String>);
 
 #[test]
 fn work_is_linear_in_the_input() {
-    let cases: Vec<(&str, Box<dyn Fn(usize) -> String>)> = vec![
-        ("many documents", Box::new(|n| "---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n".repeat(n))),
-        ("one long mapping", Box::new(|n| (0..n).map(|i| format!("k{i}: v\n")).collect())),
-        ("one long flow sequence", Box::new(|n| format!("a: [{}]\n", vec!["1"; n].join(",")))),
-        ("one long plain scalar", Box::new(|n| format!("a: {}\n", "x ".repeat(n)))),
-        ("folded lines", Box::new(|n| format!("a: >\n{}", "  word word\n\n".repeat(n)))),
-        ("quoted with escapes", Box::new(|n| format!("a: \"{}\"\n", "\\u00e9\\n x".repeat(n)))),
-        ("a long key never closed", Box::new(|n| format!("{}\n", "k".repeat(n)))),
-        ("flow keys on one line", Box::new(|n| format!("{{{}}}\n", (0..n).map(|i| format!("k{i}: v")).collect::<Vec<_>>().join(", ")))),
-        ("deep flow nesting, repeated", Box::new(|n| "- [[[[[[[[[[x]]]]]]]]]]\n".repeat(n))),
-        ("deep block nesting, repeated", Box::new(|n| (0..n).map(|i| format!("k{i}:\n  a:\n    b:\n      c:\n        d: e\n")).collect())),
-        ("aliases to one anchor", Box::new(|n| format!("base: &b {{x: 1, y: 2}}\nall: [{}]\n", vec!["*b"; n].join(", ")))),
-        ("merge keys", Box::new(|n| format!("base: &b {{x: 1}}\n{}", (0..n).map(|i| format!("m{i}: {{<<: *b, z: 2}}\n")).collect::<String>()))),
-        ("unclosed flow sequence", Box::new(|n| format!("a: [{}\n", "1, ".repeat(n)))),
+    let cases: Vec<Shape> = vec![
+        (
+            "many documents",
+            Box::new(|n| "---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n".repeat(n)),
+        ),
+        (
+            "one long mapping",
+            Box::new(|n| (0..n).map(|i| format!("k{i}: v\n")).collect()),
+        ),
+        (
+            "one long flow sequence",
+            Box::new(|n| format!("a: [{}]\n", vec!["1"; n].join(","))),
+        ),
+        (
+            "one long plain scalar",
+            Box::new(|n| format!("a: {}\n", "x ".repeat(n))),
+        ),
+        (
+            "folded lines",
+            Box::new(|n| format!("a: >\n{}", "  word word\n\n".repeat(n))),
+        ),
+        (
+            "quoted with escapes",
+            Box::new(|n| format!("a: \"{}\"\n", "\\u00e9\\n x".repeat(n))),
+        ),
+        (
+            "a long key never closed",
+            Box::new(|n| format!("{}\n", "k".repeat(n))),
+        ),
+        (
+            "flow keys on one line",
+            Box::new(|n| {
+                format!(
+                    "{{{}}}\n",
+                    (0..n)
+                        .map(|i| format!("k{i}: v"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
+        ),
+        (
+            "deep flow nesting, repeated",
+            Box::new(|n| "- [[[[[[[[[[x]]]]]]]]]]\n".repeat(n)),
+        ),
+        (
+            "deep block nesting, repeated",
+            Box::new(|n| {
+                (0..n)
+                    .map(|i| format!("k{i}:\n  a:\n    b:\n      c:\n        d: e\n"))
+                    .collect()
+            }),
+        ),
+        (
+            "aliases to one anchor",
+            Box::new(|n| {
+                format!(
+                    "base: &b {{x: 1, y: 2}}\nall: [{}]\n",
+                    vec!["*b"; n].join(", ")
+                )
+            }),
+        ),
+        (
+            "merge keys",
+            Box::new(|n| {
+                format!(
+                    "base: &b {{x: 1}}\n{}",
+                    (0..n)
+                        .map(|i| format!("m{i}: {{<<: *b, z: 2}}\n"))
+                        .collect::<String>()
+                )
+            }),
+        ),
+        (
+            "unclosed flow sequence",
+            Box::new(|n| format!("a: [{}\n", "1, ".repeat(n))),
+        ),
     ];
     for (label, make) in &cases {
         assert_linear(label, make, 2_000);
@@ -197,12 +267,18 @@ fn alias_bombs_are_refused_or_bounded() {
         matches!(&out[0], Err(e) if e.message.ends_with("document contains excessive aliasing")),
         "{out:?}"
     );
-    assert!(work <= 64 * text.len() as u64, "{work} steps for {} bytes", text.len());
+    assert!(
+        work <= 64 * text.len() as u64,
+        "{work} steps for {} bytes",
+        text.len()
+    );
 
     // Merge keys that merge maps that merge maps (a billion laughs through `<<`).
     let mut text = String::from("m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9}\n");
     for i in 1..12 {
-        let refs: Vec<String> = (0..9).map(|k| format!("k{k}: {{<<: *m{}}}", i - 1)).collect();
+        let refs: Vec<String> = (0..9)
+            .map(|k| format!("k{k}: {{<<: *m{}}}", i - 1))
+            .collect();
         text.push_str(&format!("m{i}: &m{i} {{{}}}\n", refs.join(", ")));
     }
     let (out, work) = manifest::parse_counting_steps(&text);
@@ -210,7 +286,11 @@ fn alias_bombs_are_refused_or_bounded() {
         matches!(&out[0], Err(e) if e.message.ends_with("document contains excessive aliasing")),
         "{out:?}"
     );
-    assert!(work <= 64 * text.len() as u64 + 100_000, "{work} steps for {} bytes", text.len());
+    assert!(
+        work <= 64 * text.len() as u64 + 100_000,
+        "{work} steps for {} bytes",
+        text.len()
+    );
 
     // Anchors nested inside anchors: each is an index, not a copy of its subtree.
     let nested = format!("{}x{}\n", "&a [".repeat(90), "]".repeat(90));

@@ -19,6 +19,8 @@ const WORDS: &[&str] = &[
     "--overwrite", "tier-", "x=y", "key=v:NoSchedule", "key-", "--type", "merge", "-p", "{}", "[]", "{\"a\":",
     "--as", "jane", "--context", "--field-selector", "status.phase=Running", "--show-labels", "-L", "--sort-by",
     ".metadata.name", "-h", "--help", "=", "-", "'", "\"", "\\", "<<EOF", ">", "|", "head", "8080:80", "--port=80",
+    "svc/web", ":80", "80:http", "--address", "0.0.0.0,::1", "pod.spec.containers", "pods.spec.x", "--recursive",
+    "--api-version=apps/v1", "-o=jsonpath={.items[0:-1].metadata.name}",
 ];
 
 fn session() -> Session {

@@ -46,6 +46,7 @@
 //!   `take_pid1_signals()` (from `kill 1`, `nginx -s reload`) to the main process.
 
 pub mod clock;
+pub mod cpu;
 pub mod fs;
 pub mod image;
 pub mod net;

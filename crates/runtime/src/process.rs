@@ -223,6 +223,9 @@ pub struct ProcState {
     pub(crate) partial_out: String,
     pub(crate) partial_err: String,
     pub last_cpu_millicores: u32,
+    /// The last step used all the CPU it was given (a busy loop): a CPU limit is then
+    /// saturated and requests this process serves wait for the next CFS period.
+    pub busy_last_step: bool,
     /// The command line `ps` shows for this process.
     pub cmdline: String,
     /// PID inside the container (1 for the main process; exec sessions get later ones).
@@ -343,10 +346,12 @@ impl Process {
         match step {
             ProgramStep::Yield => {
                 self.state.last_cpu_millicores = ctx.cpu_limit_millicores.unwrap_or(1000).min(1000);
+                self.state.busy_last_step = true;
                 Step::Yield
             }
             ProgramStep::Idle(wake_at_ms) => {
                 self.state.last_cpu_millicores = 1;
+                self.state.busy_last_step = false;
                 Step::Idle { wake_at_ms }
             }
             ProgramStep::Exited(code) => self.finish(ctx, code),
@@ -433,9 +438,9 @@ impl Process {
             return None;
         }
         let mut resp = self.program.serve_http(&mut self.state, ctx, port, request)?;
-        if let Some(m) = ctx.cpu_limit_millicores.filter(|m| *m < 1000) {
-            resp.processing_ms = resp.processing_ms.max(1) * 1000 / u64::from(m.max(1));
-        }
+        // The program states the CPU the request needs; the limit turns it into wall time.
+        let work_us = resp.processing_ms.max(1) * 1000;
+        resp.processing_ms = crate::cpu::throttled_latency_ms(work_us, ctx.cpu_limit_millicores, self.state.busy_last_step, ctx.now_ms);
         Some(resp)
     }
 

@@ -221,6 +221,62 @@ fn multi_attach_then_failed_mount_then_force_detach() {
     assert_eq!(logs(&mut sim, "new"), "from-old\n");
 }
 
+/// A Deployment whose rollout finished long ago loses its pod to a dead node and the
+/// replacement waits for the disk: the progress deadline of the finished rollout (about 614 s)
+/// must not re-arm at the same instant forever. Each simulated second stays a handful of
+/// wake-ups, and the replacement still starts once the disk is force-detached.
+#[test]
+fn deployment_waiting_for_its_disk_does_not_spin() {
+    let mut sim = Simulation::new(3, ClusterSpec::default());
+    let mut pod = pod_with_claim("unused", None, "date >> /data/starts; cat /data/starts; sleep 86400");
+    let template = json!({"metadata": {"labels": {"app": "db"}}, "spec": pod["spec"].take()});
+    let deploy = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "db", "namespace": "default"},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "db"}}, "template": template}});
+    sim.submit(ApiRequest::create(pvc("data", None))).unwrap();
+    sim.submit(ApiRequest::create(deploy)).unwrap();
+    advance(&mut sim, 30);
+    let first = sim.list("Pod", Some("default"));
+    let old = first[0]["metadata"]["name"].as_str().unwrap().to_string();
+    let node = first[0]["spec"]["nodeName"].as_str().unwrap().to_string();
+    assert_eq!(phase(&sim, "Pod", "default", &old), "Running");
+    assert_eq!(logs(&mut sim, &old).lines().count(), 1);
+    assert!(sim.stop_node(&node));
+    let mut busiest = 0;
+    for second in 0..1200 {
+        if second == 500 {
+            force_delete(&mut sim, &old);
+        }
+        let t = sim.now().plus(SimDuration::from_secs(1));
+        busiest = busiest.max(sim.advance_to(t));
+        assert_eq!(sim.now(), t, "the clock reached every second");
+    }
+    assert!(busiest < 500, "{busiest} wake-ups in one simulated second");
+    let running: Vec<String> = sim.list("Pod", Some("default")).iter()
+        .filter(|p| p["status"]["phase"] == "Running" && p["spec"]["nodeName"] != json!(node))
+        .map(|p| p["metadata"]["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(running.len(), 1, "the replacement runs on the other node");
+    let starts = logs(&mut sim, &running[0]);
+    assert_eq!(starts.lines().count(), 2, "the replacement sees the first pod's line: {starts:?}");
+}
+
+/// kube-scheduler requeues a pod its VolumeBinding rejected when a claim, volume or class is
+/// added or updated: a pod created before its claim is scheduled as soon as the claim exists,
+/// not after the 5-minute unschedulable flush.
+#[test]
+fn pod_created_before_its_claim_schedules_when_the_claim_arrives() {
+    let mut sim = Simulation::new(5, ClusterSpec::default());
+    sim.submit(ApiRequest::create(pod_with_claim("early", None, "echo hi > /data/msg; sleep 3600"))).unwrap();
+    advance(&mut sim, 20);
+    let want = "0/3 nodes are available: persistentvolumeclaim \"data\" not found.";
+    let failed = messages(&sim, "early", "FailedScheduling");
+    assert!(failed.iter().any(|m| m.starts_with(want)), "{failed:?}");
+    sim.submit(ApiRequest::create(pvc("data", None))).unwrap();
+    advance(&mut sim, 30);
+    assert_eq!(phase(&sim, "Pod", "default", "early"), "Running", "scheduled on the claim's arrival");
+    assert_eq!(phase(&sim, "PersistentVolumeClaim", "default", "data"), "Bound");
+}
+
 #[test]
 fn multi_attach_names_the_pod_still_using_the_disk() {
     let mut sim = Simulation::new(10, ClusterSpec::default());

@@ -139,12 +139,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn merge_pairs(
-        &mut self,
-        first: usize,
-        len: usize,
-        out: &mut Entries,
-    ) -> Result<(), String> {
+    fn merge_pairs(&mut self, first: usize, len: usize, out: &mut Entries) -> Result<(), String> {
         let tree = self.tree;
         for (k, v) in tree.pairs(first, len) {
             let is_merge = k.tag.is_none()

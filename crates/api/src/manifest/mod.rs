@@ -74,7 +74,10 @@ fn split_chunks(text: &str) -> Vec<Result<(usize, String), String>> {
                 return out;
             }
             if let Some((start, end, first_line)) = chunk.take() {
-                out.push(Ok((first_line, text.get(start..end).unwrap_or_default().to_string())));
+                out.push(Ok((
+                    first_line,
+                    text.get(start..end).unwrap_or_default().to_string(),
+                )));
             }
             continue;
         }
@@ -84,7 +87,10 @@ fn split_chunks(text: &str) -> Vec<Result<(usize, String), String>> {
         }
     }
     if let Some((start, end, first_line)) = chunk {
-        out.push(Ok((first_line, text.get(start..end).unwrap_or_default().to_string())));
+        out.push(Ok((
+            first_line,
+            text.get(start..end).unwrap_or_default().to_string(),
+        )));
     }
     out
 }

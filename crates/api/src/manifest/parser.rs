@@ -20,9 +20,15 @@ pub type NodeId = usize;
 pub enum NodeValue {
     Scalar(Text, ScalarStyle),
     /// Items are `Tree::children[first..first + len]`.
-    Seq { first: usize, len: usize },
+    Seq {
+        first: usize,
+        len: usize,
+    },
     /// Keys and values alternate in `Tree::children[first..first + 2 * len]`.
-    Map { first: usize, len: usize },
+    Map {
+        first: usize,
+        len: usize,
+    },
     /// Index into `Tree::anchored`.
     Alias(usize),
 }
@@ -80,7 +86,11 @@ impl Tree {
     }
 
     /// A mapping's (key, value) pairs, in document order.
-    pub fn pairs(&self, first: usize, len: usize) -> impl DoubleEndedIterator<Item = (&Node, &Node)> + '_ {
+    pub fn pairs(
+        &self,
+        first: usize,
+        len: usize,
+    ) -> impl DoubleEndedIterator<Item = (&Node, &Node)> + '_ {
         self.children
             .get(first..first.saturating_add(len.saturating_mul(2)))
             .unwrap_or(&[])
@@ -204,7 +214,10 @@ impl<'a> Parser<'a> {
         let count = self.pending.len().saturating_sub(base);
         self.children.extend(self.pending.drain(base..));
         let value = if map {
-            NodeValue::Map { first, len: count / 2 }
+            NodeValue::Map {
+                first,
+                len: count / 2,
+            }
         } else {
             NodeValue::Seq { first, len: count }
         };
@@ -298,7 +311,14 @@ impl<'a> Parser<'a> {
         Ok(id)
     }
 
-    fn node_body(&mut self, block: bool, indentless: bool, tok: Peek, start: Mark, has_props: bool) -> R<NodeId> {
+    fn node_body(
+        &mut self,
+        block: bool,
+        indentless: bool,
+        tok: Peek,
+        start: Mark,
+        has_props: bool,
+    ) -> R<NodeId> {
         match tok.kind {
             Tk::BlockEntry if indentless => self.nested(|p| p.indentless_sequence(tok.start)),
             Tk::Scalar => {
@@ -332,7 +352,13 @@ impl<'a> Parser<'a> {
 
     /// The node after an indicator (`-`, `?`, `:`), or an empty scalar at `mark` when the
     /// next token is one of `enders` (nothing was written there).
-    fn node_or_empty(&mut self, enders: &[Tk], mark: Mark, block: bool, indentless: bool) -> R<NodeId> {
+    fn node_or_empty(
+        &mut self,
+        enders: &[Tk],
+        mark: Mark,
+        block: bool,
+        indentless: bool,
+    ) -> R<NodeId> {
         let next = self.peek()?;
         if enders.contains(&next.kind) {
             Ok(self.empty(mark))
@@ -349,7 +375,8 @@ impl<'a> Parser<'a> {
             match tok.kind {
                 Tk::BlockEntry => {
                     self.next()?;
-                    let item = self.node_or_empty(&[Tk::BlockEntry, Tk::BlockEnd], tok.end, true, false)?;
+                    let item =
+                        self.node_or_empty(&[Tk::BlockEntry, Tk::BlockEnd], tok.end, true, false)?;
                     self.pending.push(item);
                 }
                 Tk::BlockEnd => {

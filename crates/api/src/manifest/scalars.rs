@@ -4,8 +4,8 @@
 //! escapes: nearly every value in a manifest) comes back as a source range; only folded,
 //! escaped and block scalars build a string, and they copy whole runs, never single chars.
 
-use super::reader::{is_blank as blank, is_blankz as blankz, is_break as brk, is_breakz as breakz};
 use super::reader::Reader;
+use super::reader::{is_blank as blank, is_blankz as blankz, is_break as brk, is_breakz as breakz};
 use super::token::{Mark, Text, YamlError};
 
 type R<T> = Result<T, YamlError>;
@@ -104,7 +104,11 @@ fn at_end(r: &Reader) -> bool {
 
 fn at_document_indicator(r: &Reader) -> bool {
     let c = r.ch(0);
-    r.mark().column == 0 && (c == '-' || c == '.') && r.ch(1) == c && r.ch(2) == c && blankz(r.ch(3))
+    r.mark().column == 0
+        && (c == '-' || c == '.')
+        && r.ch(1) == c
+        && r.ch(2) == c
+        && blankz(r.ch(3))
 }
 
 /// Joins a run of line breaks into a scalar the way YAML folds them: one break becomes a space,
@@ -398,7 +402,14 @@ pub(super) fn scan_block_scalar(
     let mut out = String::new();
     let mut leading_break = String::new();
     let mut trailing_breaks = String::new();
-    block_breaks(r, block_indent, &mut indent, &mut trailing_breaks, start, &mut end)?;
+    block_breaks(
+        r,
+        block_indent,
+        &mut indent,
+        &mut trailing_breaks,
+        start,
+        &mut end,
+    )?;
     let mut leading_blank = false;
     while r.mark().column as i64 == indent && !at_end(r) {
         let trailing_blank = blank(r.ch(0));
@@ -423,7 +434,14 @@ pub(super) fn scan_block_scalar(
             break;
         }
         leading_break.push(r.read_line());
-        block_breaks(r, block_indent, &mut indent, &mut trailing_breaks, start, &mut end)?;
+        block_breaks(
+            r,
+            block_indent,
+            &mut indent,
+            &mut trailing_breaks,
+            start,
+            &mut end,
+        )?;
     }
     if chomping != -1 {
         out.push_str(&leading_break);

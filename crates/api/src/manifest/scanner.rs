@@ -454,7 +454,12 @@ impl<'a> Scanner<'a> {
                 "did not find expected alphabetic or numeric character",
             ));
         }
-        self.push_text(kind, ScalarStyle::Plain, Text::Span(name_start, name_end), start);
+        self.push_text(
+            kind,
+            ScalarStyle::Plain,
+            Text::Span(name_start, name_end),
+            start,
+        );
         Ok(())
     }
 
@@ -491,7 +496,8 @@ impl<'a> Scanner<'a> {
         self.remove_simple_key()?;
         self.simple_key_allowed = true;
         let start = self.mark();
-        let (value, end) = super::scalars::scan_block_scalar(&mut self.r, self.indent, literal, start)?;
+        let (value, end) =
+            super::scalars::scan_block_scalar(&mut self.r, self.indent, literal, start)?;
         let style = if literal {
             ScalarStyle::Literal
         } else {

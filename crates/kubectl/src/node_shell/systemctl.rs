@@ -30,9 +30,10 @@ pub fn run(sim: &mut Simulation, host: &mut Host, args: &[String]) -> CommandOut
     }
     if units.is_empty() {
         if *verb == "status" {
-            out.out("\u{25cf} node\n    State: running\n");
+            // The head of systemd's machine overview (its unit tree is not simulated).
+            out.out(&format!("\u{25cf} {}\n    State: running\n", host.node));
         } else {
-            out.err(&format!("Too few arguments.\n"));
+            out.err("Too few arguments.\n");
             out.exit_code = 1;
         }
         return out;

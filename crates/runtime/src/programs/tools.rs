@@ -33,10 +33,22 @@ pub struct Curl {
     argv: Vec<String>,
     /// A connect that times out blocks until this time, then reports.
     pending_timeout: Option<(u64, String)>,
+    /// A response the server needs time for (a throttled CPU): shown at this time.
+    pending_response: Option<(u64, Pending)>,
+}
+
+/// An answered request waiting for its simulated arrival.
+#[derive(Debug)]
+struct Pending {
+    host: String,
+    ip: String,
+    port: u16,
+    req: HttpRequest,
+    resp: HttpResponse,
 }
 
 pub fn curl(argv: Vec<String>) -> Box<dyn Program> {
-    Box::new(Curl { argv, pending_timeout: None })
+    Box::new(Curl { argv, pending_timeout: None, pending_response: None })
 }
 
 fn secs_ms(s: &str) -> Option<u64> {
@@ -163,6 +175,17 @@ impl Curl {
             Err(NetError::HostUnreachable) => return self.fail(st, ctx, o, 7, &format!("Failed to connect to {host} port {port} after 3 ms: Couldn't connect to server")),
             Err(_) => return self.fail(st, ctx, o, 7, &format!("Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server")),
         };
+        // A slow (throttled) server: -m gives up first, otherwise the answer arrives later.
+        if let Some(limit) = o.timeout_ms.filter(|t| resp.processing_ms > *t) {
+            let msg = format!("28\u{0}Operation timed out after {limit} milliseconds with 0 bytes received");
+            self.pending_timeout = Some((ctx.now_ms + limit, msg));
+            return ProgramStep::Idle(Some(ctx.now_ms + limit));
+        }
+        if resp.processing_ms > 1 {
+            let at = ctx.now_ms + resp.processing_ms;
+            self.pending_response = Some((at, Pending { host, ip, port, req, resp }));
+            return ProgramStep::Idle(Some(at));
+        }
         self.deliver(st, ctx, o, &host, &ip, port, &req, resp)
     }
 
@@ -209,7 +232,8 @@ impl Curl {
             _ => out(st, ctx, &body_out),
         }
         if let Some(w) = &o.write_out {
-            let text = w.replace("%{http_code}", &resp.status.to_string()).replace("%{size_download}", &resp.body.len().to_string()).replace("\\n", "\n");
+            let total = format!("{}.{:06}", resp.processing_ms / 1000, (resp.processing_ms % 1000) * 1000);
+            let text = w.replace("%{http_code}", &resp.status.to_string()).replace("%{size_download}", &resp.body.len().to_string()).replace("%{time_total}", &total).replace("\\n", "\n");
             out(st, ctx, &text);
         }
         ProgramStep::Exited(0)
@@ -231,6 +255,14 @@ impl Program for Curl {
             }
             let (code, text) = msg.split_once('\u{0}').unwrap_or(("28", &msg));
             return self.fail(st, ctx, &o, code.parse().unwrap_or(28), text);
+        }
+        if let Some((at, p)) = self.pending_response.take() {
+            if ctx.now_ms < at {
+                let wake = Some(at);
+                self.pending_response = Some((at, p));
+                return ProgramStep::Idle(wake);
+            }
+            return self.deliver(st, ctx, &o, &p.host, &p.ip, p.port, &p.req, p.resp);
         }
         self.run(st, ctx, &o)
     }

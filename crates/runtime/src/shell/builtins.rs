@@ -82,6 +82,7 @@ pub fn special(vm: &mut Vm, task: &mut Task, tid: usize, argv: &[String], o: &mu
         "umask" if args.is_empty() => o.out(vm, "0022\n"),
         "umask" => {}
         "kill" if kills_own_job(vm, task, args) => {}
+        "kill" if !vm.applet_only => task.status = kill_failures(vm, args, o)?,
         _ => return None,
     }
     Some(Flow::Next)
@@ -319,4 +320,65 @@ fn kills_own_job(vm: &mut Vm, task: &mut Task, args: &[String]) -> bool {
     }
     task.status = 0;
     true
+}
+
+/// `kill` naming a process this container does not have, or a pid that is not a number: the
+/// shell's own builtin reports it, worded per shell (busybox ash `sh: can't kill pid 42: No
+/// such process` with one error counted per pid, dash `sh: 1: kill: No such process`, bash
+/// `bash: line 1: kill: (42) - No such process`). `None` when every target exists (PID 1,
+/// the shell itself): the kill applet delivers those signals.
+fn kill_failures(vm: &mut Vm, args: &[String], o: &mut Out) -> Option<i32> {
+    use super::Flavor;
+    let mut sig = Signal::Term;
+    let mut i = 0;
+    let mut targets: Vec<&String> = Vec::new();
+    while let Some(a) = args.get(i) {
+        i += 1;
+        if targets.is_empty() && a == "--" {
+            targets.extend(args[i..].iter());
+            break;
+        }
+        if targets.is_empty() && a.len() > 1 && a.starts_with('-') {
+            let name = if a == "-s" { args.get(i).inspect(|_| i += 1).map(String::as_str).unwrap_or("") } else { &a[1..] };
+            // `-l` and signals this runtime does not model stay with the applet.
+            sig = Signal::from_name(name)?;
+            continue;
+        }
+        targets.push(a);
+    }
+    let pid_of = |t: &str| t.parse::<u32>().ok();
+    if targets.iter().all(|t| pid_of(t).is_some_and(|p| p == 1 || p == o.st.pid)) {
+        return None;
+    }
+    let mut errors = 0;
+    for t in targets {
+        let text = match (pid_of(t), vm.flavor) {
+            (Some(1), _) if o.st.pid1 => {
+                o.st.self_signals.push(sig);
+                continue;
+            }
+            (Some(1), _) => {
+                o.st.pid1_signals.push(sig);
+                continue;
+            }
+            (Some(p), _) if p == o.st.pid => {
+                o.st.self_signals.push(sig);
+                continue;
+            }
+            (Some(p), Flavor::Ash) => format!("{}: can't kill pid {p}: No such process\n", vm.name),
+            (None, Flavor::Ash) => format!("{}: invalid number '{t}'\n", vm.name),
+            (Some(_), Flavor::Dash) => vm.diag(o.line, "kill: No such process"),
+            // dash's number() raises an error: the builtin stops at the first bad pid.
+            (None, Flavor::Dash) => {
+                o.err(vm, &format!("kill: Illegal number: {t}"));
+                return Some(2);
+            }
+            (Some(p), Flavor::Bash) => vm.diag(o.line, &format!("kill: ({p}) - No such process")),
+            (None, Flavor::Bash) => vm.diag(o.line, &format!("kill: {t}: arguments must be process or job IDs")),
+        };
+        vm.write_fd(&o.fds.stderr, o.st, o.ctx, &text);
+        errors += 1;
+    }
+    // busybox returns the number of failures; dash and bash return 1.
+    Some(if vm.flavor == Flavor::Ash { errors } else { errors.min(1) })
 }

@@ -15,6 +15,7 @@ mod io;
 pub mod parse;
 mod regex;
 mod repl;
+mod selfnet;
 mod simple;
 mod vm;
 
@@ -213,6 +214,7 @@ impl ShellProgram {
             line_buf: String::new(),
             running: None,
             exit_trap_ran: false,
+            applet_only: false,
         };
         Box::new(ShellProgram { vm, init: Some(init), cmdline })
     }
@@ -330,6 +332,7 @@ impl ShellProgram {
                 let words = argv.iter().map(|a| vec![ast::Part::Quoted(a.clone())]).collect();
                 let simple = ast::Simple { assigns: Vec::new(), words, redirs: Vec::new(), line: 1 };
                 task.frames[0].code = std::sync::Arc::new(vec![compile::Instr::Simple(std::sync::Arc::new(simple))]);
+                self.vm.applet_only = true;
                 self.vm.tasks[0] = Some(task);
                 return Ok(());
             }

@@ -161,6 +161,9 @@ pub struct Vm {
     /// Index of the task currently taken out of `tasks` to run.
     pub running: Option<usize>,
     pub exit_trap_ran: bool,
+    /// Running one applet directly (`kubectl exec pod -- kill 42`), not a shell: builtins
+    /// then leave their messages to the applet, which words them as the standalone tool.
+    pub applet_only: bool,
 }
 
 pub enum Flow {
@@ -264,14 +267,40 @@ impl Vm {
         }
     }
 
+    /// Poll a network client while another task of this shell listens: its connections to
+    /// the pod's own address reach that task (see `selfnet`).
+    fn poll_with_self_net(&mut self, applet: &mut dyn Applet, fds: &Fds, cwd: &str, env: &[(String, String)], st: &mut ProcState, ctx: &mut ProcessCtx) -> Poll {
+        let mut net = super::selfnet::SelfNet {
+            inner: &mut *ctx.net,
+            siblings: &mut self.tasks,
+            volumes: ctx.fs.volumes.clone(),
+            mounts: ctx.fs.mounts.clone(),
+            now_ms: ctx.now_ms,
+            cpu_limit_millicores: ctx.cpu_limit_millicores,
+            out: Vec::new(),
+        };
+        let poll = {
+            let mut client = ProcessCtx { now_ms: ctx.now_ms, fs: crate::fs::FsView::new(&mut *ctx.fs.volumes, ctx.fs.mounts), net: &mut net, output: &mut *ctx.output, cpu_limit_millicores: ctx.cpu_limit_millicores };
+            applet.poll(&mut Io { ctx: &mut client, st, sh: &mut self.shared, fds, cwd, env })
+        };
+        let served = std::mem::take(&mut net.out);
+        ctx.output.extend(served);
+        poll
+    }
+
     /// Poll what the task waits on. `None` = not waiting, run instructions.
     fn poll_wait(&mut self, task: &mut Task, tid: usize, st: &mut ProcState, ctx: &mut ProcessCtx) -> Option<Run> {
         match std::mem::take(&mut task.wait) {
             Wait::Nothing => None,
             Wait::Applet(mut applet, fds) => {
                 let env = task.exported();
-                let mut io = Io { ctx, st, sh: &mut self.shared, fds: &fds, cwd: &task.cwd.clone(), env: &env };
-                match applet.poll(&mut io) {
+                let cwd = task.cwd.clone();
+                let poll = if applet.may_connect() && super::selfnet::any_listener(&self.tasks) {
+                    self.poll_with_self_net(applet.as_mut(), &fds, &cwd, &env, st, ctx)
+                } else {
+                    applet.poll(&mut Io { ctx, st, sh: &mut self.shared, fds: &fds, cwd: &cwd, env: &env })
+                };
+                match poll {
                     Poll::Done(code) => {
                         if let Some(cwd) = applet.new_cwd() {
                             task.cwd = cwd;

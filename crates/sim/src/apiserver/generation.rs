@@ -116,7 +116,8 @@ mod tests {
         let annotate = json!({"metadata": {"annotations": {"note": "y"}}});
         let scale = json!({"spec": {"replicas": 3}});
         // (kind, name, request, generation afterwards)
-        let cases: Vec<(&str, &str, Box<dyn Fn(&crate::Simulation) -> ApiRequest>, i64)> = vec![
+        type Request<'a> = Box<dyn Fn(&crate::Simulation) -> ApiRequest + 'a>;
+        let cases: Vec<(&str, &str, Request<'_>, i64)> = vec![
             ("Pod", "web", Box::new(|_: &crate::Simulation| ApiRequest::get("Pod", "default", "web")), 1),
             ("Pod", "web", Box::new(move |_: &crate::Simulation| ApiRequest::patch("Pod", "default", "web", PatchType::Strategic, label.clone())), 1),
             ("Pod", "web", Box::new(|_: &crate::Simulation| ApiRequest::bind("default", "web", "node01")), 1),

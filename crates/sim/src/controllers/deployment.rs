@@ -326,12 +326,20 @@ impl DeploymentController {
         let complete = c.updated == want && c.replicas == want && c.available == want;
         if !complete && !timed_out {
             // Re-check the progress deadline when it would pass (the real controller requeues
-            // with `requeueStuckDeployment`).
-            let from = ds::condition(&st, "Progressing").and_then(|c| c["lastUpdateTime"].as_str()).and_then(|t| ctx.epoch().parse(t)).unwrap_or(ctx.now());
-            let at = from.plus(SimDuration::from_secs(deadline_secs)).plus(SimDuration::from_secs(1));
+            // with `requeueStuckDeployment`). Only a condition that can time out arms it: a
+            // Progressing condition still saying NewReplicaSetAvailable (a finished rollout
+            // that lost a pod) never times out, and re-arming its long-past deadline at `now`
+            // would wake this controller forever at one instant.
+            let from = ds::condition(&st, "Progressing")
+                .filter(|c| c["status"] == "True" && c["reason"] != "NewReplicaSetAvailable")
+                .and_then(|c| c["lastUpdateTime"].as_str())
+                .and_then(|t| ctx.epoch().parse(t));
+            let at = from.map(|f| f.plus(SimDuration::from_secs(deadline_secs)).plus(SimDuration::from_secs(1)));
             let key = (meta::namespace(d).to_string(), meta::name(d).to_string());
-            if self.queue.add_after(at, key) {
-                ctx.set_background_timer(at, 1);
+            if let Some(at) = at.filter(|at| *at > ctx.now()) {
+                if self.queue.add_after(at, key) {
+                    ctx.set_background_timer(at, 1);
+                }
             }
         }
         let mut copy = d.clone();

@@ -21,6 +21,7 @@ pub mod persistentvolume;
 pub mod persistentvolume_binding;
 pub mod persistentvolume_provisioner;
 pub mod persistentvolume_spec;
+pub mod persistentvolume_view;
 pub mod queue;
 pub mod replicaset;
 pub mod rolling;

@@ -21,12 +21,11 @@ use crate::meta;
 use crate::request::ApiRequest;
 use crate::time::SimDuration;
 use serde_json::{Value, json};
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 pub use super::persistentvolume_spec::{StorageSpec, default_storage_class};
+pub use super::persistentvolume_view::{SharedView, StorageView};
 
 /// Event source of the controller.
 pub const NAME: &str = "persistentvolume-controller";
@@ -40,51 +39,6 @@ pub const ANN_DEFAULT_CLASS: &str = "storageclass.kubernetes.io/is-default-class
 /// `pvClaimBinderSyncPeriod`.
 pub const RESYNC: SimDuration = SimDuration(15_000);
 const TOKEN_RESYNC: u64 = 1;
-
-/// The claims, volumes and classes as the controller's informers see them, shared with the
-/// scheduler's VolumeBinding plugin (its PVC/PV/StorageClass listers).
-#[derive(Debug, Default)]
-pub struct StorageView {
-    pub claims: BTreeMap<(String, String), Arc<Value>>,
-    pub volumes: BTreeMap<String, Arc<Value>>,
-    pub classes: BTreeMap<String, Arc<Value>>,
-}
-
-pub type SharedView = Rc<RefCell<StorageView>>;
-
-impl StorageView {
-    pub fn claim(&self, ns: &str, name: &str) -> Option<&Arc<Value>> {
-        self.claims.get(&(ns.to_string(), name.to_string()))
-    }
-
-    /// The class a claim names; a claim naming none gets the default class, as the
-    /// DefaultStorageClass admission plugin would have set (None: not found).
-    pub fn class_of(&self, claim: &Value) -> Option<&Arc<Value>> {
-        match meta::at(claim, &["spec", "storageClassName"]) {
-            None | Some(Value::Null) => self.default_class(),
-            Some(name) => self.classes.get(name.as_str()?),
-        }
-    }
-
-    /// `WaitForFirstConsumer` binding mode of the claim's class.
-    pub fn delayed_binding(&self, claim: &Value) -> bool {
-        self.class_of(claim)
-            .and_then(|c| meta::str_at(c, &["volumeBindingMode"]))
-            == Some("WaitForFirstConsumer")
-    }
-
-    /// The default StorageClass (the newest one annotated default, as the admission plugin picks).
-    pub fn default_class(&self) -> Option<&Arc<Value>> {
-        let defaults = self.classes.values().filter(|c| {
-            meta::str_at(c, &["metadata", "annotations", ANN_DEFAULT_CLASS]) == Some("true")
-        });
-        defaults.max_by(|a, b| {
-            meta::str_at(a, &["metadata", "creationTimestamp"])
-                .cmp(&meta::str_at(b, &["metadata", "creationTimestamp"]))
-                .then(meta::name(b).cmp(meta::name(a)))
-        })
-    }
-}
 
 pub struct PersistentVolumeController {
     claims: Informer,
@@ -435,17 +389,11 @@ impl PersistentVolumeController {
                 }
             }
         };
+        // A Released volume is then reclaimed by its provisioner (Delete) or kept (Retain).
         if phase != want {
             let mut copy = pv.clone();
             copy["status"]["phase"] = json!(want);
-            if let Some(stored) = self.update(ctx, copy, true) {
-                if want == "Released"
-                    && meta::str_at(&stored, &["spec", "persistentVolumeReclaimPolicy"])
-                        == Some("Retain")
-                {
-                    return;
-                }
-            }
+            self.update(ctx, copy, true);
         }
     }
 

@@ -172,7 +172,7 @@ mod tests {
         ];
         for (name, claim, vols, want) in cases {
             let got = find_matching_volume(&claim, &vols);
-            assert_eq!(got.as_ref().map(|v| meta::name(v)), want, "{name}");
+            assert_eq!(got.as_ref().map(meta::name), want, "{name}");
         }
     }
 

@@ -204,7 +204,10 @@ impl CloudState {
             .get_mut(handle)
             .filter(|d| d.attached_to.as_deref() == Some(node))
         {
-            d.data = Some(data.clone());
+            // Comparing costs no allocation; most steps leave the disk unchanged.
+            if d.data.as_ref() != Some(data) {
+                d.data = Some(data.clone());
+            }
         }
     }
 

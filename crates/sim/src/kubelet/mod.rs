@@ -18,6 +18,7 @@ mod lifecycle;
 pub mod logs;
 mod network;
 mod probes;
+pub mod portforward;
 mod registry;
 mod run;
 mod spec_update;

@@ -36,6 +36,10 @@ pub struct ProbeState {
     pub result: Option<bool>,
     /// Liveness/startup failure already acted on; no probing until the container restarts.
     pub on_hold: bool,
+    /// A probe that takes time (an exec probe's command, a slow HTTP answer): its verdict
+    /// and the moment it is known. The prober records the result and its `Unhealthy` event
+    /// only then, and starts no other probe of this kind meanwhile.
+    pub pending: Option<(SimTime, Result<(), String>)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -80,6 +84,7 @@ impl ProbeSet {
         for s in [&mut self.startup, &mut self.liveness, &mut self.readiness] {
             s.next_at = None;
             s.result = None;
+            s.pending = None;
         }
     }
 
@@ -92,7 +97,8 @@ impl ProbeSet {
     }
 
     pub fn next_wake(&self) -> Option<SimTime> {
-        [self.startup.next_at, self.liveness.next_at, self.readiness.next_at].into_iter().flatten().min()
+        let pending = [&self.startup, &self.liveness, &self.readiness].map(|s| s.pending.as_ref().map(|(due, _)| *due));
+        [self.startup.next_at, self.liveness.next_at, self.readiness.next_at].into_iter().chain(pending).flatten().min()
     }
 }
 

@@ -5,6 +5,7 @@
 //! The prober's checks (httpGet, tcpSocket, exec) run here too, against the pod network.
 
 use super::containers::ContainerRt;
+use super::exec_sync::ExecSync;
 use super::network::PodNet;
 use super::probes::{self, ProbeKind};
 use super::worker::{NodeEnv, PodWorker};
@@ -18,6 +19,9 @@ pub const STEP_BUDGET: u32 = 1_500;
 pub const YIELD_QUANTUM: SimDuration = SimDuration(100);
 /// A process idle without a timer (waiting on a file or stdin) is looked at again this often.
 pub const IDLE_POLL: SimDuration = SimDuration(1_000);
+/// An HTTP probe answered within this long (an unthrottled server) is handled in the same
+/// kubelet wake; a slower answer (a CPU-throttled server) is recorded when it arrives.
+const SLOW_ANSWER_MS: u64 = 1;
 /// How long after a start a process gets `STARTUP_BOOST_ROUNDS` budgets per wake-up.
 const STARTUP_BOOST_WINDOW: SimDuration = SimDuration(2_000);
 const STARTUP_BOOST_ROUNDS: usize = 16;
@@ -124,6 +128,19 @@ impl PodWorker {
                     c.probes.state_mut(kind).next_at = None;
                     continue;
                 };
+                // A probe still running: its result counts when it is known, not before.
+                match c.probes.state_mut(kind).pending.take() {
+                    Some((due, verdict)) if due <= now => self.apply_probe(i, kind, &probe, verdict, env),
+                    Some(running) => {
+                        c.probes.state_mut(kind).pending = Some(running);
+                        continue;
+                    }
+                    None => {}
+                }
+                let c = &mut self.containers[i];
+                if c.process.is_none() || c.kill_deadline.is_some() {
+                    continue;
+                }
                 let startup_done = c.spec.startup_probe.is_none() || c.probes.startup.result == Some(true);
                 let t = probes::timing(&probe);
                 let started_at = c.probes.started_at;
@@ -140,8 +157,12 @@ impl PodWorker {
                     continue;
                 }
                 // An errored probe's result is thrown away (`worker.doProbe`).
-                let Some(verdict) = self.execute_probe(i, kind, &probe, env) else { continue };
-                self.apply_probe(i, kind, &probe, verdict, env);
+                let Some((verdict, took_ms)) = self.execute_probe(i, kind, &probe, env) else { continue };
+                if took_ms == 0 {
+                    self.apply_probe(i, kind, &probe, verdict, env);
+                } else {
+                    self.containers[i].probes.state_mut(kind).pending = Some((now.plus(SimDuration(took_ms)), verdict));
+                }
             }
         }
     }
@@ -168,8 +189,9 @@ impl PodWorker {
         }
     }
 
-    /// One probe: Some(verdict), or None when the probe errored (its event is recorded here).
-    fn execute_probe(&mut self, i: usize, kind: ProbeKind, probe: &Probe, env: &mut NodeEnv) -> Option<Result<(), String>> {
+    /// One probe: Some((verdict, how long it took in ms)), or None when the probe errored (its
+    /// event is recorded here).
+    fn execute_probe(&mut self, i: usize, kind: ProbeKind, probe: &Probe, env: &mut NodeEnv) -> Option<(Result<(), String>, u64)> {
         let pod_ip = self.ip.clone().unwrap_or_default();
         let c = &self.containers[i];
         if let Some(h) = &probe.http_get {
@@ -183,18 +205,30 @@ impl PodWorker {
             req.headers.extend(h.http_headers.iter().map(|x| (x.name.clone(), x.value.clone())));
             req.remote_addr = gateway_of(&pod_ip);
             let resp = if ip == pod_ip { self.serve_http(port, &req, env) } else { Err(NetError::TimedOut) };
-            return Some(probes::http_verdict(&url, &ip, port, probes::timing(probe).timeout, resp));
+            let timeout = probes::timing(probe).timeout;
+            // A throttled server answers late; the prober gives up at its timeout.
+            let took_ms = match &resp {
+                Ok(r) if r.processing_ms > SLOW_ANSWER_MS => r.processing_ms.min(timeout.0),
+                _ => 0,
+            };
+            return Some((probes::http_verdict(&url, &ip, port, timeout, resp), took_ms));
         }
         if let Some(tcp) = &probe.tcp_socket {
             let ip = if tcp.host.is_empty() { pod_ip.clone() } else { tcp.host.clone() };
             let port = probes::resolve_port(&tcp.port, &c.spec).unwrap_or(0);
             let r = if ip == pod_ip && self.ports.contains_key(&port) { Ok(()) } else { Err(NetError::ConnectionRefused) };
-            return Some(probes::tcp_verdict(&ip, port, r));
+            return Some((probes::tcp_verdict(&ip, port, r), 0));
         }
         if let Some(e) = &probe.exec {
             let timeout_ms = probes::timing(probe).timeout.0;
-            return match self.exec_sync(i, env, &e.command, timeout_ms).probe_verdict() {
-                Ok(verdict) => Some(verdict),
+            let result = self.exec_sync(i, env, &e.command, timeout_ms);
+            let took_ms = match &result {
+                ExecSync::Exited { elapsed_ms, .. } => *elapsed_ms,
+                ExecSync::TimedOut { .. } => timeout_ms,
+                ExecSync::Error { .. } => 0,
+            };
+            return match result.probe_verdict() {
+                Ok(verdict) => Some((verdict, took_ms)),
                 Err(message) => {
                     let fp = self.containers[i].field_path();
                     env.event(&self.pod, &fp, true, "Unhealthy", format!("{} probe errored and resulted in unknown state: {message}", kind.label()));
@@ -205,9 +239,9 @@ impl PodWorker {
         if let Some(g) = &probe.grpc {
             let port = u16::try_from(g.port).unwrap_or(0);
             let r = if self.ports.contains_key(&port) { Ok(()) } else { Err(NetError::ConnectionRefused) };
-            return Some(r.map_err(|_| format!("timeout: failed to connect service \"{pod_ip}:{port}\" within 1s: context deadline exceeded")));
+            return Some((r.map_err(|_| format!("timeout: failed to connect service \"{pod_ip}:{port}\" within 1s: context deadline exceeded")), 0));
         }
-        Some(Ok(()))
+        Some((Ok(()), 0))
     }
 
     /// Sends an HTTP request from the node to whichever container listens on `port`.

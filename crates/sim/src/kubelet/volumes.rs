@@ -11,16 +11,13 @@ pub use super::csi_mount::{claims_ready, ClaimMount};
 use super::csi::Cloud;
 use crate::component::Ctx;
 use crate::meta;
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 use crate::request::{ApiOk, ApiRequest};
 use podlab_api::core::bytes::base64_decode;
 use podlab_api::{Container, DownwardAPIVolumeFile, KeyToPath, PodSpec, Volume};
 use podlab_runtime::{FsTree, MountTable, Volumes, VolumeId};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// How often a mounted claim's filesystem is written back to its disk.
-pub const FLUSH_INTERVAL: SimDuration = SimDuration(1_000);
 
 /// The pod's volume arena and the tree behind each named volume.
 #[derive(Debug, Default)]
@@ -236,11 +233,13 @@ impl PodVolumes {
         self.unmount_claims();
     }
 
-    /// Writes the claims' filesystems back to their disks, at most once per `FLUSH_INTERVAL`
-    /// (the page cache's writeback), so a disk force-detached from a dead node keeps what its
-    /// pod wrote.
+    /// Writes the claims' filesystems back to their disks after every step of the pod's
+    /// processes (the page cache's writeback), so a disk force-detached from a dead node keeps
+    /// what its pod wrote. Not throttled by time: a pod that writes and then sleeps for a day
+    /// is stepped again only a day later, so a skipped writeback would lose its data; the
+    /// cloud copies a tree only when it changed.
     pub fn flush_claims(&mut self, now: SimTime) {
-        if self.claims.is_empty() || self.flushed_at.is_some_and(|t| now.since(t) < FLUSH_INTERVAL) {
+        if self.claims.is_empty() {
             return;
         }
         let Some(cloud) = self.cloud.clone() else { return };

@@ -45,6 +45,8 @@ pub struct Scheduler {
     pub(crate) image_nodes: BTreeMap<String, i64>,
     pod_watch: Option<WatchId>,
     node_watch: Option<WatchId>,
+    /// PVC, PV and StorageClass watches (only with a volume binder).
+    storage_watches: Vec<WatchId>,
     cycle_armed: bool,
     flush_armed_at: Option<crate::time::SimTime>,
     pub(crate) volume_binder: Option<Box<dyn plugins::volume_binding::VolumeBinder>>,
@@ -64,6 +66,7 @@ impl Scheduler {
             image_nodes: BTreeMap::new(),
             pod_watch: None,
             node_watch: None,
+            storage_watches: Vec::new(),
             cycle_armed: false,
             flush_armed_at: None,
             volume_binder: None,
@@ -205,6 +208,16 @@ impl Scheduler {
                 self.on_pod_event(ctx, e.event_type, &e.object);
             }
         }
+        // VolumeBinding's events: only adds and updates can make a rejected pod fit. The
+        // retry runs in a later cycle timer, after the PV controller (whose listers the binder
+        // reads) has seen the same change.
+        let mut storage_changed = false;
+        for w in self.storage_watches.clone() {
+            storage_changed |= ctx.drain(w).iter().any(|e| e.event_type != WatchEventType::Deleted);
+        }
+        if storage_changed {
+            self.queue.on_cluster_event(ClusterEvent::StorageChange, ctx.now());
+        }
     }
 
     /// Keeps exactly one cycle timer while activeQ has pods, and a flush timer for back-off.
@@ -248,6 +261,11 @@ impl Component for Scheduler {
         pods.fields = FieldSelector::parse("Pod", "status.phase!=Succeeded,status.phase!=Failed").unwrap_or_default();
         self.pod_watch = ctx.watch(pods, None).ok();
         self.node_watch = ctx.watch(WatchFilter::kind("Node"), None).ok();
+        if self.volume_binder.is_some() {
+            for kind in ["PersistentVolumeClaim", "PersistentVolume", "StorageClass"] {
+                self.storage_watches.extend(ctx.watch(WatchFilter::kind(kind), None).ok());
+            }
+        }
     }
 
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {

@@ -42,6 +42,9 @@ pub enum ClusterEvent {
     /// A node changed; the plugins whose inputs changed are listed by the caller.
     NodeUpdate,
     AssignedPodDelete,
+    /// A PersistentVolumeClaim, PersistentVolume or StorageClass was added or updated
+    /// (VolumeBinding's registered events): a pod waiting for a late claim retries now.
+    StorageChange,
 }
 
 impl ClusterEvent {
@@ -49,6 +52,7 @@ impl ClusterEvent {
         match self {
             ClusterEvent::NodeAdd | ClusterEvent::NodeUpdate => true,
             ClusterEvent::AssignedPodDelete => matches!(plugin, "NodeResourcesFit" | "NodePorts" | "VolumeBinding"),
+            ClusterEvent::StorageChange => plugin == "VolumeBinding",
         }
     }
 }

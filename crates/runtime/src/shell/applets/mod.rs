@@ -50,6 +50,14 @@ pub trait Applet: fmt::Debug + Send {
     fn serve_tcp(&mut self, _ctx: &mut ProcessCtx, _port: u16, _payload: &[u8]) -> Option<Vec<u8>> {
         None
     }
+    /// Ports a server run from the shell listens on (its own shell may connect to them).
+    fn listening_ports(&self) -> Vec<u16> {
+        Vec::new()
+    }
+    /// Whether the applet may open connections (a client the shell's own servers may answer).
+    fn may_connect(&self) -> bool {
+        false
+    }
 }
 
 /// An applet that finishes in one call.
@@ -68,6 +76,9 @@ impl fmt::Debug for OneShot {
 impl Applet for OneShot {
     fn poll(&mut self, io: &mut Io) -> Poll {
         Poll::Done((self.f)(&self.args, io))
+    }
+    fn may_connect(&self) -> bool {
+        self.name == "wget"
     }
 }
 
@@ -270,5 +281,11 @@ impl Applet for External {
             return None;
         }
         self.prog.serve_tcp(&mut self.st, ctx, port, payload)
+    }
+    fn listening_ports(&self) -> Vec<u16> {
+        self.st.ports.clone()
+    }
+    fn may_connect(&self) -> bool {
+        true
     }
 }

@@ -181,6 +181,9 @@ struct Nc {
 }
 
 impl Applet for Nc {
+    fn may_connect(&self) -> bool {
+        true
+    }
     fn poll(&mut self, io: &mut Io) -> Poll {
         let flags: String = self.args.iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars().skip(1)).collect();
         let ops: Vec<&String> = self.args.iter().filter(|a| !a.starts_with('-') && a.parse::<u32>().is_err() || a.parse::<u16>().is_ok()).collect();

@@ -180,7 +180,14 @@ mod tests {
         );
         let mut bound_local = local_pv("node01");
         bound_local["spec"]["claimRef"] = json!({"name": "data", "namespace": "default"});
-        let cases: Vec<(&str, Value, Vec<Value>, &str, Option<&str>)> = vec![
+        type Case = (
+            &'static str,
+            Value,
+            Vec<Value>,
+            &'static str,
+            Option<&'static str>,
+        );
+        let cases: Vec<Case> = vec![
             (
                 "dynamic delayed fits anywhere",
                 claim("standard", ""),
