@@ -2,11 +2,12 @@
 //! task's files and setup applied, and a `Checker` fed after every command and every tick. The
 //! UI drives a learner's attempt through it; the tests and the UI's "replay the reference
 //! solution" drive the solution and the known-wrong fixes through exactly the same path.
-//! Node faults (`fault: {stop_node: node01, after: 90s}`) stop or start a node's kubelet,
-//! at once or at their simulated instant while the attempt's time advances.
+//! Node faults (`fault: {stop_kubelet: node01, after: 90s}`) stop or start a node's kubelet
+//! (or power the whole node off and on), at once or at their simulated instant while the
+//! attempt's time advances.
 
 use crate::checker::{Checker, Checklist, Golf};
-use crate::schema::{Fault, Step, Task};
+use crate::schema::{Fault, FaultAction, Step, Task};
 use crate::sim_view::SimView;
 use podlab_kubectl::output::CommandOutput;
 use podlab_kubectl::Session;
@@ -23,14 +24,14 @@ pub struct TaskRun {
     faults: PendingFaults,
 }
 
-/// Node faults waiting for their simulated time: (at ms, stop?, node).
+/// Node faults waiting for their simulated time: (at ms, action, node).
 #[derive(Default)]
-struct PendingFaults(Vec<(u64, bool, String)>);
+struct PendingFaults(Vec<(u64, FaultAction, String)>);
 
 impl PendingFaults {
     /// Applies `fault` now, or queues it when it has an `after`.
     fn schedule(&mut self, session: &mut Session, fault: &Fault) -> Result<(), String> {
-        let (stop, node) = fault.action().ok_or("a fault names exactly one of stop_node / start_node")?;
+        let (action, node) = fault.action().ok_or("a fault names exactly one of stop_kubelet / start_kubelet / stop_node / start_node")?;
         if !session.sim().cluster().nodes.iter().any(|n| n.name == node) {
             return Err(format!("fault: no node {node:?} in this cluster"));
         }
@@ -38,9 +39,9 @@ impl PendingFaults {
             Some(d) if d.as_millis() > 0 => {
                 let at = session.sim().now().as_millis().saturating_add(d.as_millis());
                 let pos = self.0.partition_point(|f| f.0 <= at);
-                self.0.insert(pos, (at, stop, node.to_string()));
+                self.0.insert(pos, (at, action, node.to_string()));
             }
-            _ => strike(session, stop, node),
+            _ => strike(session, action, node),
         }
         Ok(())
     }
@@ -54,20 +55,21 @@ impl PendingFaults {
     fn apply_due(&mut self, session: &mut Session) {
         let now = session.sim().now().as_millis();
         let due = self.0.partition_point(|f| f.0 <= now);
-        for (_, stop, node) in self.0.drain(..due) {
-            strike(session, stop, &node);
+        for (_, action, node) in self.0.drain(..due) {
+            strike(session, action, &node);
         }
     }
 }
 
-/// The kubelet of `node` stops (as `systemctl stop kubelet` does) or starts again.
-fn strike(session: &mut Session, stop: bool, node: &str) {
+/// `node`'s kubelet stops or starts (as `systemctl` does), or the whole node powers off or on.
+fn strike(session: &mut Session, action: FaultAction, node: &str) {
     let sim = session.sim_mut();
-    if stop {
-        sim.stop_node(node);
-    } else {
-        sim.start_node(node);
-    }
+    match action {
+        FaultAction::StopNode => sim.stop_node(node),
+        FaultAction::StartNode => sim.start_node(node),
+        FaultAction::StopKubelet => sim.stop_kubelet(node),
+        FaultAction::StartKubelet => sim.start_kubelet(node),
+    };
     let now = sim.now();
     sim.advance_to(now);
 }
@@ -317,11 +319,24 @@ mod tests {
     }
 
     #[test]
+    fn a_kubelet_fault_leaves_the_node_powered_on() {
+        let run = TaskRun::start(&task_with_setup(json!([{"fault": {"stop_kubelet": "node02"}}])), 1).expect("starts");
+        let sim = run.session().sim();
+        assert!(sim.node_stopped("node02") && !sim.node_powered_off("node02"));
+        let run = TaskRun::start(&task_with_setup(json!([{"fault": {"stop_node": "node02"}}, {"fault": {"start_kubelet": "node02"}}])), 1).expect("starts");
+        let sim = run.session().sim();
+        assert!(sim.node_stopped("node02") && sim.node_powered_off("node02"), "a kubelet cannot start on a machine that is off");
+        let run = TaskRun::start(&task_with_setup(json!([{"fault": {"stop_kubelet": "node02"}}, {"fault": {"start_kubelet": "node02"}}])), 1).expect("starts");
+        assert!(!run.session().sim().node_stopped("node02"));
+    }
+
+    #[test]
     fn bad_faults_fail_the_start_with_a_reason() {
         let cases = [
             (json!([{"fault": {"stop_node": "node09"}}]), "no node \"node09\""),
             (json!([{"fault": {"after": "1m"}}]), "exactly one"),
             (json!([{"fault": {"stop_node": "node01", "start_node": "node01"}}]), "exactly one"),
+            (json!([{"fault": {"stop_kubelet": "node01", "stop_node": "node01"}}]), "exactly one"),
         ];
         for (setup, want) in cases {
             let err = TaskRun::start(&task_with_setup(setup.clone()), 1).err().unwrap_or_default();

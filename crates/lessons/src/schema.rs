@@ -103,31 +103,53 @@ pub enum Step {
     Fault(Fault),
 }
 
-/// `fault: {stop_node: node01, after: 2m}`: exactly one of `stop_node` / `start_node`.
+/// `fault: {stop_kubelet: node01, after: 2m}`: exactly one of `stop_kubelet` /
+/// `start_kubelet` / `stop_node` / `start_node`.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Fault {
-    /// The node's kubelet stops (`systemctl stop kubelet`, a power loss): no heartbeats, no
-    /// pod management; the cluster notices after the node-monitor grace period.
+    /// The machine powers off (a power loss, a crashed host): no heartbeats, no pod
+    /// management, and its pods stop answering on the network; the cluster notices after the
+    /// node-monitor grace period.
     #[serde(default)]
     pub stop_node: Option<String>,
-    /// The node's kubelet starts again and catches up.
+    /// The machine powers on again; its kubelet starts and catches up.
     #[serde(default)]
     pub start_node: Option<String>,
+    /// Only the node's kubelet stops (`systemctl stop kubelet`): no heartbeats, no pod
+    /// management, but its containers keep running and answering on their pod IPs.
+    #[serde(default)]
+    pub stop_kubelet: Option<String>,
+    /// The node's kubelet starts again (`systemctl start kubelet`) and catches up.
+    #[serde(default)]
+    pub start_kubelet: Option<String>,
     /// Simulated time from this step until the fault happens (absent: at once). A setup
     /// fault with `after` strikes while the learner works.
     #[serde(default)]
     pub after: Option<Dur>,
 }
 
+/// What a fault does to its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultAction {
+    StopNode,
+    StartNode,
+    StopKubelet,
+    StartKubelet,
+}
+
 impl Fault {
-    /// (stop?, node) when the fault names exactly one action.
-    pub fn action(&self) -> Option<(bool, &str)> {
-        match (&self.stop_node, &self.start_node) {
-            (Some(n), None) => Some((true, n)),
-            (None, Some(n)) => Some((false, n)),
-            _ => None,
-        }
+    /// The action and its node when the fault names exactly one action.
+    pub fn action(&self) -> Option<(FaultAction, &str)> {
+        let named = [
+            (FaultAction::StopNode, &self.stop_node),
+            (FaultAction::StartNode, &self.start_node),
+            (FaultAction::StopKubelet, &self.stop_kubelet),
+            (FaultAction::StartKubelet, &self.start_kubelet),
+        ];
+        let mut set = named.iter().filter_map(|(a, n)| n.as_deref().map(|n| (*a, n)));
+        let first = set.next()?;
+        set.next().is_none().then_some(first)
     }
 }
 

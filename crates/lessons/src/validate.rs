@@ -124,7 +124,7 @@ fn task(doc: &TaskDoc, errors: &mut Vec<LoadError>, slugs: &mut BTreeSet<String>
     for (list, steps) in [("setup", &t.setup), ("solution", &t.solution)] {
         for (i, s) in steps.iter().enumerate() {
             if matches!(s, Step::Fault(fault) if fault.action().is_none()) {
-                errors.push(err(f, Some(format!("{list}[{i}].fault")), "name exactly one of stop_node / start_node"));
+                errors.push(err(f, Some(format!("{list}[{i}].fault")), "name exactly one of stop_kubelet / start_kubelet / stop_node / start_node"));
             }
         }
     }

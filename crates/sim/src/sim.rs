@@ -43,9 +43,13 @@ pub struct Core {
     watch_wake_pending: Vec<bool>,
     latencies: Vec<SimDuration>,
     pub(crate) component_names: Vec<String>,
-    /// Components that are not running (a stopped node's kubelet): the wake-ups they miss
-    /// wait here until `Simulation::start_node` replays them.
+    /// Components that are not running (a stopped kubelet, or a powered-off node's): the
+    /// wake-ups they miss wait here until `start_kubelet` / `start_node` replays them.
     pub(crate) paused: BTreeMap<ComponentId, Vec<Wake>>,
+    /// Nodes that are powered off (`Simulation::stop_node`), as opposed to nodes whose kubelet
+    /// alone is stopped: only these drop out of the pod network, since the containers of a
+    /// node with a stopped kubelet keep running and serving.
+    pub(crate) powered_off: std::collections::BTreeSet<String>,
     /// What cluster DNS answers and kube-proxy routes (rebuilt by the kube-proxy component).
     pub(crate) dataplane: Arc<crate::controllers::services::Dataplane>,
 }
@@ -139,6 +143,7 @@ impl Simulation {
             latencies: Vec::new(),
             component_names: Vec::new(),
             paused: BTreeMap::new(),
+            powered_off: std::collections::BTreeSet::new(),
             dataplane: Arc::default(),
         };
         let mut sim = Simulation { core, components: Vec::new(), cluster };

@@ -1,7 +1,8 @@
 //! Traffic between pods over the simulated pod network: curl/wget/nc from one pod to another
 //! pod's IP (same node and across nodes), to a Service by name (cluster DNS -> ClusterIP ->
 //! kube-proxy's route -> a ready endpoint -> targetPort), refusals when nothing listens or no
-//! endpoint is ready, time-outs for a stopped node's pods, and `localhost` inside a container.
+//! endpoint is ready, time-outs for a powered-off node's pods (a stopped kubelet alone leaves
+//! them answering on their IPs), and `localhost` inside a container.
 
 #[path = "kubelet_support.rs"]
 mod support;
@@ -118,6 +119,44 @@ fn refusals_and_timeouts_use_the_tools_wording() {
     let url = format!("http://{ip}");
     assert_eq!(exec(&mut s, "far", &["wget", "-qO-", &url]), (format!("wget: can't connect to remote host ({ip}): Connection timed out\n"), Some(1)));
     assert_eq!(exec(&mut s, "far", &["ping", "-c", "1", "-W", "1", &ip]).1, Some(1));
+}
+
+#[test]
+fn a_stopped_kubelet_keeps_pod_ips_answering_but_the_service_drops_its_pods() {
+    let mut s = cluster();
+    let ip = ip_of(&s, "web-1");
+    let pod_url = format!("http://{ip}");
+    let welcome = |out: &(String, Option<i32>)| out.0.contains("<title>Welcome to nginx!</title>") && out.1 == Some(0);
+    // `systemctl stop kubelet` on node01: the containers keep running, so both paths work
+    // while the node is still within its grace period.
+    assert!(s.stop_kubelet("node01"));
+    assert!(s.node_stopped("node01") && !s.node_powered_off("node01"));
+    let direct = exec(&mut s, "far", &["wget", "-qO-", &pod_url]);
+    assert!(welcome(&direct), "{direct:?}");
+    let via_service = exec(&mut s, "far", &["wget", "-qO-", "http://web"]);
+    assert!(welcome(&via_service), "{via_service:?}");
+    // After the 50s grace the node controller marks the node NotReady and its pods
+    // Ready=False; the endpoints controller drops web-1 and the Service has no endpoint left.
+    s.advance_to(secs(100));
+    let node = s.get("Node", "", "node01").expect("node01");
+    let ready = node["status"]["conditions"].as_array().and_then(|c| c.iter().find(|c| c["type"] == "Ready")).map(|c| c["status"].clone());
+    assert_eq!(ready, Some(json!("Unknown")));
+    let pod_ready = pod(&s, "web-1")["status"]["conditions"].as_array().and_then(|c| c.iter().find(|c| c["type"] == "Ready")).map(|c| c["status"].clone());
+    assert_eq!(pod_ready, Some(json!("False")));
+    let refused = format!("wget: can't connect to remote host ({}): Connection refused\n", cluster_ip(&s, "web"));
+    assert_eq!(exec(&mut s, "far", &["wget", "-qO-", "http://web"]), (refused, Some(1)), "endpoint removed");
+    // The pod itself still answers on its IP: nothing stopped the container.
+    let direct = exec(&mut s, "far", &["wget", "-qO-", &pod_url]);
+    assert!(welcome(&direct), "{direct:?}");
+    // The kubelet comes back: the node turns Ready and the Service routes to web-1 again.
+    assert!(s.start_kubelet("node01"));
+    s.advance_to(secs(110));
+    let via_service = exec(&mut s, "far", &["wget", "-qO-", "http://web"]);
+    assert!(welcome(&via_service), "{via_service:?}");
+    // A powered-off node is different: its pod IPs time out, and no kubelet start revives it.
+    assert!(s.stop_node("node01"));
+    assert!(!s.start_kubelet("node01"));
+    assert_eq!(exec(&mut s, "far", &["wget", "-qO-", &pod_url]), (format!("wget: can't connect to remote host ({ip}): Connection timed out\n"), Some(1)));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! (`pods web`, `pod/web`, `pods,svc`), namespaces and `-o` output of objects.
 
 pub mod apply;
+pub mod curl;
 pub mod delete;
 pub mod describe;
 pub mod drain;

@@ -4,11 +4,10 @@
 //! port and named ports to numbers, the Pod must be Running, and each local address must be
 //! free (`Unable to listen on port ...`). Successful forwards print kubectl's
 //! `Forwarding from 127.0.0.1:8080 -> 80` lines and are recorded in the session (the UI lists
-//! the forwarded local ports). `curl` on a forwarded port needs a pods/portforward
-//! subresource in the simulation, which it does not serve yet; `curl` says so.
+//! the forwarded local ports); `curl` to a forwarded port carries HTTP into the Pod
+//! (`super::curl`).
 
 use super::{fail, resource, CmdResult, Ctx, Fail};
-use crate::output::CommandOutput;
 use crate::session::Session;
 use crate::value::{arr, i, s};
 use serde_json::Value;
@@ -209,26 +208,5 @@ fn free_port(session: &Session) -> u16 {
     (EPHEMERAL_PORT_FIRST..=u16::MAX).find(|p| !session.port_forwards.iter().any(|f| f.0 == *p)).unwrap_or(EPHEMERAL_PORT_FIRST)
 }
 
-/// `curl http://localhost:PORT/...` in the lesson terminal.
-pub fn curl(session: &mut Session, args: &[String], out: &mut CommandOutput) {
-    let Some(url) = args.iter().find(|a| !a.starts_with('-')) else {
-        out.err("curl: try 'curl --help' or 'curl --manual' for more information\n");
-        out.exit_code = 2;
-        return;
-    };
-    let rest = url.trim_start_matches("http://");
-    let hostport = rest.split('/').next().unwrap_or(rest);
-    let (host, port) = hostport.split_once(':').unwrap_or((hostport, "80"));
-    let port: u16 = port.parse().unwrap_or(80);
-    let local = matches!(host, "localhost" | "127.0.0.1");
-    if !local || !session.port_forwards.iter().any(|p| p.0 == port) {
-        let shown = if local { "localhost" } else { host };
-        out.err(&format!("curl: (7) Failed to connect to {shown} port {port} after 0 ms: Couldn't connect to server\n"));
-        out.exit_code = 7;
-        return;
-    }
-    // The port is forwarded, but the simulation serves no pods/portforward stream to carry
-    // the request into the pod yet.
-    out.err("podlab: HTTP through a forwarded port is not simulated yet\n");
-    out.exit_code = 1;
-}
+/// `curl` on the learner's machine: it reaches pods through the ports forwarded here.
+pub use super::curl::curl;

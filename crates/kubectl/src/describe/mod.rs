@@ -4,6 +4,7 @@
 pub mod common;
 pub mod kinds;
 pub mod node;
+pub mod persistentvolume;
 pub mod pod;
 pub mod volumes;
 pub mod writer;
@@ -25,6 +26,7 @@ pub fn describe_object(obj: &Value, events: Option<&[Value]>, related: &[Value],
         "ReplicaSet" => kinds::replicaset(obj, related, events, now),
         "Job" => kinds::job(obj, related, events, now),
         "PersistentVolumeClaim" => kinds::pvc(obj, related, events, now),
+        "PersistentVolume" => persistentvolume::describe_pv(obj, events, now),
         _ => generic(obj, events, now),
     }
 }

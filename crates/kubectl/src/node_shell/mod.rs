@@ -339,6 +339,8 @@ mod session_tests {
             ("systemctl frobnicate kubelet", "", "Unknown command verb 'frobnicate'.\n", 1),
         ]);
         assert!(s.sim().node_stopped("node01"));
+        // The kubelet service stopped; the machine (and its pods' network) did not.
+        assert!(!s.sim().node_powered_off("node01"));
         let s = run(&[("ssh node01", "", "", 0), ("systemctl stop kubelet", "", "", 0), ("sudo systemctl restart kubelet", "", "", 0)]);
         assert!(!s.sim().node_stopped("node01"));
     }

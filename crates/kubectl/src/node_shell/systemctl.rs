@@ -1,7 +1,9 @@
 //! `systemctl` on a node for the one unit a Kubernetes learner manages there: `kubelet`
 //! (`stop`, `start`, `restart`, `status`, `is-active`). Stopping it pauses the node's kubelet
 //! in the simulation (no heartbeats, no pod management) exactly as `systemctl stop kubelet`
-//! does on a kubeadm node; the node lifecycle controller notices after the grace period.
+//! does on a kubeadm node, while the containers keep running and answering on their pod IPs
+//! (`Simulation::stop_kubelet`, not the power-off `stop_node`); the node lifecycle controller
+//! notices after the grace period.
 //! `status` prints systemd 249's layout (the nodes run Ubuntu 22.04, as `kubectl describe
 //! node` says): the unit line with its state dot, Loaded (`vendor preset`), the kubeadm
 //! Drop-In, Active with `since <timestamp>; <relative> ago`, Docs, Main PID. Other units are "not found" (the simulated machine runs no others worth managing).
@@ -83,11 +85,11 @@ fn unknown_unit(out: &mut CommandOutput, verb: &str, unit: &str) {
 fn set_running(sim: &mut Simulation, host: &mut Host, running: bool) {
     let stopped = sim.node_stopped(&host.node);
     if running && stopped {
-        sim.start_node(&host.node);
+        sim.start_kubelet(&host.node);
         host.kubelet_pid += 1_000;
         host.kubelet_since = Some(sim.now());
     } else if !running && !stopped {
-        sim.stop_node(&host.node);
+        sim.stop_kubelet(&host.node);
         host.kubelet_since = Some(sim.now());
     }
 }

@@ -99,6 +99,10 @@ impl AttachDetachController {
     /// The desired state of world: (volume handle, node) → what wants it.
     fn desired(&self) -> BTreeMap<VolNode, Wanted> {
         let mut out: BTreeMap<VolNode, Wanted> = BTreeMap::new();
+        // No claim, no CSI volume to want: skip the O(pods) scan on every wake.
+        if self.claims.objs.is_empty() {
+            return out;
+        }
         for pod in self.pods.objs.values() {
             let node = meta::node_name(pod);
             if node.is_empty() || Self::pod_terminated(pod) || self.nodes.get("", node).is_none() {

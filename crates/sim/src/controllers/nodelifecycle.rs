@@ -3,8 +3,10 @@
 //! node after the node-monitor grace period (50s, checked every 5s) — Ready and the pressure
 //! conditions turn Unknown with "Kubelet stopped posting node status.", the node gets the
 //! `node.kubernetes.io/unreachable` NoSchedule and NoExecute taints and its pods Ready=False —
-//! and `Simulation::stop_node` / `start_node`, which pause a node's kubelet (a stopped kubelet
-//! or a partitioned machine) and resume it with everything it missed.
+//! and the faults: `Simulation::stop_kubelet` / `start_kubelet` (the kubelet service alone
+//! stops; containers keep running and answering on their pod IPs) and `stop_node` /
+//! `start_node` (the machine powers off and drops out of the pod network). Either way the
+//! kubelet resumes with everything it missed.
 
 use super::{event, sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
@@ -261,9 +263,59 @@ fn mark_pod_not_ready(ctx: &mut Ctx<'_>, pod: &Value, now: &str) {
 }
 
 impl Simulation {
-    /// Stops node `name`'s kubelet (and its heartbeat): it stops acting and posting status
-    /// until `start_node`. Returns false for an unknown node.
+    /// Powers node `name` off: its kubelet and heartbeat stop, and its pods drop out of the
+    /// pod network (connections to their IPs time out), until `start_node`. Returns false for
+    /// an unknown node.
     pub fn stop_node(&mut self, name: &str) -> bool {
+        if !self.pause_kubelet(name) {
+            return false;
+        }
+        self.core.powered_off.insert(name.to_string());
+        true
+    }
+
+    /// Powers node `name` back on: its pods answer on the network again and its kubelet
+    /// resumes with everything it missed (see `start_kubelet`).
+    pub fn start_node(&mut self, name: &str) -> bool {
+        if !self.resume_kubelet(name) {
+            return false;
+        }
+        self.core.powered_off.remove(name);
+        true
+    }
+
+    /// Stops only node `name`'s kubelet service (`systemctl stop kubelet`): no pod syncs,
+    /// probes, restarts, status writes or heartbeats until `start_kubelet`, but the containers
+    /// it started keep running and their pod IPs keep answering. The node still turns
+    /// NotReady after the grace period, and its pods' Ready=False takes them out of Service
+    /// endpoints. Returns false for an unknown node or a powered-off one (nothing to stop).
+    pub fn stop_kubelet(&mut self, name: &str) -> bool {
+        if self.core.powered_off.contains(name) {
+            return false;
+        }
+        self.pause_kubelet(name)
+    }
+
+    /// Starts node `name`'s kubelet service again. Returns false for an unknown node or a
+    /// powered-off one (a kubelet cannot start on a machine that is off; use `start_node`).
+    pub fn start_kubelet(&mut self, name: &str) -> bool {
+        if self.core.powered_off.contains(name) {
+            return false;
+        }
+        self.resume_kubelet(name)
+    }
+
+    /// Whether node `name`'s kubelet is not running (its service stopped, or the node off).
+    pub fn node_stopped(&self, name: &str) -> bool {
+        self.node_component_ids(name).iter().any(|id| self.core.paused.contains_key(id))
+    }
+
+    /// Whether node `name` is powered off with `stop_node`.
+    pub fn node_powered_off(&self, name: &str) -> bool {
+        self.core.powered_off.contains(name)
+    }
+
+    fn pause_kubelet(&mut self, name: &str) -> bool {
         let ids = self.node_component_ids(name);
         for id in &ids {
             self.core.paused.entry(*id).or_default();
@@ -271,9 +323,8 @@ impl Simulation {
         !ids.is_empty()
     }
 
-    /// Restarts node `name`'s kubelet: the wake-ups it missed run now, its lease is renewed and
-    /// it reports Ready again.
-    pub fn start_node(&mut self, name: &str) -> bool {
+    /// The wake-ups the kubelet missed run now: its lease is renewed and it reports Ready.
+    fn resume_kubelet(&mut self, name: &str) -> bool {
         let ids = self.node_component_ids(name);
         for id in &ids {
             let missed = self.core.paused.remove(id).unwrap_or_default();
@@ -291,11 +342,6 @@ impl Simulation {
             }
         }
         !ids.is_empty()
-    }
-
-    /// Whether node `name` has been stopped with `stop_node`.
-    pub fn node_stopped(&self, name: &str) -> bool {
-        self.node_component_ids(name).iter().any(|id| self.core.paused.contains_key(id))
     }
 
     fn node_component_ids(&self, name: &str) -> Vec<usize> {

@@ -418,6 +418,11 @@ impl PersistentVolumeController {
 
     /// The scheduler's PreBind annotation for delayed-binding claims of a bound pod.
     fn annotate_selected_nodes(&mut self, ctx: &mut Ctx<'_>) {
+        // Without claims no pod can need one: skip the pod scan, which would otherwise make
+        // every wake cost O(pods) in a cluster that uses no persistent volumes at all.
+        if self.claims.objs.is_empty() {
+            return;
+        }
         let mut todo: Vec<(Value, String)> = Vec::new();
         for pod in self.pods.objs.values() {
             let node = meta::node_name(pod);

@@ -85,7 +85,7 @@ pub(crate) fn route(sim: &mut Simulation, req: ApiRequest) -> ApiResponse {
             let obj = admit(sim, &req, "create", "exec", namespace, pod)?;
             let container = resolve_container(&obj, container.as_deref())?;
             let dataplane = std::sync::Arc::clone(&sim.core.dataplane);
-            let stopped = super::registry::stopped_nodes(&sim.core);
+            let stopped = super::registry::unreachable_nodes(&sim.core);
             let kubelet = kubelet_of(sim, &obj)?;
             kubelet.dataplane = dataplane;
             super::registry::set_stopped(&kubelet.registry, stopped);
@@ -146,7 +146,7 @@ impl Simulation {
     pub fn exec_poll(&mut self, h: &ExecHandle, input: Option<&str>, close: bool) -> Result<ExecOutput, Status> {
         let (now, epoch) = (self.now(), self.epoch());
         let dataplane = std::sync::Arc::clone(&self.core.dataplane);
-        let stopped = super::registry::stopped_nodes(&self.core);
+        let stopped = super::registry::unreachable_nodes(&self.core);
         let k = self.kubelet_named(&h.node)?;
         k.dataplane = dataplane;
         super::registry::set_stopped(&k.registry, stopped);

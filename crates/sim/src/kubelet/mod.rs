@@ -254,7 +254,15 @@ impl Kubelet {
                     let Ok(mut workers) = self.workers.try_borrow_mut() else { continue };
                     match workers.get_mut(&uid) {
                         Some(w) => {
-                            if w.update(pod) {
+                            // The status manager's reconcile: another writer (the node
+                            // lifecycle controller, while this kubelet was stopped) changed
+                            // the Ready condition the kubelet last wrote, so its cached status
+                            // is forgotten and the next sync writes the kubelet's view again.
+                            let overwritten = w.last_status.as_ref().is_some_and(|last| ready_status(last) != ready_status(&pod["status"]));
+                            if overwritten {
+                                w.last_status = None;
+                            }
+                            if w.update(pod) || overwritten {
                                 w.request_sync(now);
                             }
                         }
@@ -382,4 +390,9 @@ pub(crate) fn register(sim: &mut crate::sim::Simulation, cloud: csi::Cloud) {
         k.join(std::rc::Rc::clone(&reg));
         sim.register_component(Box::new(k));
     }
+}
+
+/// The status of a pod status's `Ready` condition ("" when it has none).
+fn ready_status(status: &serde_json::Value) -> &str {
+    status["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "Ready")).and_then(|c| c["status"].as_str()).unwrap_or("")
 }

@@ -4,7 +4,8 @@
 //! maps only (deterministic), a worker being stepped is out of its node's map for the duration
 //! of the step (so it is never borrowed twice), and a server answers on its own pod's network
 //! one hop deeper, so a chain of forwarding proxies is capped at `HOPS_MAX` hops.
-//! Pods of a stopped node (its kubelet paused) do not answer: the connection times out.
+//! Pods of a powered-off node do not answer: the connection times out. Pods of a node whose
+//! kubelet alone is stopped still answer on their IPs (their containers keep running).
 
 use super::worker::PodWorker;
 use super::network::PodNet;
@@ -20,7 +21,7 @@ pub(crate) type WorkerMap = Rc<RefCell<BTreeMap<String, PodWorker>>>;
 #[derive(Default)]
 pub(crate) struct Registry {
     pub nodes: BTreeMap<String, WorkerMap>,
-    /// Nodes whose kubelet is stopped (refreshed from the core before processes run).
+    /// Nodes that are powered off (refreshed from the core before processes run).
     pub stopped: BTreeSet<String>,
     /// The CSI driver's disks, shared with the attach/detach controller.
     pub cloud: Option<super::csi::Cloud>,
@@ -28,9 +29,9 @@ pub(crate) struct Registry {
 
 pub(crate) type SharedRegistry = Rc<RefCell<Registry>>;
 
-/// Records which nodes are stopped (their kubelet component is paused).
+/// Records which nodes are powered off (out of the pod network).
 pub(crate) fn refresh_stopped(reg: &SharedRegistry, core: &crate::sim::Core) {
-    set_stopped(reg, stopped_nodes(core));
+    set_stopped(reg, unreachable_nodes(core));
 }
 
 pub(crate) fn set_stopped(reg: &SharedRegistry, stopped: BTreeSet<String>) {
@@ -39,15 +40,18 @@ pub(crate) fn set_stopped(reg: &SharedRegistry, stopped: BTreeSet<String>) {
     }
 }
 
-/// The nodes whose kubelet component is paused.
+/// The nodes that do not answer on the pod network: powered-off machines only. A node whose
+/// kubelet alone is stopped (`systemctl stop kubelet`) keeps its containers running, so their
+/// pod IPs still answer; only Services stop routing to them once the pods turn Ready=False.
+pub(crate) fn unreachable_nodes(core: &crate::sim::Core) -> BTreeSet<String> {
+    core.powered_off.clone()
+}
+
+/// The nodes whose kubelet is not running (its service stopped, or the node off). A
+/// port-forward is served by the target pod's kubelet, so it cannot reach their pods even
+/// though the pods still answer other pods on the network.
 pub(crate) fn stopped_nodes(core: &crate::sim::Core) -> BTreeSet<String> {
-    core
-        .paused
-        .keys()
-        .filter_map(|id| core.component_names.get(*id))
-        .filter_map(|n| n.strip_prefix("kubelet/"))
-        .map(str::to_string)
-        .collect()
+    core.paused.keys().filter_map(|id| core.component_names.get(*id)).filter_map(|n| n.strip_prefix("kubelet/")).map(str::to_string).collect()
 }
 
 /// Nested hops a request may take through servers that forward it (proxies): past this the
