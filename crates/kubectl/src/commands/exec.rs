@@ -153,9 +153,15 @@ impl Session {
 
     /// One poll of the attached session, letting simulated time run at most `limit`.
     pub(crate) fn exec_step(&mut self, text: Option<&str>, close: bool, limit: SimDuration) -> CommandOutput {
-        let mut out = CommandOutput::default();
-        let Some(mode) = self.exec.take() else { return out };
+        let Some(mode) = self.exec.take() else { return CommandOutput::default() };
         let step = self.sim.exec_poll(&mode.handle, text, close).and_then(|first| run_until_idle(&mut self.sim, first, limit));
+        self.exec_result(mode, step)
+    }
+
+    /// Prints what one exchange with the remote process produced; the session stays attached
+    /// unless the process exited (or the kubelet lost it: 137, as for a killed container).
+    fn exec_result(&mut self, mode: ExecMode, step: Result<ExecOutput, Status>) -> CommandOutput {
+        let mut out = CommandOutput::default();
         match step {
             Ok(o) => {
                 print_chunks(&mut out, &o.chunks);
@@ -175,26 +181,14 @@ impl Session {
     /// `tail -f`, a `while` loop), prints `^C` and prompts again, and the session stays open.
     /// Without a tty Ctrl-C interrupts kubectl itself, which ends the session.
     pub fn exec_interrupt(&mut self) -> CommandOutput {
-        let mut out = CommandOutput::default();
-        let Some(mode) = self.exec.take() else { return out };
+        let Some(mode) = self.exec.take() else { return CommandOutput::default() };
         if !mode.tty {
             self.exec = Some(mode);
             self.exec_detach();
-            return out;
+            return CommandOutput::default();
         }
         let step = self.sim.exec_interrupt(&mode.handle).and_then(|first| run_until_idle(&mut self.sim, first, LINE_WAIT));
-        match step {
-            Ok(o) => {
-                print_chunks(&mut out, &o.chunks);
-                match o.exit_code {
-                    Some(code) => print_exit(&mut out, code),
-                    None => self.exec = Some(mode),
-                }
-            }
-            Err(_) => print_exit(&mut out, 137),
-        }
-        out.streaming = self.exec.as_ref().is_some_and(|m| !m.stdin);
-        out
+        self.exec_result(mode, step)
     }
 
     /// Detaches from the exec session (Ctrl-C on a blocking one-off exec; the client going

@@ -353,7 +353,8 @@ pub fn pvc(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) -> S
     w.finish()
 }
 
-fn short_mode(m: &str) -> String {
+/// `GetAccessModesAsString`'s abbreviations (`RWO`, `ROX`, ...), shared by PVC and PV.
+pub(super) fn short_mode(m: &str) -> String {
     match m {
         "ReadWriteOnce" => "RWO".into(),
         "ReadOnlyMany" => "ROX".into(),

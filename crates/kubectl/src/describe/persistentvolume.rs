@@ -5,6 +5,7 @@
 //! printers are a family of their own.
 
 use super::common::{annotations, events, go_slice, labels};
+use super::kinds::short_mode;
 use super::writer::{L0, L1, L2, Writer};
 use crate::value::{arr, at, b, map, s, scalar_text};
 use serde_json::Value;
@@ -73,17 +74,6 @@ pub fn describe_pv(obj: &Value, evs: Option<&[Value]>, now: i64) -> String {
         events(&mut w, e, now);
     }
     w.finish()
-}
-
-/// `GetAccessModesAsString`'s abbreviations.
-fn short_mode(m: &str) -> String {
-    match m {
-        "ReadWriteOnce" => "RWO".into(),
-        "ReadOnlyMany" => "ROX".into(),
-        "ReadWriteMany" => "RWX".into(),
-        "ReadWriteOncePod" => "RWOP".into(),
-        other => other.into(),
-    }
 }
 
 /// `printVolumeNodeAffinity` + `printNodeSelectorTermsMultilineWithIndent`.
