@@ -24,17 +24,6 @@ fn busybox(name: &str, node: &str) -> Value {
     pinned(name, node, json!({"app": "client"}), json!({"name": "bb", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 3600"]}))
 }
 
-fn exec(s: &mut Simulation, pod: &str, command: &[&str]) -> (String, Option<i32>) {
-    let verb = Verb::Exec { namespace: "default".into(), pod: pod.into(), container: None, command: command.iter().map(|c| c.to_string()).collect(), stdin: None, tty: false };
-    match s.submit(ApiRequest::new(verb)) {
-        Ok(ApiOk::Exec(out)) => match s.exec_wait(out, podlab_sim::SimDuration(200_000)) {
-            Ok(out) => (out.text(), out.exit_code),
-            Err(e) => (format!("exec_wait: {}", e.message), None),
-        },
-        other => (format!("{other:?}"), None),
-    }
-}
-
 fn ip_of(s: &Simulation, name: &str) -> String {
     pod(s, name)["status"]["podIP"].as_str().unwrap_or("").to_string()
 }

@@ -6,20 +6,8 @@
 #[path = "kubelet_support.rs"]
 mod support;
 
-use podlab_sim::{ApiOk, ApiRequest, Simulation, Verb};
 use serde_json::{json, Value};
 use support::*;
-
-fn exec(s: &mut Simulation, pod: &str, command: &[&str]) -> (String, Option<i32>) {
-    let verb = Verb::Exec { namespace: "default".into(), pod: pod.into(), container: None, command: command.iter().map(|c| c.to_string()).collect(), stdin: None, tty: false };
-    match s.submit(ApiRequest::new(verb)) {
-        Ok(ApiOk::Exec(out)) => match s.exec_wait(out, podlab_sim::SimDuration(200_000)) {
-            Ok(out) => (out.text(), out.exit_code),
-            Err(e) => (format!("exec_wait: {}", e.message), None),
-        },
-        other => (format!("{other:?}"), None),
-    }
-}
 
 fn pinned(name: &str, node: &str, container: Value) -> Value {
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},

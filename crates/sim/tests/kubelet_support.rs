@@ -102,3 +102,16 @@ pub fn logs(sim: &mut Simulation, pod: &str, container: Option<&str>, previous: 
 pub fn secs(s: u64) -> SimTime {
     SimTime(s * 1000)
 }
+
+/// A one-off `kubectl exec POD -- COMMAND` in the default namespace, waited for up to 200 s of
+/// simulated time: its output and exit code (None when it did not finish or was refused).
+pub fn exec(s: &mut Simulation, pod: &str, command: &[&str]) -> (String, Option<i32>) {
+    let verb = Verb::Exec { namespace: "default".into(), pod: pod.into(), container: None, command: command.iter().map(|c| c.to_string()).collect(), stdin: None, tty: false };
+    match s.submit(ApiRequest::new(verb)) {
+        Ok(ApiOk::Exec(out)) => match s.exec_wait(out, podlab_sim::SimDuration(200_000)) {
+            Ok(out) => (out.text(), out.exit_code),
+            Err(e) => (format!("exec_wait: {}", e.message), None),
+        },
+        other => (format!("{other:?}"), None),
+    }
+}
