@@ -61,21 +61,29 @@ pub fn check_manifest(text: &str, default_namespace: &str) -> Vec<Outcome> {
         if doc.is_empty() {
             continue;
         }
-        for item in doc.items() {
-            out.push(check_item(&doc, &item, default_namespace));
+        for (list_index, json) in doc.item_values() {
+            out.push(check_item(&doc, list_index, json, default_namespace));
         }
     }
     out
 }
 
-fn check_item(doc: &manifest::Document, item: &manifest::Item, default_namespace: &str) -> Outcome {
-    let mut obj = match Object::from_json_value(&item.json) {
+/// One object of `doc` (item `list_index` of a `List`, or the document itself).
+fn check_item(
+    doc: &manifest::Document,
+    list_index: Option<usize>,
+    json: &serde_json::Value,
+    default_namespace: &str,
+) -> Outcome {
+    let prefix = || manifest::item_prefix(list_index);
+    let mut obj = match Object::from_json_value(json) {
         Ok(o) => o,
         Err(error) => {
+            let prefix = prefix();
             let positions = error
                 .paths
                 .iter()
-                .filter_map(|p| doc.position_of(&format!("{}{p}", item.prefix)))
+                .filter_map(|p| doc.position_of(&format!("{prefix}{p}")))
                 .collect();
             return Outcome::Decode { error, positions };
         }
@@ -89,9 +97,10 @@ fn check_item(doc: &manifest::Document, item: &manifest::Item, default_namespace
     match crate::validation::validate_create(&obj) {
         Ok(()) => Outcome::Accepted(obj),
         Err(errors) => {
+            let prefix = prefix();
             let positions = errors
                 .iter()
-                .filter_map(|e| doc.position_of(&format!("{}{}", item.prefix, e.field)))
+                .filter_map(|e| doc.position_of(&format!("{prefix}{}", e.field)))
                 .collect();
             Outcome::Invalid {
                 kind: obj.kind().to_string(),

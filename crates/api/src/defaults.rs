@@ -18,6 +18,7 @@ pub fn apply(obj: &mut Object) {
         Object::Service(s) => service(s),
         Object::ReplicaSet(r) => replica_set(r),
         Object::Deployment(d) => deployment(d),
+        Object::DaemonSet(d) => crate::daemonset::default_daemon_set(d),
         Object::Job(j) => job(j),
         Object::Secret(s) => secret(s),
         Object::PersistentVolumeClaim(c) => volume_mode(&mut c.spec.volume_mode),

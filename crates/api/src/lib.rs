@@ -26,7 +26,9 @@
 //!   (`The Pod "web" is invalid: ...`); `to_status_message` is the Status message the server sends.
 
 pub mod check;
+pub mod coordination;
 pub mod core;
+pub mod daemonset;
 pub mod decode;
 pub mod defaults;
 pub mod discovery;
@@ -35,6 +37,7 @@ pub mod intstr;
 pub mod manifest;
 pub mod meta;
 pub mod object;
+pub mod policy;
 pub mod quantity;
 pub mod rbac;
 pub mod registry;
@@ -47,8 +50,11 @@ pub use crate::core::container::*;
 pub use crate::core::misc::*;
 pub use crate::core::node::*;
 pub use crate::core::pod::*;
+pub use crate::coordination::*;
 pub use crate::core::storage::*;
 pub use crate::core::volume::*;
+pub use crate::daemonset::{DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetUpdateStrategy, RollingUpdateDaemonSet};
+pub use crate::policy::{PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus};
 pub use crate::decode::{DecodeError, DecodeErrorKind};
 pub use crate::discovery::*;
 pub use crate::intstr::IntOrString;

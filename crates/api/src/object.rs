@@ -2,6 +2,7 @@
 //! and the UI can hold any object without knowing its kind statically. It owns the mapping
 //! kind <-> apiVersion and the JSON envelope (`apiVersion` and `kind` first, like the API).
 
+use crate::coordination::Lease;
 use crate::core::misc::{
     ConfigMap, Endpoints, Event, LimitRange, Namespace, ResourceQuota, Secret, Service,
     ServiceAccount,
@@ -14,6 +15,8 @@ use crate::discovery::EndpointSlice;
 use crate::meta::ObjectMeta;
 use crate::rbac::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use crate::workloads::{Deployment, Job, ReplicaSet};
+use crate::daemonset::DaemonSet;
+use crate::policy::PodDisruptionBudget;
 use serde_json::{Map, Value};
 
 macro_rules! objects {
@@ -81,7 +84,10 @@ objects! {
     EndpointSlice => "discovery.k8s.io/v1",
     ReplicaSet => "apps/v1",
     Deployment => "apps/v1",
+    DaemonSet => "apps/v1",
     Job => "batch/v1",
+    Lease => "coordination.k8s.io/v1",
+    PodDisruptionBudget => "policy/v1",
     Role => "rbac.authorization.k8s.io/v1",
     ClusterRole => "rbac.authorization.k8s.io/v1",
     RoleBinding => "rbac.authorization.k8s.io/v1",

@@ -153,6 +153,16 @@ static RESOURCES: &[ResourceInfo] = &[
         ALL
     ),
     r!(
+        "DaemonSet",
+        "daemonsets",
+        "daemonset",
+        ["ds"],
+        true,
+        "apps",
+        "v1",
+        ALL
+    ),
+    r!(
         "Deployment",
         "deployments",
         "deployment",
@@ -174,12 +184,32 @@ static RESOURCES: &[ResourceInfo] = &[
     ),
     r!("Job", "jobs", "job", [], true, "batch", "v1", ALL),
     r!(
+        "Lease",
+        "leases",
+        "lease",
+        [],
+        true,
+        "coordination.k8s.io",
+        "v1",
+        ALL
+    ),
+    r!(
         "EndpointSlice",
         "endpointslices",
         "endpointslice",
         [],
         true,
         "discovery.k8s.io",
+        "v1",
+        ALL
+    ),
+    r!(
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        ["pdb"],
+        true,
+        "policy",
         "v1",
         ALL
     ),
@@ -336,6 +366,9 @@ mod tests {
             ("limits", "LimitRange"),
             ("clusterrolebinding", "ClusterRoleBinding"),
             ("pods.v1.", "Pod"),
+            ("ds", "DaemonSet"),
+            ("daemonsets.apps", "DaemonSet"),
+            ("pdb", "PodDisruptionBudget"),
         ];
         for (name, kind) in cases {
             assert_eq!(lookup(name).map(|r| r.kind), Some(kind), "{name}");

@@ -4,21 +4,53 @@
 //! repetitions. On a shared, loaded machine the wall time includes waiting for a core; the
 //! CPU time (Linux `/proc/thread-self/schedstat`) is the comparable number. Clocks are read
 //! here only, never in the library.
+//!
+//! Two clusters are measured: 200 pods that are Running (scheduled, started, with container
+//! statuses, conditions and IPs, what a learner's cluster looks like) and the same 200 pods
+//! still Pending (the objects kubectl prints are smaller). Environment knobs, for profiling
+//! one command with `perf record`: `PODLAB_BENCH_FILTER=substring` runs only matching
+//! commands, `PODLAB_BENCH_REPEAT=n` repeats each n times (default 20), and
+//! `PODLAB_BENCH_CLUSTER=running|pending` measures one cluster only.
 
 use podlab_kubectl::Session;
 use podlab_sim::ClusterSpec;
 use std::time::Instant;
 
 const PODS: usize = 200;
-const REPEAT: u32 = 20;
 
-fn cluster() -> Session {
+/// Which state the 200 pods are in when the commands run.
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    Running,
+    Pending,
+}
+
+impl Phase {
+    fn name(self) -> &'static str {
+        match self {
+            Phase::Running => "Running",
+            Phase::Pending => "Pending",
+        }
+    }
+}
+
+fn cluster(phase: Phase) -> Session {
     let mut s = Session::new(1, ClusterSpec::default());
     for i in 0..PODS {
         let out = s.execute(&format!("kubectl run pod-{i:03} --image=nginx:1.27 --labels=app=bench,idx=i{i}"));
         assert_eq!(out.exit_code, 0, "{}", out.text());
     }
-    // Pods stay Pending/ContainerCreating: what is measured is kubectl's own work per command.
+    if phase == Phase::Running {
+        // Long enough for the scheduler, image pulls and container starts of all 200 pods.
+        s.advance(60_000);
+        let out = s.execute("kubectl get pods --field-selector status.phase!=Running -o wide");
+        if !out.stdout.is_empty() {
+            let node = s.execute("kubectl describe node node01").text();
+            let first = out.stdout.lines().nth(1).and_then(|l| l.split_whitespace().next()).unwrap_or("");
+            let pod = s.execute(&format!("kubectl describe pod {first}")).text();
+            panic!("pods not Running after 60s:\n{}\n{node}\n{pod}", out.text());
+        }
+    }
     s
 }
 
@@ -28,15 +60,15 @@ fn thread_cpu_ns() -> Option<u64> {
     stat.split_whitespace().next()?.parse().ok()
 }
 
-/// Runs `f` REPEAT times; (mean wall ms, mean CPU ms).
-fn measure(mut f: impl FnMut(u32)) -> (f64, Option<f64>) {
+/// Runs `f` `repeat` times; (mean wall ms, mean CPU ms).
+fn measure(repeat: u32, mut f: impl FnMut(u32)) -> (f64, Option<f64>) {
     let cpu0 = thread_cpu_ns();
     let start = Instant::now();
-    for i in 0..REPEAT {
+    for i in 0..repeat {
         f(i);
     }
-    let wall_ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(REPEAT);
-    let cpu_ms = cpu0.zip(thread_cpu_ns()).map(|(a, b)| (b - a) as f64 / 1e6 / f64::from(REPEAT));
+    let wall_ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(repeat);
+    let cpu_ms = cpu0.zip(thread_cpu_ns()).map(|(a, b)| (b - a) as f64 / 1e6 / f64::from(repeat));
     (wall_ms, cpu_ms)
 }
 
@@ -46,9 +78,8 @@ fn report(label: &str, (wall_ms, cpu_ms): (f64, Option<f64>), worst: &mut f64) {
     println!("{wall_ms:>9.3} ms wall {cpu} ms cpu  {label}");
 }
 
-fn main() {
-    let mut s = cluster();
-    let commands = [
+fn commands(phase: Phase) -> Vec<String> {
+    let mut list: Vec<String> = [
         "kubectl get pods",
         "kubectl get pods -o wide",
         "kubectl get pods -A --show-labels",
@@ -63,28 +94,55 @@ fn main() {
         "kubectl get events",
         "kubectl label pod pod-100 x=y --overwrite",
         "kubectl annotate pod pod-100 note=z --overwrite",
-        "kubectl get pods --field-selector status.phase=Pending",
-        "kubectl get pods -o yaml",
-        "kubectl get pods --sort-by=.metadata.name",
-        "kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName",
-        "kubectl get all",
-        "kubectl describe pods -l idx=i100",
-        "kubectl explain pod.spec.containers",
-        "kubectl api-resources",
-        "kubectl version",
-        "kubectl gett pods",
-    ];
-    let mut worst = 0f64;
-    for cmd in commands {
-        let m = measure(|_| {
+    ]
+    .map(String::from)
+    .to_vec();
+    list.push(format!("kubectl get pods --field-selector status.phase={}", phase.name()));
+    list.extend(
+        [
+            "kubectl get pods -o yaml",
+            "kubectl get pods --sort-by=.metadata.name",
+            "kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName",
+            "kubectl get all",
+            "kubectl describe pods -l idx=i100",
+            "kubectl explain pod.spec.containers",
+            "kubectl api-resources",
+            "kubectl version",
+            "kubectl gett pods",
+        ]
+        .map(String::from),
+    );
+    list
+}
+
+fn run(phase: Phase, filter: &str, repeat: u32, worst: &mut f64) {
+    let mut s = cluster(phase);
+    println!("-- {PODS} pods {}", phase.name());
+    for cmd in commands(phase).iter().filter(|c| c.contains(filter)) {
+        let m = measure(repeat, |_| {
             std::hint::black_box(s.execute(cmd));
         });
-        report(cmd, m, &mut worst);
+        report(cmd, m, worst);
     }
     // Mutating commands run once each on fresh objects.
-    let m = measure(|i| {
-        std::hint::black_box(s.execute(&format!("kubectl delete pod pod-{i:03} --wait=false")));
-    });
-    report("kubectl delete pod pod-NNN --wait=false", m, &mut worst);
+    let label = "kubectl delete pod pod-NNN --wait=false";
+    if label.contains(filter) {
+        let m = measure(repeat.min(PODS as u32), |i| {
+            std::hint::black_box(s.execute(&format!("kubectl delete pod pod-{i:03} --wait=false")));
+        });
+        report(label, m, worst);
+    }
+}
+
+fn main() {
+    let filter = std::env::var("PODLAB_BENCH_FILTER").unwrap_or_default();
+    let repeat = std::env::var("PODLAB_BENCH_REPEAT").ok().and_then(|r| r.parse().ok()).filter(|&r| r > 0).unwrap_or(20);
+    let only = std::env::var("PODLAB_BENCH_CLUSTER").unwrap_or_default();
+    let mut worst = 0f64;
+    for phase in [Phase::Running, Phase::Pending] {
+        if only.is_empty() || only.eq_ignore_ascii_case(phase.name()) {
+            run(phase, &filter, repeat, &mut worst);
+        }
+    }
     println!("worst mean (cpu where known): {worst:.3} ms over {PODS} pods");
 }

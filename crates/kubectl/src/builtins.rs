@@ -1,7 +1,8 @@
 //! The shell commands a lesson's terminal offers around kubectl: `cat` (print a workspace file
 //! or write one from a heredoc), `ls`, `rm`, `echo`, `sleep` (advances simulated time),
-//! `clear`, and the filters `head`, `tail`, `grep`, `wc -l` after a pipe. Anything else is
-//! `bash: <cmd>: command not found` with exit code 127, as in bash.
+//! `clear`, job control (`jobs`, `kill`, `fg`, `bg`: `jobs.rs`), and the filters `head`,
+//! `tail`, `grep`, `wc -l` after a pipe. Anything else is `bash: <cmd>: command not found`
+//! with exit code 127, as in bash.
 
 use crate::duration::parse_duration_millis;
 use crate::output::CommandOutput;
@@ -42,6 +43,10 @@ pub fn run(session: &mut Session, argv: &[String], stdin: Option<&str>, redirect
         "pwd" => out.out("/root\n"),
         "curl" => crate::commands::portforward::curl(session, args, &mut out),
         "ssh" => return crate::node_shell::ssh(session, args),
+        "jobs" => crate::jobs::jobs(session, args, &mut out),
+        "kill" => crate::jobs::kill(session, args, &mut out),
+        "fg" => crate::jobs::fg(session, args, &mut out),
+        "bg" => crate::jobs::bg(session, args, &mut out),
         other => {
             out.err(&format!("bash: {other}: command not found\n"));
             out.exit_code = 127;
@@ -118,6 +123,11 @@ pub fn filter(input: CommandOutput, pipe: &[String]) -> CommandOutput {
                 .collect();
             if matched.is_empty() {
                 out.exit_code = 1;
+            }
+            // `grep -c` prints how many lines matched instead of the lines.
+            if pipe[1..].iter().any(|a| a == "-c") {
+                out.out(&format!("{}\n", matched.len()));
+                return out;
             }
             matched
         }

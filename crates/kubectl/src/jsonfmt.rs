@@ -1,129 +1,215 @@
 //! JSON output as `kubectl get -o json` writes it: Go's `json.MarshalIndent(obj, "", "    ")`
 //! over an unstructured object, so map keys come out in byte order, four-space indentation,
 //! `<`, `>` and `&` escaped as `\u003c`-style sequences, and empty collections as `{}`/`[]`.
+//!
+//! `-o json` of 200 pods is about half a megabyte, so the writer appends straight to one
+//! `String`: the sorted entries of every mapping live in one reusable buffer, strings that need
+//! no escaping are copied whole, integers are formatted without `to_string`.
 
-use serde_json::Value;
+use serde_json::{Map, Number, Value};
 
 /// Renders `value` the way kubectl's JSON printer does, with a trailing newline.
 pub fn to_json(value: &Value) -> String {
-    let mut out = String::new();
-    write(&mut out, value, 0);
-    out.push('\n');
-    out
+    let mut w = Writer::with_capacity(4096);
+    w.pretty(value, 0);
+    w.out.push('\n');
+    w.out
 }
 
 /// The `List` kubectl prints several objects in, written around the borrowed items: the same
 /// bytes as [`to_json`] of that List, without building it.
 pub fn list_to_json(items: &[&Value]) -> String {
-    let mut out = String::from("{\n    \"apiVersion\": \"v1\",\n    \"items\": ");
+    let mut w = Writer::with_capacity(4096);
+    w.out.push_str("{\n    \"apiVersion\": \"v1\",\n    \"items\": ");
     if items.is_empty() {
-        out.push_str("[]");
+        w.out.push_str("[]");
     } else {
-        out.push_str("[\n");
+        w.out.push_str("[\n");
         for (i, v) in items.iter().enumerate() {
-            indent(&mut out, 2);
-            write(&mut out, v, 2);
+            let before = w.out.len();
+            indent(&mut w.out, 2);
+            w.pretty(v, 2);
             if i + 1 < items.len() {
-                out.push(',');
+                w.out.push(',');
             }
-            out.push('\n');
+            w.out.push('\n');
+            if i == 0 {
+                // Items of one list are alike: size the buffer once from the first.
+                w.out.reserve((w.out.len() - before) * (items.len() - 1) + 128);
+            }
         }
-        indent(&mut out, 1);
-        out.push(']');
+        indent(&mut w.out, 1);
+        w.out.push(']');
     }
-    out.push_str(",\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n");
-    out
+    w.out.push_str(",\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n");
+    w.out
 }
 
 /// Compact Go-style encoding (sorted keys, HTML-safe escapes), e.g. for jsonpath results and the
 /// last-applied-configuration annotation.
 pub fn to_compact(value: &Value) -> String {
-    let mut out = String::new();
-    write_compact(&mut out, value);
-    out
+    let mut w = Writer::with_capacity(64);
+    w.compact(value);
+    w.out
 }
 
-fn write(out: &mut String, value: &Value, depth: usize) {
-    match value {
-        Value::Object(m) if !m.is_empty() => {
-            let entries = sorted(m);
-            out.push_str("{\n");
-            for (i, (k, v)) in entries.iter().enumerate() {
-                indent(out, depth + 1);
-                string(out, k);
-                out.push_str(": ");
-                write(out, v, depth + 1);
-                if i + 1 < entries.len() {
-                    out.push(',');
+/// The output and, as a stack, the sorted entries of the mappings being written (innermost
+/// last), so no mapping allocates its own list.
+struct Writer<'v> {
+    out: String,
+    entries: Vec<(&'v str, &'v Value)>,
+}
+
+impl<'v> Writer<'v> {
+    fn with_capacity(bytes: usize) -> Self {
+        Writer { out: String::with_capacity(bytes), entries: Vec::with_capacity(64) }
+    }
+
+    /// Pushes `m`'s entries in Go's map-key order (byte order); returns their range.
+    fn push_sorted(&mut self, m: &'v Map<String, Value>) -> (usize, usize) {
+        let start = self.entries.len();
+        self.entries.extend(m.iter().map(|(k, v)| (k.as_str(), v)));
+        // Keys of one map are unique, so an unstable sort gives the one possible order.
+        self.entries[start..].sort_unstable_by(|a, b| a.0.cmp(b.0));
+        (start, self.entries.len())
+    }
+
+    fn pretty(&mut self, value: &'v Value, depth: usize) {
+        match value {
+            Value::Object(m) if !m.is_empty() => {
+                let (start, end) = self.push_sorted(m);
+                self.out.push_str("{\n");
+                for i in start..end {
+                    let (k, v) = self.entries[i];
+                    indent(&mut self.out, depth + 1);
+                    string(&mut self.out, k);
+                    self.out.push_str(": ");
+                    self.pretty(v, depth + 1);
+                    if i + 1 < end {
+                        self.out.push(',');
+                    }
+                    self.out.push('\n');
                 }
-                out.push('\n');
+                self.entries.truncate(start);
+                indent(&mut self.out, depth);
+                self.out.push('}');
             }
-            indent(out, depth);
-            out.push('}');
-        }
-        Value::Array(a) if !a.is_empty() => {
-            out.push_str("[\n");
-            for (i, v) in a.iter().enumerate() {
-                indent(out, depth + 1);
-                write(out, v, depth + 1);
-                if i + 1 < a.len() {
-                    out.push(',');
+            Value::Array(a) if !a.is_empty() => {
+                self.out.push_str("[\n");
+                for (i, v) in a.iter().enumerate() {
+                    indent(&mut self.out, depth + 1);
+                    self.pretty(v, depth + 1);
+                    if i + 1 < a.len() {
+                        self.out.push(',');
+                    }
+                    self.out.push('\n');
                 }
-                out.push('\n');
+                indent(&mut self.out, depth);
+                self.out.push(']');
             }
-            indent(out, depth);
-            out.push(']');
+            _ => self.compact(value),
         }
-        _ => write_compact(out, value),
+    }
+
+    fn compact(&mut self, value: &'v Value) {
+        match value {
+            Value::Null => self.out.push_str("null"),
+            Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => push_number(&mut self.out, n),
+            Value::String(s) => string(&mut self.out, s),
+            Value::Array(a) => {
+                self.out.push('[');
+                for (i, v) in a.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    self.compact(v);
+                }
+                self.out.push(']');
+            }
+            Value::Object(m) => {
+                let (start, end) = self.push_sorted(m);
+                self.out.push('{');
+                for i in start..end {
+                    let (k, v) = self.entries[i];
+                    if i > start {
+                        self.out.push(',');
+                    }
+                    string(&mut self.out, k);
+                    self.out.push(':');
+                    self.compact(v);
+                }
+                self.entries.truncate(start);
+                self.out.push('}');
+            }
+        }
     }
 }
 
-fn write_compact(out: &mut String, value: &Value) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => string(out, s),
-        Value::Array(a) => {
-            out.push('[');
-            for (i, v) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_compact(out, v);
-            }
-            out.push(']');
-        }
-        Value::Object(m) => {
-            out.push('{');
-            for (i, (k, v)) in sorted(m).into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                string(out, k);
-                out.push(':');
-                write_compact(out, v);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// Entries in Go's map-key order (byte order), sorted as pairs so no value is looked up again.
-fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
-    let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-    // Keys of one map are unique, so an unstable sort gives the one possible order.
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    entries
-}
+const SPACES: &str = "                                                                ";
 
 fn indent(out: &mut String, depth: usize) {
-    out.extend(std::iter::repeat_n(' ', depth * 4));
+    let mut n = depth * 4;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+/// A JSON number as serde_json prints it; integers without going through `fmt`.
+fn push_number(out: &mut String, n: &Number) {
+    if let Some(i) = n.as_i64() {
+        push_i64(out, i);
+    } else if let Some(u) = n.as_u64() {
+        push_u64(out, u);
+    } else {
+        out.push_str(&n.to_string());
+    }
+}
+
+/// Decimal digits of `u`, written from a stack buffer (itoa-style, no allocation).
+pub(crate) fn push_u64(out: &mut String, mut u: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
+/// Decimal `i`, with a leading `-` when negative.
+pub(crate) fn push_i64(out: &mut String, i: i64) {
+    if i < 0 {
+        out.push('-');
+    }
+    push_u64(out, i.unsigned_abs());
+}
+
+/// Does this byte start something Go's HTML-safe encoder escapes? (`0xE2` leads U+2028/U+2029
+/// in UTF-8; other characters it leads are copied after a closer look.)
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2)
 }
 
 /// Go's `encoding/json` string encoding with HTML escaping on.
 pub fn string(out: &mut String, s: &str) {
     out.push('"');
+    if !s.bytes().any(needs_escape) {
+        out.push_str(s);
+    } else {
+        escaped(out, s);
+    }
+    out.push('"');
+}
+
+fn escaped(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -131,35 +217,22 @@ pub fn string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => unicode_escape(out, c),
+            c if (c as u32) < 0x20 => unicode_escape(out, c),
             c => out.push(c),
         }
     }
-    out.push('"');
+}
+
+/// `\u00XX`-style escape with lower-case hex digits, as Go writes it.
+fn unicode_escape(out: &mut String, c: char) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let v = c as u32;
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(HEX[((v >> shift) & 0xF) as usize]));
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn indents_four_spaces_with_sorted_keys() {
-        let v = json!({"b": [1, {"y": true, "x": "<a&b>"}], "a": {}, "c": []});
-        let want = "{\n    \"a\": {},\n    \"b\": [\n        1,\n        {\n            \"x\": \"\\u003ca\\u0026b\\u003e\",\n            \"y\": true\n        }\n    ],\n    \"c\": []\n}\n";
-        assert_eq!(to_json(&v), want);
-        assert_eq!(to_compact(&v), "{\"a\":{},\"b\":[1,{\"x\":\"\\u003ca\\u0026b\\u003e\",\"y\":true}],\"c\":[]}");
-    }
-
-    #[test]
-    fn list_around_items_equals_the_built_list() {
-        let a = json!({"kind": "Pod", "metadata": {"name": "a", "labels": {"x": "<y>"}}, "spec": {"containers": [{"name": "c"}]}});
-        let b = json!({"kind": "Pod", "metadata": {"name": "b"}, "status": {}});
-        for items in [vec![], vec![&a], vec![&a, &b]] {
-            let list = json!({"apiVersion": "v1", "items": items.iter().map(|v| (*v).clone()).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}});
-            assert_eq!(list_to_json(&items), to_json(&list));
-            assert_eq!(crate::yaml::list_to_yaml(&items), crate::yaml::to_yaml(&list));
-        }
-    }
-}
+pub(crate) mod tests;

@@ -5,8 +5,9 @@
 //!
 //! Entry points: [`session::Session`] (`execute`, `execute_with_stdin`, `advance`,
 //! `poll_stream`, `interrupt`, `finish_edit`; exec mode after `kubectl exec -it`: `in_exec`,
-//! `exec_reads_input`, `exec_send`, `exec_detach`) for the browser terminal and lessons, and
-//! [`script::run_script`] for `podlab run` transcripts.
+//! `exec_reads_input`, `exec_send`, `exec_detach`; background jobs after `CMD &`:
+//! `has_running_jobs`, their output arriving through `advance`) for the browser terminal and
+//! lessons, and [`script::run_script`] for `podlab run` transcripts.
 
 pub mod builtins;
 pub mod cli;
@@ -15,6 +16,7 @@ pub mod describe;
 pub mod duration;
 pub mod help;
 pub mod jsonfmt;
+pub mod jobs;
 pub mod jsonpath;
 pub mod node_shell;
 pub mod output;

@@ -8,7 +8,9 @@
 //! shell's prompt (`/ # ls`), followed by the shell's output. `ssh node01` works the same
 //! way: the following lines are typed into the node's root shell (`root@node01:~# `) until
 //! `exit`, so a script can `sudo systemctl stop kubelet` or write a static pod manifest into
-//! `/etc/kubernetes/manifests/` and then, back at `$`, watch the cluster react.
+//! `/etc/kubernetes/manifests/` and then, back at `$`, watch the cluster react. `CMD &` starts
+//! a background job (`[1] 4243`); its later output shows after the `sleep` lines that let
+//! simulated time pass, and `jobs`, `kill %1` and `fg` work as in bash.
 
 use crate::session::Session;
 

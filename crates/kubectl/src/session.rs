@@ -1,8 +1,9 @@
 //! A learner's terminal session: the simulated cluster, the in-memory workspace of files
 //! (`cat > pod.yaml <<EOF`), the kubeconfig contexts, any open stream (`get -w`, `logs -f`)
 //! and any attached exec session (`kubectl exec -it POD -- sh`: while [`Session::in_exec`],
-//! typed lines go to the remote shell; the methods are in `commands/exec.rs`). The browser
-//! terminal and the `podlab` transcript runner both drive it one line at a time.
+//! typed lines go to the remote shell; the methods are in `commands/exec.rs`), and the
+//! background jobs of `CMD &` (`jobs.rs`). The browser terminal and the `podlab` transcript
+//! runner both drive it one line at a time.
 
 use crate::output::CommandOutput;
 use crate::shell::{parse_line, CommandLine};
@@ -66,6 +67,8 @@ pub struct Session {
     pub(crate) exec: Option<crate::commands::exec::ExecMode>,
     /// Nodes logged into with `ssh` and the open node shell (`node_shell/`).
     pub(crate) hosts: crate::node_shell::Hosts,
+    /// Background jobs (`CMD &`, `jobs`, `kill %1`, `fg`: `jobs.rs`).
+    pub(crate) jobs: crate::jobs::Jobs,
 }
 
 impl Session {
@@ -76,7 +79,7 @@ impl Session {
 
     /// A session over an existing simulation (a lesson's prepared cluster).
     pub fn with_simulation(sim: Simulation) -> Session {
-        Session { sim, files: BTreeMap::new(), kubeconfig: Kubeconfig::default(), stream: None, port_forwards: Vec::new(), pending_edit: None, exec: None, hosts: Default::default() }
+        Session { sim, files: BTreeMap::new(), kubeconfig: Kubeconfig::default(), stream: None, port_forwards: Vec::new(), pending_edit: None, exec: None, hosts: Default::default(), jobs: Default::default() }
     }
 
     pub fn sim(&self) -> &Simulation {
@@ -127,7 +130,9 @@ impl Session {
         }
         // A new command ends any open stream, like Ctrl-C before typing it.
         self.exec_detach();
-        self.stream = None;
+        if let Some(s) = self.stream.take() {
+            s.close(self);
+        }
         let parsed = match parse_line(line) {
             Ok(p) => p,
             Err(e) => {
@@ -137,14 +142,23 @@ impl Session {
                 return out;
             }
         };
-        let out = self.run_parsed(&parsed, stdin);
+        self.jobs.commands += 1;
+        let mut out = if parsed.background { self.run_background(&parsed, line, stdin) } else { self.run_parsed(&parsed, stdin) };
         // Whatever the command set in motion at this instant (zero-latency work) happens now.
         let now = self.sim.now();
         self.sim.advance_to(now);
+        // Before the next prompt bash reports the background jobs that ended meanwhile.
+        let ended = self.job_notifications();
+        if !ended.is_empty() {
+            let (code, streaming) = (out.exit_code, out.streaming);
+            out.out(&ended);
+            out.exit_code = code;
+            out.streaming = streaming;
+        }
         out
     }
 
-    fn run_parsed(&mut self, cmd: &CommandLine, stdin: Option<&str>) -> CommandOutput {
+    pub(crate) fn run_parsed(&mut self, cmd: &CommandLine, stdin: Option<&str>) -> CommandOutput {
         let mut out = crate::builtins::run(self, &cmd.argv, stdin, cmd.redirect.is_some());
         if let Some(pipe) = &cmd.pipe {
             out = crate::builtins::filter(out, pipe);
@@ -174,6 +188,7 @@ impl Session {
             let next = SimTime((before.0 + slice).min(target.0));
             self.sim.advance_to(next);
             out.extend(self.poll_stream());
+            out.extend(self.poll_jobs());
             if self.in_exec() {
                 out.extend(self.exec_step(None, false, podlab_sim::time::SimDuration(0)));
             }
@@ -192,7 +207,7 @@ impl Session {
         let Some(mut stream) = self.stream.take() else { return CommandOutput::default() };
         let (mut out, done) = stream.poll(self);
         if done {
-            stream.close(&mut self.sim);
+            stream.close(self);
         } else {
             self.stream = Some(stream);
         }
@@ -206,7 +221,7 @@ impl Session {
     /// returns the `^C` and the new prompt.
     pub fn interrupt(&mut self) {
         if let Some(s) = self.stream.take() {
-            s.close(&mut self.sim);
+            s.close(self);
         }
         if self.in_exec() && !self.exec_reads_input() {
             self.exec_detach();

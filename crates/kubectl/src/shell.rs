@@ -12,6 +12,8 @@ pub struct CommandLine {
     pub redirect: Option<Redirect>,
     /// A `| cmd ...` tail; only a few filters (`head`, `grep`) are understood by the session.
     pub pipe: Option<Vec<String>>,
+    /// A trailing `&`: the session runs the command as a background job (`jobs.rs`).
+    pub background: bool,
 }
 
 /// `<<DELIM`: the lines after the command, up to a line equal to `delimiter`, feed stdin.
@@ -34,6 +36,8 @@ pub struct Redirect {
 pub enum ShellError {
     UnterminatedQuote(char),
     MissingRedirectTarget(String),
+    /// Shell syntax the terminal does not run (a second command after `&`).
+    Unsupported(String),
 }
 
 impl ShellError {
@@ -46,6 +50,9 @@ impl ShellError {
             ShellError::MissingRedirectTarget(tok) => {
                 format!("bash: syntax error near unexpected token `{tok}'")
             }
+            ShellError::Unsupported(op) => {
+                format!("bash: this terminal runs one command per line; put the command after `{op}' on its own line")
+            }
         }
     }
 }
@@ -55,6 +62,7 @@ enum Token {
     HeredocOp { strip_tabs: bool },
     Redirect { append: bool },
     Pipe,
+    Background,
 }
 
 /// Splits `line` into words and operators. Quotes are removed and escapes resolved; a word
@@ -125,6 +133,18 @@ fn tokenize(line: &str) -> Result<Vec<Token>, ShellError> {
                 }
                 tokens.push(Token::Redirect { append });
             }
+            // `2>&1`: after a redirection operator `&` starts the target, not a job.
+            '&' if !in_word && matches!(tokens.last(), Some(Token::Redirect { .. })) => {
+                in_word = true;
+                word.push(c);
+            }
+            '&' if chars.peek() != Some(&'&') => {
+                if in_word {
+                    tokens.push(Token::Word(std::mem::take(&mut word)));
+                    in_word = false;
+                }
+                tokens.push(Token::Background);
+            }
             '|' => {
                 if in_word {
                     tokens.push(Token::Word(std::mem::take(&mut word)));
@@ -163,6 +183,17 @@ pub fn parse_line(line: &str) -> Result<CommandLine, ShellError> {
                 Some(Token::Word(p)) => out.redirect = Some(Redirect { path: p, append }),
                 _ => return Err(ShellError::MissingRedirectTarget("newline".into())),
             },
+            Token::Background => {
+                // Only a trailing `&` is understood; `&` with no command before it is bash's
+                // syntax error, and words after it would be a second command line.
+                if out.argv.is_empty() || (in_pipe && out.pipe.as_ref().is_none_or(|p| p.is_empty())) {
+                    return Err(ShellError::MissingRedirectTarget("&".into()));
+                }
+                if tokens.next().is_some() {
+                    return Err(ShellError::Unsupported("&".into()));
+                }
+                out.background = true;
+            }
             Token::Pipe => {
                 if out.argv.is_empty() || in_pipe {
                     return Err(ShellError::MissingRedirectTarget("|".into()));
@@ -215,6 +246,23 @@ mod tests {
         assert_eq!(parse_line("echo 'abc").unwrap_err(), ShellError::UnterminatedQuote('\''));
         assert!(parse_line("kubectl get pods >").is_err());
         assert_eq!(parse_line("kubectl get po | head -3").unwrap().pipe.unwrap(), ["head", "-3"]);
+    }
+
+    #[test]
+    fn trailing_ampersand_makes_a_background_job() {
+        let table: [(&str, Option<(&[&str], bool)>); 6] = [
+            ("kubectl port-forward pod/web 8080:80 &", Some((&["kubectl", "port-forward", "pod/web", "8080:80"], true))),
+            ("sleep 10&", Some((&["sleep", "10"], true))),
+            ("echo 'a & b'", Some((&["echo", "a & b"], false))),
+            ("echo hi >&2", Some((&["echo", "hi"], false))),
+            ("&", None),
+            ("sleep 1 & ls", None),
+        ];
+        for (line, want) in table {
+            let got = parse_line(line).ok().map(|c| (c.argv, c.background));
+            let want = want.map(|(a, b)| (a.iter().map(|s| s.to_string()).collect::<Vec<_>>(), b));
+            assert_eq!(got, want, "{line}");
+        }
     }
 
     #[test]

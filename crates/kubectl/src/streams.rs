@@ -1,19 +1,27 @@
 //! Long-running kubectl output that keeps printing as simulated time advances: `get -w`
 //! (rows appended as the watched objects change, aligned to the widths already printed, the
-//! way kubectl's tabwriter with RememberWidths does) and `logs -f`.
+//! way kubectl's tabwriter with RememberWidths does) and `logs -f`. A background job brought
+//! back with `fg` (`jobs.rs`) holds the terminal the same way: a port-forward until Ctrl+C, a
+//! `sleep` until its time is up.
 
 use crate::commands::get::{print_objects, table_options, Format};
 use crate::commands::{CmdResult, Ctx, Fail, Target};
 use crate::output::CommandOutput;
 use crate::printers::table_lines;
 use crate::session::Session;
-use podlab_sim::{Simulation, WatchFilter, WatchId};
+use podlab_sim::selector::{FieldSelector, LabelSelector};
+use podlab_sim::{WatchFilter, WatchId};
 use serde_json::Value;
 
 /// A stream the session keeps open until the next command (or Ctrl-C).
 pub enum ActiveStream {
     Watch(WatchStream),
-    Logs(crate::commands::follow::LogStream),
+    /// `logs -f`: one stream per followed pod (several with `-l`).
+    Logs(Vec<crate::commands::follow::LogStream>),
+    /// A port-forward in the foreground (`fg`): its local ports, released on Ctrl+C.
+    Forward(Vec<u16>),
+    /// A `sleep` in the foreground (`fg`), until this instant.
+    Sleep(podlab_sim::SimTime),
 }
 
 pub struct WatchStream {
@@ -30,13 +38,31 @@ impl ActiveStream {
     pub fn poll(&mut self, session: &mut Session) -> (CommandOutput, bool) {
         match self {
             ActiveStream::Watch(w) => (w.poll(session), false),
-            ActiveStream::Logs(l) => l.poll(session),
+            ActiveStream::Logs(streams) => {
+                // Each pod's stream ends with its containers; the command ends with the last.
+                let mut out = CommandOutput::default();
+                let mut open = Vec::new();
+                for mut l in std::mem::take(streams) {
+                    let (text, done) = l.poll(session);
+                    out.extend(text);
+                    if !done {
+                        open.push(l);
+                    }
+                }
+                *streams = open;
+                (out, streams.is_empty())
+            }
+            ActiveStream::Forward(ports) => (CommandOutput::default(), !session.port_forwards.iter().any(|f| ports.contains(&f.0))),
+            ActiveStream::Sleep(until) => (CommandOutput::default(), session.sim.now() >= *until),
         }
     }
 
-    pub fn close(self, sim: &mut Simulation) {
-        if let ActiveStream::Watch(w) = self {
-            sim.close_watch(w.id);
+    /// Releases what the stream holds: the watch, or the forwarded ports.
+    pub fn close(self, session: &mut Session) {
+        match self {
+            ActiveStream::Watch(w) => session.sim.close_watch(w.id),
+            ActiveStream::Forward(ports) => session.port_forwards.retain(|f| !ports.contains(&f.0)),
+            ActiveStream::Logs(_) | ActiveStream::Sleep(_) => {}
         }
     }
 }
@@ -72,6 +98,9 @@ pub fn start_watch(ctx: &mut Ctx, groups: &[(Target, Vec<std::sync::Arc<Value>>)
         return Err(Fail::Error("you may only specify a single resource type".into()));
     }
     let (target, objs) = &groups[0];
+    if target.names.len() > 1 {
+        return Err(Fail::Error(format!("watch is only supported on individual resources and resource collections, but {} resources were found", target.names.len())));
+    }
     let wide = matches!(format, Format::Table { wide: true });
     let mut opts = table_options(ctx, wide, target.info.namespaced, None);
     let show_events = ctx.flags.bool("output-watch-events");
@@ -94,7 +123,15 @@ pub fn start_watch(ctx: &mut Ctx, groups: &[(Target, Vec<std::sync::Arc<Value>>)
     }
     opts.no_headers = true;
     let ns = (!ctx.all_namespaces() && target.info.namespaced).then(|| ctx.namespace());
-    let filter = WatchFilter { kind: target.info.kind.to_string(), namespace: ns, ..WatchFilter::default() };
+    // The watch asks for what the list asked for: the same label and field selectors, and
+    // `metadata.name=NAME` for one named object (kubectl's watch of a single resource).
+    let labels = LabelSelector::parse(ctx.flags.get("selector").unwrap_or("")).map_err(Fail::Error)?;
+    let mut field_text = ctx.flags.get("field-selector").unwrap_or("").to_string();
+    if let Some(name) = target.names.first() {
+        field_text = if field_text.is_empty() { format!("metadata.name={name}") } else { format!("{field_text},metadata.name={name}") };
+    }
+    let fields = FieldSelector::parse(target.info.kind, &field_text).map_err(Fail::Error)?;
+    let filter = WatchFilter { kind: target.info.kind.to_string(), namespace: ns, labels, fields };
     let rv = ctx.session.sim.resource_version();
     let id = ctx.session.sim.watch_filtered(filter, Some(rv)).map_err(Fail::Server)?;
     ctx.session.stream = Some(ActiveStream::Watch(WatchStream { id, kind: target.info.kind, format: format.clone(), opts, widths, show_events }));

@@ -16,32 +16,54 @@ pub const TABLE: TabConfig = TabConfig { min_width: 6, padding: 3 };
 /// kubectl describe's `tabwriter.NewWriter(out, 0, 8, 2, ' ', 0)`.
 pub const DESCRIBE: TabConfig = TabConfig { min_width: 0, padding: 2 };
 
+/// The cells of the buffered lines: one flat list and each line's range in it, so a table of
+/// hundreds of rows costs two vectors rather than one per row.
+struct Lines<'t> {
+    cells: Vec<&'t str>,
+    ranges: Vec<(usize, usize)>,
+}
+
+impl<'t> Lines<'t> {
+    fn line(&self, i: usize) -> &[&'t str] {
+        let (a, b) = self.ranges[i];
+        &self.cells[a..b]
+    }
+
+    fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    fn clear(&mut self) {
+        self.cells.clear();
+        self.ranges.clear();
+    }
+}
+
 /// Lays out `text` (lines of tab-separated cells) the way Go's tabwriter would on Flush.
 pub fn layout(text: &str, cfg: TabConfig) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
-    let mut lines: Vec<Vec<&str>> = Vec::new();
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    let mut lines = Lines { cells: Vec::new(), ranges: Vec::new() };
     let ends_with_newline = text.ends_with('\n');
     let body = if ends_with_newline { &text[..text.len() - 1] } else { text };
-    let all: Vec<&str> = if text.is_empty() { Vec::new() } else { body.split('\n').collect() };
-    let count = all.len();
-    for (i, line) in all.into_iter().enumerate() {
-        let cells: Vec<&str> = line.split('\t').collect();
-        let single = cells.len() == 1;
-        lines.push(cells);
+    let count = if text.is_empty() { 0 } else { body.split('\n').count() };
+    for (i, line) in body.split('\n').take(count).enumerate() {
+        let start = lines.cells.len();
+        lines.cells.extend(line.split('\t'));
+        lines.ranges.push((start, lines.cells.len()));
         // Go flushes the buffered block when a line holds a single cell.
-        if single {
+        if lines.cells.len() - start == 1 {
             let last = i + 1 == count && !ends_with_newline;
             flush(&lines, cfg, &mut out, last);
             lines.clear();
         }
     }
-    if !lines.is_empty() {
+    if lines.len() > 0 {
         flush(&lines, cfg, &mut out, !ends_with_newline);
     }
     out
 }
 
-fn flush(lines: &[Vec<&str>], cfg: TabConfig, out: &mut String, no_final_newline: bool) {
+fn flush(lines: &Lines<'_>, cfg: TabConfig, out: &mut String, no_final_newline: bool) {
     let mut widths = Vec::new();
     format_block(lines, 0, lines.len(), &mut widths, cfg, out);
     if no_final_newline && out.ends_with('\n') {
@@ -49,32 +71,30 @@ fn flush(lines: &[Vec<&str>], cfg: TabConfig, out: &mut String, no_final_newline
     }
 }
 
+/// Columns a cell occupies: Go counts Unicode scalar values.
 fn width_of(s: &str) -> usize {
-    s.chars().count()
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 /// Go's recursive `format`: finds the column blocks of column `widths.len()` inside
 /// lines[line0..line1] and prints the lines with the widths known so far.
-fn format_block(
-    lines: &[Vec<&str>],
-    mut line0: usize,
-    line1: usize,
-    widths: &mut Vec<usize>,
-    cfg: TabConfig,
-    out: &mut String,
-) {
+fn format_block(lines: &Lines<'_>, mut line0: usize, line1: usize, widths: &mut Vec<usize>, cfg: TabConfig, out: &mut String) {
     let column = widths.len();
     let mut this = line0;
     while this < line1 {
-        if column + 1 >= lines[this].len() {
+        if column + 1 >= lines.line(this).len() {
             this += 1;
             continue;
         }
         write_lines(lines, line0, this, widths, out);
         line0 = this;
         let mut width = cfg.min_width;
-        while this < line1 && column + 1 < lines[this].len() {
-            width = width.max(width_of(lines[this][column]) + cfg.padding);
+        while this < line1 && column + 1 < lines.line(this).len() {
+            width = width.max(width_of(lines.line(this)[column]) + cfg.padding);
             this += 1;
         }
         widths.push(width);
@@ -85,14 +105,21 @@ fn format_block(
     write_lines(lines, line0, line1, widths, out);
 }
 
-fn write_lines(lines: &[Vec<&str>], line0: usize, line1: usize, widths: &[usize], out: &mut String) {
-    for line in &lines[line0..line1] {
+const SPACES: &str = "                                                                ";
+
+fn write_lines(lines: &Lines<'_>, line0: usize, line1: usize, widths: &[usize], out: &mut String) {
+    for l in line0..line1 {
+        let line = lines.line(l);
         for (j, cell) in line.iter().enumerate() {
             out.push_str(cell);
             // Only tab-terminated cells are padded; the last cell of a line never is.
             if j + 1 < line.len() && j < widths.len() {
-                let pad = widths[j].saturating_sub(width_of(cell));
-                out.extend(std::iter::repeat_n(' ', pad));
+                let mut pad = widths[j].saturating_sub(width_of(cell));
+                while pad > 0 {
+                    let k = pad.min(SPACES.len());
+                    out.push_str(&SPACES[..k]);
+                    pad -= k;
+                }
             }
         }
         out.push('\n');
@@ -127,5 +154,104 @@ mod tests {
         let t = "a\tb\tc\nlonger\tb\nx\ty\tz\n";
         let want = "a       b  c\nlonger  b\nx       y  z\n";
         assert_eq!(layout(t, DESCRIBE), want);
+    }
+
+    /// The layout as it was before the flat cell buffer (a `Vec` per line), the reference
+    /// the rewrite must match byte for byte.
+    mod reference {
+        use super::super::TabConfig;
+
+        /// Lays out `text` (lines of tab-separated cells) the way Go's tabwriter would on Flush.
+        pub fn layout(text: &str, cfg: TabConfig) -> String {
+            let mut out = String::with_capacity(text.len() + text.len() / 4);
+            let mut lines: Vec<Vec<&str>> = Vec::new();
+            let ends_with_newline = text.ends_with('\n');
+            let body = if ends_with_newline { &text[..text.len() - 1] } else { text };
+            let all: Vec<&str> = if text.is_empty() { Vec::new() } else { body.split('\n').collect() };
+            let count = all.len();
+            for (i, line) in all.into_iter().enumerate() {
+                let cells: Vec<&str> = line.split('\t').collect();
+                let single = cells.len() == 1;
+                lines.push(cells);
+                // Go flushes the buffered block when a line holds a single cell.
+                if single {
+                    let last = i + 1 == count && !ends_with_newline;
+                    flush(&lines, cfg, &mut out, last);
+                    lines.clear();
+                }
+            }
+            if !lines.is_empty() {
+                flush(&lines, cfg, &mut out, !ends_with_newline);
+            }
+            out
+        }
+
+        fn flush(lines: &[Vec<&str>], cfg: TabConfig, out: &mut String, no_final_newline: bool) {
+            let mut widths = Vec::new();
+            format_block(lines, 0, lines.len(), &mut widths, cfg, out);
+            if no_final_newline && out.ends_with('\n') {
+                out.pop();
+            }
+        }
+
+        fn width_of(s: &str) -> usize {
+            s.chars().count()
+        }
+
+        /// Go's recursive `format`: finds the column blocks of column `widths.len()` inside
+        /// lines[line0..line1] and prints the lines with the widths known so far.
+        fn format_block(
+            lines: &[Vec<&str>],
+            mut line0: usize,
+            line1: usize,
+            widths: &mut Vec<usize>,
+            cfg: TabConfig,
+            out: &mut String,
+        ) {
+            let column = widths.len();
+            let mut this = line0;
+            while this < line1 {
+                if column + 1 >= lines[this].len() {
+                    this += 1;
+                    continue;
+                }
+                write_lines(lines, line0, this, widths, out);
+                line0 = this;
+                let mut width = cfg.min_width;
+                while this < line1 && column + 1 < lines[this].len() {
+                    width = width.max(width_of(lines[this][column]) + cfg.padding);
+                    this += 1;
+                }
+                widths.push(width);
+                format_block(lines, line0, this, widths, cfg, out);
+                widths.pop();
+                line0 = this;
+            }
+            write_lines(lines, line0, line1, widths, out);
+        }
+
+        fn write_lines(lines: &[Vec<&str>], line0: usize, line1: usize, widths: &[usize], out: &mut String) {
+            for line in &lines[line0..line1] {
+                for (j, cell) in line.iter().enumerate() {
+                    out.push_str(cell);
+                    // Only tab-terminated cells are padded; the last cell of a line never is.
+                    if j + 1 < line.len() && j < widths.len() {
+                        let pad = widths[j].saturating_sub(width_of(cell));
+                        out.extend(std::iter::repeat_n(' ', pad));
+                    }
+                }
+                out.push('\n');
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, .. proptest::prelude::ProptestConfig::default() })]
+
+        #[test]
+        fn same_layout_as_the_reference(text in "([a-zé✓ ]{0,7}[\t\n]){0,40}[a-z]{0,3}", table in proptest::bool::ANY) {
+            let cfg = if table { TABLE } else { DESCRIBE };
+            proptest::prop_assert_eq!(layout(&text, cfg), reference::layout(&text, cfg));
+        }
     }
 }

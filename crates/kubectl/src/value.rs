@@ -9,7 +9,21 @@ pub fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     if path.is_empty() {
         return Some(v);
     }
-    path.split('.').try_fold(v, |cur, key| cur.get(key))
+    path.split('.').try_fold(v, field)
+}
+
+/// Maps up to this size are searched by comparing keys rather than hashing the key: printers
+/// look up a few fields in each of hundreds of small objects.
+const SCAN_MAX: usize = 16;
+
+/// `v[key]` when `v` is an object that has it.
+pub fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    let m = v.as_object()?;
+    if m.len() <= SCAN_MAX {
+        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, x)| x)
+    } else {
+        m.get(key)
+    }
 }
 
 /// The string at `path`, or "" (Go's zero value).

@@ -5,8 +5,14 @@
 //! timestamps, `""`), single quotes for strings a plain scalar cannot carry (`'*'`, `'a: b'`),
 //! literal blocks (`|`, `|-`, `|+`) for multi-line text, and folding of long scalars at the
 //! first space past column 80.
+//!
+//! `-o yaml` of 200 pods is over half a megabyte, so the writer appends straight to one
+//! `String` and always knows its column (nothing is measured back from the output), keeps the
+//! sorted entries of every mapping in one reusable buffer, and writes the common scalars
+//! (short one-line printable ASCII) after a single pass over their bytes
+//! ([`scalar_style::write_str`]).
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
 /// go-yaml's emitter folds long scalars once the column passes this width.
@@ -14,31 +20,39 @@ const BEST_WIDTH: usize = 80;
 
 /// Renders `value` as one YAML document (no `---`), ending with a newline.
 pub fn to_yaml(value: &Value) -> String {
-    let mut out = String::new();
+    let mut w = Writer::with_capacity(4096);
     match value {
-        Value::Object(m) if !m.is_empty() => write_map(&mut out, value, 0),
-        Value::Array(a) if !a.is_empty() => write_seq(&mut out, value, 0),
+        Value::Object(m) if !m.is_empty() => w.map(m, 0, false),
+        Value::Array(a) if !a.is_empty() => w.seq(a, 0, false),
         _ => {
-            out.push_str(&scalar(value, 0, 0));
-            out.push('\n');
+            w.scalar(value, 0, 0);
+            w.out.push('\n');
         }
     }
-    out
+    w.out
 }
 
 /// The `List` kubectl prints several objects in (`apiVersion: v1`, `items`, `kind: List`,
 /// `metadata.resourceVersion: ""`), written around the borrowed items: the same bytes as
 /// [`to_yaml`] of that List, without building it.
 pub fn list_to_yaml(items: &[&Value]) -> String {
-    let mut out = String::from("apiVersion: v1\n");
+    let mut w = Writer::with_capacity(4096);
+    w.out.push_str("apiVersion: v1\n");
     if items.is_empty() {
-        out.push_str("items: []\n");
+        w.out.push_str("items: []\n");
     } else {
-        out.push_str("items:\n");
-        write_seq_items(&mut out, items.iter().copied(), 0);
+        w.out.push_str("items:\n");
+        for (i, item) in items.iter().enumerate() {
+            let before = w.out.len();
+            w.seq_item(item, 0, false);
+            if i == 0 {
+                // Items of one list are alike: size the buffer once from the first.
+                w.out.reserve((w.out.len() - before) * (items.len() - 1) + 128);
+            }
+        }
     }
-    out.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
-    out
+    w.out.push_str("kind: List\nmetadata:\n  resourceVersion: \"\"\n");
+    w.out
 }
 
 /// go-yaml v2 `keyList.Less`: runs of digits compare numerically, non-letters sort before
@@ -102,10 +116,10 @@ fn key_order_of<T: Copy + Ord>(ar: &[T], br: &[T], alpha: impl Fn(T) -> bool, di
     ar.len().cmp(&br.len())
 }
 
-fn sorted_entries(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
-    let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-    // go-yaml's order is not a total order (mixed digits and punctuation), so Rust's sort may
-    // refuse it; Go sorts small slices by insertion, which we replay exactly.
+/// Sorts one mapping's entries in go-yaml's key order. That order is not a total order (mixed
+/// digits and punctuation), so Rust's sort may refuse it; Go sorts small slices by insertion,
+/// which we replay exactly.
+fn sort_entries(entries: &mut [(&str, &Value)]) {
     for i in 1..entries.len() {
         let mut j = i;
         while j > 0 && key_order(entries[j].0, entries[j - 1].0) == Ordering::Less {
@@ -113,109 +127,139 @@ fn sorted_entries(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> 
             j -= 1;
         }
     }
-    entries
 }
+
+const SPACES: &str = "                                                                ";
 
 fn pad(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
-}
-
-/// Writes a non-empty mapping whose keys start at column `indent`.
-fn write_map(out: &mut String, value: &Value, indent: usize) {
-    let Value::Object(m) = value else { return };
-    let mut first = true;
-    for (k, v) in sorted_entries(m) {
-        // The first key of a mapping inside a sequence item shares the "- " line.
-        if !first || !out.ends_with("- ") {
-            pad(out, indent);
-        }
-        first = false;
-        let key = scalar_str(k, indent, indent, true);
-        out.push_str(&key);
-        out.push(':');
-        write_value(out, v, indent);
+    let mut n = indent;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
-/// Writes what follows `key:` for a value of a mapping at `indent`.
-fn write_value(out: &mut String, v: &Value, indent: usize) {
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            out.push('\n');
-            write_map(out, v, indent + 2);
-        }
-        Value::Array(a) if !a.is_empty() => {
-            out.push('\n');
-            write_seq(out, v, indent);
-        }
-        _ => {
-            out.push(' ');
-            let col = current_column(out);
-            out.push_str(&scalar(v, indent + 2, col));
-            out.push('\n');
-        }
+/// The output and, as a stack, the sorted entries of the mappings being written (innermost
+/// last), so no mapping allocates its own list.
+struct Writer<'v> {
+    out: String,
+    entries: Vec<(&'v str, &'v Value)>,
+}
+
+impl<'v> Writer<'v> {
+    fn with_capacity(bytes: usize) -> Self {
+        Writer { out: String::with_capacity(bytes), entries: Vec::with_capacity(64) }
     }
-}
 
-/// Writes a non-empty sequence whose dashes sit at column `indent`.
-fn write_seq(out: &mut String, value: &Value, indent: usize) {
-    let Value::Array(items) = value else { return };
-    write_seq_items(out, items.iter(), indent);
-}
-
-fn write_seq_items<'a>(out: &mut String, items: impl Iterator<Item = &'a Value>, indent: usize) {
-    for item in items {
-        if !out.ends_with("- ") {
-            pad(out, indent);
+    /// Writes a non-empty mapping whose keys start at column `indent`; `inline_first` when its
+    /// first key shares the line of a sequence item's `- `.
+    fn map(&mut self, m: &'v Map<String, Value>, indent: usize, inline_first: bool) {
+        let start = self.entries.len();
+        self.entries.extend(m.iter().map(|(k, v)| (k.as_str(), v)));
+        sort_entries(&mut self.entries[start..]);
+        let end = self.entries.len();
+        for i in start..end {
+            let (k, v) = self.entries[i];
+            if i > start || !inline_first {
+                pad(&mut self.out, indent);
+            }
+            let key_at = self.out.len();
+            scalar_style::write_str(&mut self.out, k, indent, indent, true);
+            // Keys never fold, so the key is all on this line.
+            let key_width = width(&self.out[key_at..]);
+            self.out.push(':');
+            self.value(v, indent, indent + key_width + 2);
         }
-        out.push_str("- ");
-        match item {
-            Value::Object(m) if !m.is_empty() => write_map(out, item, indent + 2),
-            Value::Array(a) if !a.is_empty() => write_seq(out, item, indent + 2),
+        self.entries.truncate(start);
+    }
+
+    /// Writes what follows `key:` for a value of a mapping at `indent`; a scalar would start
+    /// at `column`.
+    fn value(&mut self, v: &'v Value, indent: usize, column: usize) {
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                self.out.push('\n');
+                self.map(m, indent + 2, false);
+            }
+            Value::Array(a) if !a.is_empty() => {
+                self.out.push('\n');
+                self.seq(a, indent, false);
+            }
             _ => {
-                let col = current_column(out);
-                out.push_str(&scalar(item, indent + 2, col));
-                out.push('\n');
+                self.out.push(' ');
+                self.scalar(v, indent + 2, column);
+                self.out.push('\n');
             }
         }
     }
-}
 
-fn current_column(out: &str) -> usize {
-    out.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0)
-}
-
-/// A scalar (or empty collection) value; `indent` is where continuation lines start and
-/// `column` where the scalar itself starts.
-fn scalar(v: &Value, indent: usize, column: usize) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => number(n),
-        Value::String(s) => scalar_str(s, indent, column, false),
-        Value::Array(_) => "[]".into(),
-        Value::Object(_) => "{}".into(),
+    /// Writes a non-empty sequence whose dashes sit at column `indent`.
+    fn seq(&mut self, items: &'v [Value], indent: usize, inline_first: bool) {
+        for (i, item) in items.iter().enumerate() {
+            self.seq_item(item, indent, i == 0 && inline_first);
+        }
     }
-}
 
-fn number(n: &serde_json::Number) -> String {
-    if let Some(i) = n.as_i64() {
-        i.to_string()
-    } else if let Some(u) = n.as_u64() {
-        u.to_string()
-    } else {
-        let f = n.as_f64().unwrap_or(0.0);
-        if f.fract() == 0.0 && f.abs() < 1e21 {
-            format!("{}", f as i64)
-        } else {
-            format!("{f}")
+    /// One `- item`; `inline` when the dash shares the line of an outer item's `- `.
+    fn seq_item(&mut self, item: &'v Value, indent: usize, inline: bool) {
+        if !inline {
+            pad(&mut self.out, indent);
+        }
+        self.out.push_str("- ");
+        match item {
+            Value::Object(m) if !m.is_empty() => self.map(m, indent + 2, true),
+            Value::Array(a) if !a.is_empty() => self.seq(a, indent + 2, true),
+            _ => {
+                self.scalar(item, indent + 2, indent + 2);
+                self.out.push('\n');
+            }
+        }
+    }
+
+    /// A scalar (or empty collection) value; `indent` is where continuation lines start and
+    /// `column` where the scalar itself starts.
+    fn scalar(&mut self, v: &Value, indent: usize, column: usize) {
+        match v {
+            Value::Null => self.out.push_str("null"),
+            Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => number(&mut self.out, n),
+            Value::String(s) => scalar_style::write_str(&mut self.out, s, indent, column, false),
+            Value::Array(_) => self.out.push_str("[]"),
+            Value::Object(_) => self.out.push_str("{}"),
         }
     }
 }
 
-mod scalar_style;
-pub use scalar_style::needs_quotes;
-use scalar_style::scalar_str;
+/// Columns a one-line text occupies (Go's emitter counts characters).
+fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
 
+fn number(out: &mut String, n: &serde_json::Number) {
+    if let Some(i) = n.as_i64() {
+        crate::jsonfmt::push_i64(out, i);
+    } else if let Some(u) = n.as_u64() {
+        crate::jsonfmt::push_u64(out, u);
+    } else {
+        let f = n.as_f64().unwrap_or(0.0);
+        if f.fract() == 0.0 && f.abs() < 1e21 {
+            crate::jsonfmt::push_i64(out, f as i64);
+        } else {
+            out.push_str(&format!("{f}"));
+        }
+    }
+}
+
+mod resolve;
+mod scalar_style;
+pub use resolve::needs_quotes;
+
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;

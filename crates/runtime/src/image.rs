@@ -47,6 +47,14 @@ pub enum ProgramKind {
     RedisCli,
     PgIsReady,
     MysqlAdmin,
+    /// kubeadm's add-ons: kube-proxy and CoreDNS (`programs/addons.rs`).
+    KubeProxy,
+    CoreDns,
+    /// The control-plane static pods' components (`programs/control_plane.rs`).
+    Etcd,
+    KubeApiserver,
+    KubeControllerManager,
+    KubeScheduler,
     /// A text file starting with `#!`: run its interpreter with the file as argument.
     Script,
     /// Some other file with the execute bit (not a program this simulation knows).
@@ -396,5 +404,54 @@ static CATALOGUE: &[Image] = &[
         binaries: &[("/usr/sbin/nginx", ProgramKind::Nginx), ("/docker-entrypoint.sh", ProgramKind::NginxEntrypoint)],
         baseline_memory_bytes: 10 * 1024 * 1024,
         ..img("123456789012.dkr.ecr.us-east-1.amazonaws.com", "payments/web")
+    },
+    Image {
+        tags: &[("v1.33.1", 32_542_011)],
+        entrypoint: &[],
+        cmd: &[],
+        base: Base::Distroless,
+        binaries: &[("/usr/local/bin/kube-proxy", ProgramKind::KubeProxy)],
+        baseline_memory_bytes: 18 * 1024 * 1024,
+        ..img("registry.k8s.io", "kube-proxy")
+    },
+    Image {
+        tags: &[("v1.12.0", 20_938_720)],
+        entrypoint: &["/coredns"],
+        base: Base::Distroless,
+        binaries: &[("/coredns", ProgramKind::CoreDns)],
+        baseline_memory_bytes: 16 * 1024 * 1024,
+        ..img("registry.k8s.io", "coredns/coredns")
+    },
+    Image {
+        tags: &[("3.5.21-0", 58_938_593)],
+        entrypoint: &[],
+        base: Base::Distroless,
+        binaries: &[("/usr/local/bin/etcd", ProgramKind::Etcd)],
+        baseline_memory_bytes: 40 * 1024 * 1024,
+        ..img("registry.k8s.io", "etcd")
+    },
+    Image {
+        tags: &[("v1.33.1", 30_071_307)],
+        entrypoint: &[],
+        base: Base::Distroless,
+        binaries: &[("/usr/local/bin/kube-apiserver", ProgramKind::KubeApiserver)],
+        baseline_memory_bytes: 250 * 1024 * 1024,
+        ..img("registry.k8s.io", "kube-apiserver")
+    },
+    Image {
+        tags: &[("v1.33.1", 27_646_507)],
+        entrypoint: &[],
+        base: Base::Distroless,
+        binaries: &[("/usr/local/bin/kube-controller-manager", ProgramKind::KubeControllerManager)],
+        baseline_memory_bytes: 50 * 1024 * 1024,
+        ..img("registry.k8s.io", "kube-controller-manager")
+    },
+    Image {
+        tags: &[("v1.33.1", 21_785_428)],
+        entrypoint: &[],
+        base: Base::Distroless,
+        binaries: &[("/usr/local/bin/kube-scheduler", ProgramKind::KubeScheduler)],
+        baseline_memory_bytes: 20 * 1024 * 1024,
+        ..img("registry.k8s.io", "kube-scheduler")
     },
 ];

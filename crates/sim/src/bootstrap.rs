@@ -1,7 +1,8 @@
 //! What a freshly installed kubeadm cluster already contains at time 0: the four system
 //! namespaces with their `default` ServiceAccount and `kube-root-ca.crt` ConfigMap, the
 //! `kubernetes` Service, bootstrap RBAC (cluster-admin/admin/edit/view and the scheduler's
-//! role), the Node objects with kubelet-reported status, and the control-plane components.
+//! role), the Node objects with kubelet-reported status, the control-plane components and,
+//! when `ClusterSpec.addons` asks, kubeadm's add-ons (`bootstrap_addons`).
 //! Objects from `ClusterSpec.objects` then go through the full API pipeline as the admin.
 
 use crate::cluster::{NodeSpec, TaintSpec};
@@ -154,6 +155,10 @@ pub fn node_object(rng: &mut Rng, n: &NodeSpec, version: &str, created: &str) ->
 pub(crate) fn bootstrap(sim: &mut Simulation) {
     let cluster = sim.cluster().clone();
     let core = sim.core_mut();
+    if cluster.addons {
+        // The cluster was installed a minute before the learner arrives (bootstrap_addons).
+        core.epoch.start_epoch_ms -= crate::bootstrap_addons::ADDON_WARMUP_MS as i64;
+    }
     let mut rng = Rng::stream(core.seed, "bootstrap");
     let created = core.epoch.rfc3339(core.now);
     let mut objects = namespace_objects(&mut rng, &created);
@@ -170,6 +175,9 @@ pub(crate) fn bootstrap(sim: &mut Simulation) {
         core.trace.push(core.now, "kubeadm", "bootstrap", outcome, None, label, json!({}));
     }
     crate::controllers::register_defaults(sim);
+    if cluster.addons {
+        crate::bootstrap_addons::install(sim);
+    }
     for obj in cluster.objects {
         let label = crate::trace::object_label(meta::kind(&obj), meta::namespace(&obj), meta::name(&obj));
         if let Err(st) = sim.submit(ApiRequest::create(obj)) {

@@ -25,6 +25,10 @@ pub struct ClusterSpec {
     pub trace_node_detail_max: usize,
     /// StorageClasses at install and the simulated CSI driver's latencies and faults.
     pub storage: crate::controllers::persistentvolume::StorageSpec,
+    /// kubeadm's add-ons (kube-proxy DaemonSet, CoreDNS) in kube-system, running when the
+    /// learner's first command runs (see `bootstrap_addons`). On for the default cluster and
+    /// for scenario clusters unless they say `addons: false`; off for `workers(n)`.
+    pub addons: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -117,15 +121,24 @@ impl Default for ClusterSpec {
         let mut cp = NodeSpec::worker("controlplane", 0);
         cp.control_plane = true;
         cp.taints.push(TaintSpec { key: "node-role.kubernetes.io/control-plane".into(), value: String::new(), effect: "NoSchedule".into() });
+        // kubeadm's control plane runs as static pods on this node (default cluster only).
+        cp.static_pods = crate::bootstrap_control_plane::control_plane_manifests(&cp);
+        cp.images.extend(crate::bootstrap_control_plane::control_plane_images().iter().map(|i| i.to_string()));
+        let mut nodes = vec![cp, NodeSpec::worker("node01", 1), NodeSpec::worker("node02", 2)];
+        // kubeadm pulled the add-on images on every node at install.
+        for n in &mut nodes {
+            n.images.extend(crate::bootstrap_addons::addon_images().iter().map(|i| i.to_string()));
+        }
         ClusterSpec {
             start_time: "2025-01-01T12:00:00Z".into(),
             kubernetes_version: "v1.33.1".into(),
-            nodes: vec![cp, NodeSpec::worker("node01", 1), NodeSpec::worker("node02", 2)],
+            nodes,
             users: Vec::new(),
             admission_policies: Vec::new(),
             objects: Vec::new(),
             trace_node_detail_max: 64,
             storage: Default::default(),
+            addons: true,
         }
     }
 }
@@ -134,7 +147,7 @@ impl ClusterSpec {
     /// `n` untainted workers named `node0001`... with the default capacity (benchmarks, tests).
     pub fn workers(n: usize) -> Self {
         let nodes = (0..n).map(|i| NodeSpec::worker(&format!("node{:04}", i + 1), i)).collect();
-        ClusterSpec { nodes, ..ClusterSpec::default() }
+        ClusterSpec { nodes, addons: false, ..ClusterSpec::default() }
     }
 
     /// Parses a ClusterSpec from JSON (the lessons crate converts YAML to JSON first).

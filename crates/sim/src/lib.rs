@@ -7,6 +7,8 @@
 pub mod admission_policy;
 pub mod apiserver;
 mod bootstrap;
+pub mod bootstrap_addons;
+pub mod bootstrap_control_plane;
 pub mod cluster;
 pub mod component;
 pub mod controllers;

@@ -75,6 +75,7 @@ pub const RESOURCES: &[ResourceInfo] = &[
     r("CronJob", "cronjobs", "cronjob", &["cj"], "batch", "v1", true),
     r("Lease", "leases", "lease", &[], "coordination.k8s.io", "v1", true),
     r("EndpointSlice", "endpointslices", "endpointslice", &[], "discovery.k8s.io", "v1", true),
+    r("PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", &["pdb"], "policy", "v1", true),
     r("PriorityClass", "priorityclasses", "priorityclass", &["pc"], "scheduling.k8s.io", "v1", false),
     r("ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", &[], "rbac.authorization.k8s.io", "v1", false),
     r("ClusterRole", "clusterroles", "clusterrole", &[], "rbac.authorization.k8s.io", "v1", false),

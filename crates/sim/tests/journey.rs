@@ -10,7 +10,7 @@ use serde_json::json;
 
 #[test]
 fn pod_is_admitted_defaulted_scheduled_and_announced() {
-    let mut sim = Simulation::new(7, ClusterSpec::default());
+    let mut sim = Simulation::new(7, plain_cluster());
     let created = sim.submit(ApiRequest::create(plain_pod("web"))).expect("created").into_object().unwrap();
     let spec = &created["spec"];
     assert_eq!(spec["serviceAccountName"], "default");
@@ -42,7 +42,7 @@ fn pod_is_admitted_defaulted_scheduled_and_announced() {
 
 #[test]
 fn failed_scheduling_reads_like_the_real_fit_error() {
-    let mut sim = Simulation::new(1, ClusterSpec::default());
+    let mut sim = Simulation::new(1, plain_cluster());
     sim.submit(ApiRequest::create(pod("big", "3", "64Mi"))).unwrap();
     run_checked(&mut sim, SimTime(1_000));
     let want = "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.";
@@ -61,7 +61,7 @@ fn failed_scheduling_reads_like_the_real_fit_error() {
 
 #[test]
 fn unschedulable_pod_is_retried_when_room_appears() {
-    let mut sim = Simulation::new(3, ClusterSpec::default());
+    let mut sim = Simulation::new(3, plain_cluster());
     sim.submit(ApiRequest::create(pod("hog1", "1500m", "64Mi"))).unwrap();
     sim.submit(ApiRequest::create(pod("hog2", "1500m", "64Mi"))).unwrap();
     run_checked(&mut sim, SimTime(1_000));
@@ -78,4 +78,10 @@ fn unschedulable_pod_is_retried_when_room_appears() {
     assert!(matches!(sim.submit(force).unwrap(), ApiOk::Deleted { finished: true, .. }));
     run_checked(&mut sim, SimTime(20_000));
     assert!(sim.get("Pod", "default", "late").unwrap()["spec"]["nodeName"].is_string(), "retried after the assigned pod went away");
+}
+
+/// The kubeadm cluster without its add-ons: these journeys count requests from the first and
+/// time from zero, and reason about the nodes' whole capacity.
+fn plain_cluster() -> ClusterSpec {
+    ClusterSpec { addons: false, ..ClusterSpec::default() }
 }

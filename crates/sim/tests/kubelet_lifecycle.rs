@@ -32,7 +32,7 @@ fn logging_sidecar_reads_what_the_main_app_wrote_to_the_shared_empty_dir() {
         {"name": "main-app", "image": "busybox", "command": ["sh", "-c", "while true; do echo $(date) Writing Logs >> /var/log/app.log; sleep 5; done"], "volumeMounts": mount},
         {"name": "sidecar-container", "image": "busybox", "command": ["sh", "-c", "tail -f /var/log/app.log"], "volumeMounts": mount}]});
     let (mut s, lines) = run("multi-container-pod", spec, 30);
-    assert_eq!(lines.last().map(String::as_str), Some("2.000s Running main-app=running/r0/ready sidecar-container=running/r0/ready"), "{lines:?}");
+    assert_eq!(lines.last().map(String::as_str), Some("3.000s Running main-app=running/r0/ready sidecar-container=running/r0/ready"), "{lines:?}");
     let got = logs(&mut s, "multi-container-pod", Some("sidecar-container"), false).expect("logs");
     let want: String = [1, 6, 11, 16, 21, 26].iter().map(|sec| format!("Wed Jan 1 12:00:{sec:02} UTC 2025 Writing Logs\n")).collect();
     assert_eq!(got, want);
@@ -80,7 +80,7 @@ fn memory_above_the_limit_is_oom_killed_with_137() {
     let spec = json!({"restartPolicy": "Never", "containers": [{"name": "app", "image": "polinux/stress", "command": ["stress"],
         "args": ["--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"], "resources": {"limits": {"memory": "100Mi"}}}]});
     let (s, lines) = run("oom", spec, 20);
-    assert_eq!(lines.last().map(String::as_str), Some("2.000s Failed app=terminated:OOMKilled:137/r0/unready"), "{lines:?}");
+    assert_eq!(lines.last().map(String::as_str), Some("3.000s Failed app=terminated:OOMKilled:137/r0/unready"), "{lines:?}");
     // OOMKilled is a container state, never an event.
     assert!(events(&s, "oom").iter().all(|e| !e.contains("OOM")));
 }
@@ -89,7 +89,7 @@ fn memory_above_the_limit_is_oom_killed_with_137() {
 fn readiness_probe_on_the_wrong_port_keeps_the_pod_running_but_not_ready() {
     let spec = json!({"containers": [{"name": "app", "image": "nginx:1.27", "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}}}]});
     let (s, lines) = run("ready", spec, 45);
-    assert_eq!(lines.last().map(String::as_str), Some("4.000s Running app=running/r0/unready"), "{lines:?}");
+    assert_eq!(lines.last().map(String::as_str), Some("5.000s Running app=running/r0/unready"), "{lines:?}");
     let evs = events(&s, "ready");
     let ip = pod(&s, "ready")["status"]["podIP"].as_str().unwrap_or("").to_string();
     let want = format!("Warning Unhealthy: Readiness probe failed: Get \"http://{ip}:8080/healthz\": dial tcp {ip}:8080: connect: connection refused (x5)");

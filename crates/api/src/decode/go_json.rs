@@ -4,25 +4,30 @@
 //! value fails with Go's `UnmarshalTypeError` text (`json: cannot unmarshal string into Go
 //! struct field Container.spec.containers.ports of type []v1.ContainerPort`), and custom
 //! types (Quantity, IntOrString, Time, []byte) fail with their own Go wording.
+//! Arrays and objects are walked by `access.rs`.
 
+use super::access::{Entries, Seq};
 use super::probe::{ProbeMap, ProbeSeq};
-use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde::de::{self, IntoDeserializer, Visitor};
+use serde_json::Value;
 use std::cell::RefCell;
 use std::fmt;
 
 /// Decoding state shared by the nested deserializers.
 #[derive(Default)]
 pub struct State {
-    /// Struct field names from the root (Go's errorContext.FieldStack).
-    field_stack: Vec<String>,
+    /// Struct field names from the root joined with `.` (Go's errorContext.FieldStack), kept
+    /// as one string so decoding a field costs no allocation.
+    pub(super) field_stack: String,
+    /// `field_stack`'s length before each field on it, to pop back to.
+    pub(super) field_lens: Vec<usize>,
     /// Innermost struct whose field is being decoded (Go's errorContext.Struct).
-    structs: Vec<&'static str>,
+    pub(super) structs: Vec<&'static str>,
     /// Field names, map keys and indices, for strict-error paths.
-    strict_path: String,
+    pub(super) strict_path: String,
     pub unknown: Vec<String>,
     /// The Go type override for the value about to be decoded (named string/map types).
-    pending_type: Option<&'static str>,
+    pub(super) pending_type: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -114,7 +119,7 @@ impl<'a, 's> De<'a, 's> {
         let msg = match st.structs.last() {
             Some(s) => format!(
                 "json: cannot unmarshal {kind} into Go struct field {s}.{} of type {go_type}",
-                st.field_stack.join(".")
+                st.field_stack
             ),
             None => format!("json: cannot unmarshal {kind} into Go value of type {go_type}"),
         };
@@ -156,7 +161,12 @@ impl<'a, 's> De<'a, 's> {
         }
     }
 
-    fn with_field<T>(&self, structure: &'static str, field: &str, f: impl FnOnce() -> T) -> T {
+    pub(super) fn with_field<T>(
+        &self,
+        structure: &'static str,
+        field: &str,
+        f: impl FnOnce() -> T,
+    ) -> T {
         let saved_len;
         {
             let mut st = self.st.borrow_mut();
@@ -165,14 +175,20 @@ impl<'a, 's> De<'a, 's> {
                 st.strict_path.push('.');
             }
             st.strict_path.push_str(field);
-            st.field_stack.push(field.to_string());
+            let len = st.field_stack.len();
+            if !st.field_lens.is_empty() {
+                st.field_stack.push('.');
+            }
+            st.field_stack.push_str(field);
+            st.field_lens.push(len);
             st.structs.push(structure);
             st.pending_type = named_type(structure, field);
         }
         let r = f();
         let mut st = self.st.borrow_mut();
         st.strict_path.truncate(saved_len);
-        st.field_stack.pop();
+        let len = st.field_lens.pop().unwrap_or(0);
+        st.field_stack.truncate(len);
         st.structs.pop();
         st.pending_type = None;
         r
@@ -388,147 +404,5 @@ impl<'a, 's> de::Deserializer<'a> for De<'a, 's> {
     }
     fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> R<V::Value> {
         visitor.visit_unit()
-    }
-}
-
-struct Seq<'a, 's> {
-    items: &'a [Value],
-    i: usize,
-    st: &'s RefCell<State>,
-    elem_type: Option<&'static str>,
-}
-
-impl<'a, 's> SeqAccess<'a> for Seq<'a, 's> {
-    type Error = GoError;
-    fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> R<Option<T::Value>> {
-        let Some(v) = self.items.get(self.i) else {
-            return Ok(None);
-        };
-        let saved_len;
-        {
-            let mut st = self.st.borrow_mut();
-            saved_len = st.strict_path.len();
-            st.strict_path.push_str(&format!("[{}]", self.i));
-            st.pending_type = self.elem_type;
-        }
-        self.i += 1;
-        let r = seed.deserialize(De {
-            value: v,
-            st: self.st,
-        });
-        self.st.borrow_mut().strict_path.truncate(saved_len);
-        r.map(Some)
-    }
-}
-
-/// Object entries handed to a struct or map visitor; for structs, unknown keys are recorded
-/// and skipped here, which is how the API server reports every unknown field at once.
-struct Entries<'a, 's> {
-    entries: Vec<(&'a String, &'a Value)>,
-    i: usize,
-    st: &'s RefCell<State>,
-    structure: Option<&'static str>,
-    fields: &'static [&'static str],
-}
-
-impl<'a, 's> Entries<'a, 's> {
-    fn new(
-        m: &'a Map<String, Value>,
-        st: &'s RefCell<State>,
-        structure: Option<&'static str>,
-        fields: &'static [&'static str],
-    ) -> Self {
-        Entries {
-            entries: m.iter().collect(),
-            i: 0,
-            st,
-            structure,
-            fields,
-        }
-    }
-    fn empty(st: &'s RefCell<State>) -> Self {
-        Entries {
-            entries: Vec::new(),
-            i: 0,
-            st,
-            structure: None,
-            fields: &[],
-        }
-    }
-
-    /// Records and skips unknown struct fields up to the next known one, in document order,
-    /// so the list reads like the API server's (which decodes sequentially).
-    fn skip_unknown(&mut self) {
-        let Some(_) = self.structure else { return };
-        while let Some((k, _)) = self.entries.get(self.i) {
-            if self.fields.contains(&k.as_str()) {
-                return;
-            }
-            let mut s = self.st.borrow_mut();
-            // TypeMeta is inline in every Go kind; the typed structs here leave it out.
-            if s.strict_path.is_empty()
-                && s.structs.is_empty()
-                && (k.as_str() == "apiVersion" || k.as_str() == "kind")
-            {
-                self.i += 1;
-                continue;
-            }
-            let path = if s.strict_path.is_empty() {
-                (*k).clone()
-            } else {
-                format!("{}.{k}", s.strict_path)
-            };
-            if s.unknown.len() < 100 && !s.unknown.contains(&path) {
-                s.unknown.push(path);
-            }
-            self.i += 1;
-        }
-    }
-}
-
-impl<'a, 's> MapAccess<'a> for Entries<'a, 's> {
-    type Error = GoError;
-    fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> R<Option<K::Value>> {
-        self.skip_unknown();
-        match self.entries.get(self.i) {
-            Some((k, _)) => seed.deserialize(k.as_str().into_deserializer()).map(Some),
-            None => Ok(None),
-        }
-    }
-    fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> R<V::Value> {
-        let Some((k, v)) = self.entries.get(self.i).copied() else {
-            return Err(GoError::Fatal(
-                "json: internal decoder error".into(),
-                String::new(),
-            ));
-        };
-        self.i += 1;
-        let de = De {
-            value: v,
-            st: self.st,
-        };
-        match self.structure {
-            Some(s) => de.with_field(s, k, || {
-                seed.deserialize(De {
-                    value: v,
-                    st: self.st,
-                })
-            }),
-            None => {
-                // Map values: keys extend the strict path but not Go's FieldStack.
-                let saved_len;
-                {
-                    let mut st = self.st.borrow_mut();
-                    saved_len = st.strict_path.len();
-                    if !st.strict_path.is_empty() {
-                        st.strict_path.push('.');
-                    }
-                    st.strict_path.push_str(k);
-                }
-                let r = seed.deserialize(de);
-                self.st.borrow_mut().strict_path.truncate(saved_len);
-                r
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! Strict decoding of one JSON object into an `Object`, with the API server's and kubectl's
 //! error wording (missing kind, unknown kind, unknown fields, wrong types).
 
+mod access;
 pub mod go_json;
 mod probe;
 
@@ -147,7 +148,8 @@ pub fn decode_object(value: &Value) -> Result<Object, DecodeError> {
         ));
     }
     let version = api_version.rsplit('/').next().unwrap_or(api_version);
-    let prefix = format!("{kind} in version {version:?} cannot be handled as a {kind}: ");
+    // Only failures print it, so it is built only for them.
+    let prefix = || format!("{kind} in version {version:?} cannot be handled as a {kind}: ");
     let state = RefCell::new(go_json::State::default());
     let decoded = Object::from_kind_deserializer(kind, go_json::De { value, st: &state });
     let unknown = std::mem::take(&mut state.borrow_mut().unknown);
@@ -160,18 +162,20 @@ pub fn decode_object(value: &Value) -> Result<Object, DecodeError> {
                 .collect();
             Err(err(
                 DecodeErrorKind::Strict,
-                format!("{prefix}strict decoding error: {}", list.join(", ")),
+                format!("{}strict decoding error: {}", prefix(), list.join(", ")),
                 unknown,
             ))
         }
         Some(Err(go_json::GoError::Fatal(m, path))) => Err(err(
             DecodeErrorKind::Type,
-            format!("{prefix}{m}"),
+            format!("{}{m}", prefix()),
             if path.is_empty() { vec![] } else { vec![path] },
         )),
-        Some(Err(go_json::GoError::Probe(m))) => {
-            Err(err(DecodeErrorKind::Type, format!("{prefix}{m}"), vec![]))
-        }
+        Some(Err(go_json::GoError::Probe(m))) => Err(err(
+            DecodeErrorKind::Type,
+            format!("{}{m}", prefix()),
+            vec![],
+        )),
         None => Err(err(
             DecodeErrorKind::NoKindMatch,
             format!("no matches for kind {kind:?} in version {api_version:?}"),

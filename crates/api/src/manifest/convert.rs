@@ -3,8 +3,8 @@
 //! aliases are expanded under go-yaml's excessive-aliasing guard, later duplicate keys win,
 //! and object keys come out sorted like Go's map marshalling.
 
-use super::parser::{Node, NodeValue, Tree};
 use super::scanner::ScalarStyle;
+use super::tree::{Node, NodeValue, Tree};
 use serde_json::{Map, Number, Value};
 
 /// A mapping's entries in the order they were written (merged keys where the merge was).
@@ -13,10 +13,10 @@ type Entries = Vec<(String, Value)>;
 /// Go marshals a map with its keys sorted by bytes, and of duplicate keys the last written
 /// wins: a stable sort keeps duplicates in writing order, and inserting them in that order
 /// leaves the last value under the key's single sorted slot.
-fn sorted_object(mut entries: Entries) -> Map<String, Value> {
+pub(super) fn sorted_object(entries: &mut Entries) -> Map<String, Value> {
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let mut map = Map::with_capacity(entries.len());
-    for (k, v) in entries {
+    for (k, v) in entries.drain(..) {
         map.insert(k, v);
     }
     map
@@ -24,7 +24,7 @@ fn sorted_object(mut entries: Entries) -> Map<String, Value> {
 
 /// Expansion depth (nesting plus alias chains) beyond this is refused, keeping recursion
 /// within a wasm stack.
-const MAX_EXPANSION_DEPTH: u32 = 100;
+pub(super) const MAX_EXPANSION_DEPTH: u32 = 100;
 
 struct Ctx<'a> {
     tree: &'a Tree,
@@ -50,13 +50,19 @@ fn allowed_alias_ratio_ppm(decode_count: u64) -> u64 {
     }
 }
 
+/// The decoded-node budget for a document of `len` bytes: far more than any document without
+/// aliases can use, so only alias expansion ever reaches it.
+pub(super) fn budget(len: usize) -> u64 {
+    16 * len as u64 + 10_000
+}
+
 const EXCESSIVE_ALIASING: &str = "document contains excessive aliasing";
 
 /// Converts a document tree to the JSON kubectl would send, with the number of nodes decoded
 /// (work, for linearity tests). Errors are go-yaml's bare text. The document's size bounds
 /// how much alias expansion is allowed.
 pub fn to_json(tree: &Tree) -> Result<(Value, u64), String> {
-    let budget = 16 * tree.source.len() as u64 + 10_000;
+    let budget = budget(tree.source.len());
     let mut ctx = Ctx {
         tree,
         decode_count: 0,
@@ -124,7 +130,7 @@ impl Ctx<'_> {
             NodeValue::Map { first, len } => {
                 let mut out = Vec::with_capacity(*len);
                 self.merge_pairs(*first, *len, &mut out)?;
-                Ok(Value::Object(sorted_object(out)))
+                Ok(Value::Object(sorted_object(&mut out)))
             }
             NodeValue::Alias(_) => {
                 let target = tree.deref(n);

@@ -1,22 +1,28 @@
 //! Manifests as `kubectl apply -f` reads them: the file is cut into documents on `---` lines
 //! (kubectl's YAMLReader, so go-yaml line numbers restart in every document), each document
-//! is parsed with positions kept on every node, converted to the JSON kubectl sends, and
-//! decoded strictly into `Object`s. `List` documents are flattened into their items.
+//! is parsed into the JSON kubectl sends, and decoded strictly into `Object`s. `List`
+//! documents are flattened into their items. A document is read straight into JSON when it
+//! can be (`json_sink.rs`) and through a node tree with a position on every node otherwise
+//! (`tree.rs`); the tree of a document read the fast way is built when an error asks where a
+//! field is, so positions cost nothing for the manifests that apply cleanly.
 //!
 //! Message layering (what callers print): for a syntax error kubectl prints
 //! `error: error parsing <file>: <ManifestError.message>`; for decode errors see `decode`.
 
 pub mod convert;
+mod json_sink;
 pub mod parser;
 mod reader;
 pub mod scalars;
 pub mod scanner;
 pub mod token;
+pub mod tree;
 
 use crate::decode::DecodeError;
 use crate::object::Object;
 use parser::{Node, NodeValue, ParseFailure, Tree};
 use serde_json::Value;
+use std::sync::OnceLock;
 
 /// A 1-based line and column in the whole file, for the editor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,7 +44,7 @@ pub struct ManifestError {
 }
 
 /// One `---`-separated document.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Document {
     /// 0-based index among the chunks of the file.
     pub index: usize,
@@ -46,7 +52,22 @@ pub struct Document {
     pub first_line: usize,
     /// The JSON kubectl would send (Null for an empty document, which kubectl skips).
     pub json: Value,
-    tree: Tree,
+    /// The chunk's text, kept so positions can be found when they are asked for.
+    source: String,
+    /// The node tree with positions: built while parsing when the document needed it,
+    /// otherwise on the first `position_of`.
+    tree: OnceLock<Box<Tree>>,
+}
+
+/// Two documents are equal when they were read from the same text to the same JSON, whether
+/// or not either has built its tree yet.
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index
+            && self.first_line == other.first_line
+            && self.json == other.json
+            && self.source == other.source
+    }
 }
 
 /// One object of a document (the document itself, or one item of a `List`).
@@ -97,6 +118,12 @@ fn split_chunks(text: &str) -> Vec<Result<(usize, String), String>> {
 
 /// go-yaml's reader rejects control characters before scanning anything.
 fn has_control_characters(s: &str) -> bool {
+    if s.is_ascii() {
+        // The usual manifest, checked a byte at a time.
+        return s
+            .bytes()
+            .any(|b| !(b == b'\t' || b == b'\n' || b == b'\r' || (0x20..=0x7E).contains(&b)));
+    }
     s.chars().any(|c| {
         let u = c as u32;
         !(u == 0x9
@@ -134,12 +161,15 @@ pub fn parse_counting_steps(text: &str) -> (Vec<Result<Document, ManifestError>>
             }
         };
         steps += body.len() as u64;
-        match parse_chunk(body, &mut steps) {
+        match parse_chunk(&body, &mut steps) {
             Ok((tree, json)) => out.push(Ok(Document {
                 index,
                 first_line,
                 json,
-                tree,
+                source: body,
+                tree: tree
+                    .map(|t| OnceLock::from(Box::new(t)))
+                    .unwrap_or_default(),
             })),
             Err((message, pos)) => {
                 let position = pos.map(|(l, c)| Position {
@@ -161,15 +191,38 @@ pub fn parse_counting_steps(text: &str) -> (Vec<Result<Document, ManifestError>>
 /// A chunk failure: message and 0-based (line, column) within the chunk.
 type ChunkError = (String, Option<(usize, usize)>);
 
-/// Parses one chunk into (tree, json), adding the work done to `steps`.
-fn parse_chunk(body: String, steps: &mut u64) -> Result<(Tree, Value), ChunkError> {
-    let wrap = |m: String| format!("error converting YAML to JSON: yaml: {m}");
-    if has_control_characters(&body) {
-        return Err((wrap("control characters are not allowed".into()), None));
+/// Parses one chunk into its JSON, and its tree when reading it needed one, adding the work
+/// done to `steps`.
+fn parse_chunk(body: &str, steps: &mut u64) -> Result<(Option<Tree>, Value), ChunkError> {
+    if has_control_characters(body) {
+        return Err((wrap("control characters are not allowed"), None));
     }
-    let tree = match parser::parse_document(body) {
-        Ok(t) => t,
-        Err(ParseFailure::Yaml(e)) => {
+    if let Some((json, work)) = parser::parse_json(body).map_err(chunk_error)? {
+        *steps += work;
+        return Ok((None, json));
+    }
+    let tree = parser::parse_document(body.to_string()).map_err(chunk_error)?;
+    *steps += tree.steps;
+    let (json, decoded) = convert::to_json(&tree).map_err(|m| {
+        if m.starts_with("json: ") {
+            (format!("error converting YAML to JSON: {m}"), None)
+        } else {
+            (wrap(&m), None)
+        }
+    })?;
+    *steps += decoded;
+    Ok((Some(tree), json))
+}
+
+/// go-yaml's bare text as kubectl quotes it.
+fn wrap(m: &str) -> String {
+    format!("error converting YAML to JSON: yaml: {m}")
+}
+
+/// A syntax error as kubectl prints it, with where the editor should point.
+fn chunk_error(failure: ParseFailure) -> ChunkError {
+    match failure {
+        ParseFailure::Yaml(e) => {
             // Point the editor at the construct that was left open (the key still waiting for
             // its ':', the quote never closed) rather than where the scanner gave up.
             let open_construct = matches!(
@@ -183,23 +236,13 @@ fn parse_chunk(body: String, steps: &mut u64) -> Result<(Tree, Value), ChunkErro
             } else {
                 e.problem_mark
             };
-            return Err((
+            (
                 format!("error converting YAML to JSON: {}", e.go_message()),
-                Some((mark.line, mark.column)),
-            ));
+                Some((mark.line as usize, mark.column as usize)),
+            )
         }
-        Err(ParseFailure::Bare(m)) => return Err((wrap(m), None)),
-    };
-    *steps += tree.steps;
-    let (json, decoded) = convert::to_json(&tree).map_err(|m| {
-        if m.starts_with("json: ") {
-            (format!("error converting YAML to JSON: {m}"), None)
-        } else {
-            (wrap(m), None)
-        }
-    })?;
-    *steps += decoded;
-    Ok((tree, json))
+        ParseFailure::Bare(m) => (wrap(&m), None),
+    }
 }
 
 impl Document {
@@ -210,43 +253,64 @@ impl Document {
 
     /// The objects in this document: itself, or the items of a `*List` kind.
     pub fn items(&self) -> Vec<Item> {
+        self.item_values()
+            .into_iter()
+            .map(|(list_index, json)| Item {
+                prefix: item_prefix(list_index),
+                json: json.clone(),
+            })
+            .collect()
+    }
+
+    /// `items` without copying the objects: each one with its index in the `List` (None when
+    /// the document is the object itself). `item_prefix` gives its field-path prefix.
+    pub fn item_values(&self) -> Vec<(Option<usize>, &Value)> {
         let kind = self.json.get("kind").and_then(Value::as_str).unwrap_or("");
         if let (true, Some(Value::Array(items))) = (kind.ends_with("List"), self.json.get("items"))
         {
             return items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| Item {
-                    prefix: format!("items[{i}]."),
-                    json: v.clone(),
-                })
+                .map(|(i, v)| (Some(i), v))
                 .collect();
         }
-        vec![Item {
-            prefix: String::new(),
-            json: self.json.clone(),
-        }]
+        vec![(None, &self.json)]
     }
 
     /// Strictly decodes every item; errors carry paths relative to the item.
     pub fn decode(&self) -> Vec<Result<Object, DecodeError>> {
-        self.items()
-            .iter()
-            .map(|i| Object::from_json_value(&i.json))
+        self.item_values()
+            .into_iter()
+            .map(|(_, json)| Object::from_json_value(json))
             .collect()
+    }
+
+    /// The document's node tree, read again from its text the first time it is needed (the
+    /// text parsed once already, so it parses again to the same tree).
+    fn tree(&self) -> &Tree {
+        self.tree.get_or_init(|| {
+            Box::new(parser::parse_document(self.source.clone()).unwrap_or_default())
+        })
     }
 
     /// Where a field path (`spec.containers[0].image`, `metadata.labels[app]`) starts in the
     /// file. Falls back to the deepest existing ancestor, so an error about a missing field
     /// points at its parent.
     pub fn position_of(&self, path: &str) -> Option<Position> {
-        let root = self.tree.node(self.tree.root?)?;
-        let node = locate(&self.tree, root, &split_path(path));
+        let tree = self.tree();
+        let root = tree.node(tree.root?)?;
+        let node = locate(tree, root, &split_path(path));
         Some(Position {
-            line: self.first_line + node.start.line + 1,
-            column: node.start.column + 1,
+            line: self.first_line + node.start.line as usize + 1,
+            column: node.start.column as usize + 1,
         })
     }
+}
+
+/// The field-path prefix of an object in a document: "" for the document itself, `items[3].`
+/// for an item of a `List`.
+pub fn item_prefix(list_index: Option<usize>) -> String {
+    list_index.map_or_else(String::new, |i| format!("items[{i}]."))
 }
 
 /// Splits `a.b[0].c[key.with.dots]` into segments.

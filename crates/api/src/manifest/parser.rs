@@ -1,125 +1,21 @@
-//! Builds a node tree from scanner tokens following libyaml's parser states (block/flow
-//! sequences and mappings, indentless sequences, empty values), so structural mistakes fail
-//! with go-yaml's problem text ("did not find expected key", "did not find expected '-'
-//! indicator", ...). Only the first document of a chunk is read, as go-yaml's Unmarshal does.
-//! Nodes live in one arena (`Tree::nodes`) and a collection's children sit side by side in
-//! `Tree::children`, so building a tree is a few growing vectors, and an anchor is an index
-//! rather than a copy of the subtree it names.
+//! libyaml's parser states over scanner tokens (block/flow sequences and mappings,
+//! indentless sequences, empty values), so structural mistakes fail with go-yaml's problem
+//! text ("did not find expected key", "did not find expected '-' indicator", ...). Only the
+//! first document of a chunk is read, as go-yaml's Unmarshal does. What the states build is a
+//! `Sink`'s business: the node tree (`tree.rs`) or, for the common document without anchors,
+//! aliases or merge keys, the JSON directly (`json_sink.rs`), which gives up with
+//! `Stop::NeedsTree` the moment it meets something only the tree can convert.
 
+use super::json_sink::JsonSink;
 use super::scanner::{Mark, ScalarStyle, Scanner, Text, Tk, Token, YamlError};
+use super::tree::TreeSink;
+pub use super::tree::{Node, NodeId, NodeValue, Tree};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Nesting deeper than this is refused (go-yaml has a far larger limit; a wasm stack does
 /// not). Real manifests stay below 20.
 pub const MAX_DEPTH: usize = 100;
-
-/// Index of a node in `Tree::nodes`.
-pub type NodeId = usize;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum NodeValue {
-    Scalar(Text, ScalarStyle),
-    /// Items are `Tree::children[first..first + len]`.
-    Seq {
-        first: usize,
-        len: usize,
-    },
-    /// Keys and values alternate in `Tree::children[first..first + 2 * len]`.
-    Map {
-        first: usize,
-        len: usize,
-    },
-    /// Index into `Tree::anchored`.
-    Alias(usize),
-}
-
-/// One node. Only its start is kept: positions point the editor at where a value begins.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub value: NodeValue,
-    pub tag: Option<Text>,
-    pub start: Mark,
-}
-
-/// A parsed document: its source, its nodes, its root (None for an empty document) and the
-/// anchored nodes aliases refer to.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Tree {
-    pub source: String,
-    pub nodes: Vec<Node>,
-    pub children: Vec<NodeId>,
-    pub root: Option<NodeId>,
-    pub anchored: Vec<NodeId>,
-    /// Work the scanner and parser did (characters, tokens, nodes), for linearity tests.
-    pub steps: u64,
-}
-
-impl Tree {
-    pub fn node(&self, id: NodeId) -> Option<&Node> {
-        self.nodes.get(id)
-    }
-
-    /// A scalar's or tag's text.
-    pub fn text<'t>(&'t self, text: &'t Text) -> &'t str {
-        text.as_str(&self.source)
-    }
-
-    /// The node an alias stands for (any other node is itself).
-    pub fn deref<'t>(&'t self, n: &'t Node) -> &'t Node {
-        match &n.value {
-            NodeValue::Alias(i) => self
-                .anchored
-                .get(*i)
-                .and_then(|&id| self.nodes.get(id))
-                .unwrap_or(n),
-            _ => n,
-        }
-    }
-
-    /// A sequence's items.
-    pub fn items(&self, first: usize, len: usize) -> impl Iterator<Item = &Node> + '_ {
-        self.children
-            .get(first..first.saturating_add(len))
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|&id| self.nodes.get(id))
-    }
-
-    /// A mapping's (key, value) pairs, in document order.
-    pub fn pairs(
-        &self,
-        first: usize,
-        len: usize,
-    ) -> impl DoubleEndedIterator<Item = (&Node, &Node)> + '_ {
-        self.children
-            .get(first..first.saturating_add(len.saturating_mul(2)))
-            .unwrap_or(&[])
-            .chunks_exact(2)
-            .filter_map(|kv| Some((self.nodes.get(kv[0])?, self.nodes.get(kv[1])?)))
-    }
-}
-
-#[derive(Clone, Copy)]
-struct Peek {
-    kind: Tk,
-    start: Mark,
-    end: Mark,
-}
-
-struct Parser<'a> {
-    scanner: Scanner<'a>,
-    depth: usize,
-    nodes: Vec<Node>,
-    children: Vec<NodeId>,
-    /// Children of the collections being built, innermost last; a finished collection moves
-    /// its run from here to `children`.
-    pending: Vec<NodeId>,
-    anchored: Vec<NodeId>,
-    /// name -> Some(index) once defined, None while the anchored node is still being parsed.
-    anchors: BTreeMap<&'a str, Option<usize>>,
-}
-
-type R<T> = Result<T, ParseFailure>;
 
 /// Either a libyaml-style error (with marks) or a decoder-level one go-yaml prints bare.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,45 +30,125 @@ impl From<YamlError> for ParseFailure {
     }
 }
 
-fn parser_error(problem: &str, problem_mark: Mark, context_mark: Mark) -> ParseFailure {
-    ParseFailure::Yaml(YamlError {
+/// Why a parse stopped early: the document is wrong, or the sink cannot build it (only the
+/// JSON sink stops this way, and the tree then reads the document again).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Stop {
+    Failed(ParseFailure),
+    NeedsTree,
+}
+
+impl From<YamlError> for Stop {
+    fn from(e: YamlError) -> Self {
+        Stop::Failed(ParseFailure::Yaml(e))
+    }
+}
+
+impl From<ParseFailure> for Stop {
+    fn from(e: ParseFailure) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+/// What the parser's states build, node by node. Children are handed over with `push` and
+/// gathered by `collection` from position `base` of the pending run on.
+pub(super) trait Sink {
+    type Id;
+    /// A scalar (an empty node is an empty plain scalar) with its tag, inside `depth`
+    /// collections.
+    fn scalar(
+        &mut self,
+        text: Text,
+        style: ScalarStyle,
+        tag: Option<&Text>,
+        start: Mark,
+        depth: usize,
+    ) -> Result<Self::Id, Stop>;
+    fn push(&mut self, id: Self::Id);
+    fn pending(&self) -> usize;
+    /// A mapping (keys and values alternate) or sequence of the children pushed since `base`.
+    fn collection(&mut self, map: bool, base: usize, start: Mark) -> Result<Self::Id, Stop>;
+    /// A finished node's start (its anchor or tag when it has them) and tag.
+    fn props(&mut self, id: &Self::Id, start: Mark, tag: Option<Text>);
+    /// Records an anchored node, returning the index aliases refer to it by.
+    fn anchor(&mut self, id: &Self::Id) -> Result<usize, Stop>;
+    fn alias(&mut self, anchored: usize, start: Mark) -> Result<Self::Id, Stop>;
+    fn start(&self, id: &Self::Id) -> Mark;
+    /// Nodes and values built, for the linearity tests' work count.
+    fn work(&self) -> u64;
+}
+
+#[derive(Clone, Copy)]
+struct Peek {
+    kind: Tk,
+    start: Mark,
+    end: Mark,
+}
+
+struct Parser<'a, S: Sink> {
+    scanner: Scanner<'a>,
+    depth: usize,
+    sink: S,
+    /// name -> Some(index) once defined, None while the anchored node is still being parsed.
+    anchors: BTreeMap<&'a str, Option<usize>>,
+}
+
+type R<T> = Result<T, Stop>;
+
+fn parser_error(problem: &str, problem_mark: Mark, context_mark: Mark) -> Stop {
+    Stop::Failed(ParseFailure::Yaml(YamlError {
         scanner: false,
         problem: problem.to_string(),
         problem_mark,
         context_mark,
-    })
+    }))
+}
+
+/// Runs the parser over the first document of `source` into `sink`, returning the root and
+/// the scanner's work.
+fn run<S: Sink>(source: &str, sink: S) -> Result<(Option<S::Id>, S, u64), Stop> {
+    let mut p = Parser {
+        scanner: Scanner::new(source),
+        depth: 0,
+        sink,
+        anchors: BTreeMap::new(),
+    };
+    let root = p.document()?;
+    let steps = p.scanner.steps() + p.sink.work();
+    Ok((root, p.sink, steps))
 }
 
 /// Parses the first document of `source`, which the tree keeps (scalars point into it).
 pub fn parse_document(source: String) -> Result<Tree, ParseFailure> {
-    let (root, nodes, children, anchored, steps) = {
-        // About one node per 8 bytes of a typical manifest: reserving it up front saves the
-        // copies of growing the arena.
-        let estimate = source.len() / 8;
-        let mut p = Parser {
-            scanner: Scanner::new(&source),
-            depth: 0,
-            nodes: Vec::with_capacity(estimate),
-            children: Vec::with_capacity(estimate),
-            pending: Vec::new(),
-            anchored: Vec::new(),
-            anchors: BTreeMap::new(),
-        };
-        let root = p.document()?;
-        let steps = p.scanner.steps() + p.nodes.len() as u64 + p.children.len() as u64;
-        (root, p.nodes, p.children, p.anchored, steps)
+    let (root, sink, steps) = match run(&source, TreeSink::new(source.len())) {
+        Ok(r) => r,
+        Err(Stop::Failed(e)) => return Err(e),
+        // The tree sink builds every document; this only keeps the match total.
+        Err(Stop::NeedsTree) => return Err(ParseFailure::Bare("internal parser error".into())),
     };
     Ok(Tree {
         source,
-        nodes,
-        children,
+        nodes: sink.nodes,
+        children: sink.children,
         root,
-        anchored,
+        anchored: sink.anchored,
         steps,
     })
 }
 
-impl<'a> Parser<'a> {
+/// Parses the first document of `source` straight into the JSON `convert::to_json` would
+/// make of its tree, with the work done; `Ok(None)` when the document needs the tree (an
+/// anchor, an alias, a merge key, or a value the conversion refuses, whose error the tree
+/// reports in its own order). Syntax errors are the tree parser's, token for token.
+pub fn parse_json(source: &str) -> Result<Option<(Value, u64)>, ParseFailure> {
+    match run(source, JsonSink::new(source)) {
+        Ok((root, _, steps)) => Ok(Some((root.unwrap_or(Value::Null), steps))),
+        Err(Stop::Failed(e)) => Err(e),
+        Err(Stop::NeedsTree) => Ok(None),
+    }
+}
+
+impl<'a, S: Sink> Parser<'a, S> {
     /// The next token's kind and marks, without taking it.
     fn peek(&mut self) -> R<Peek> {
         Ok(match self.scanner.peek_token()? {
@@ -195,36 +171,12 @@ impl<'a> Parser<'a> {
             .unwrap_or_else(|| Token::bare(Tk::StreamEnd, Mark::default(), Mark::default())))
     }
 
-    fn add(&mut self, value: NodeValue, start: Mark) -> NodeId {
-        self.nodes.push(Node {
-            value,
-            tag: None,
-            start,
-        });
-        self.nodes.len() - 1
+    fn empty(&mut self, mark: Mark) -> R<S::Id> {
+        self.sink
+            .scalar(Text::default(), ScalarStyle::Plain, None, mark, self.depth)
     }
 
-    fn empty(&mut self, mark: Mark) -> NodeId {
-        self.add(NodeValue::Scalar(Text::default(), ScalarStyle::Plain), mark)
-    }
-
-    /// Ends a collection whose children were pushed to `pending` from `base` on.
-    fn finish(&mut self, map: bool, base: usize, start: Mark) -> NodeId {
-        let first = self.children.len();
-        let count = self.pending.len().saturating_sub(base);
-        self.children.extend(self.pending.drain(base..));
-        let value = if map {
-            NodeValue::Map {
-                first,
-                len: count / 2,
-            }
-        } else {
-            NodeValue::Seq { first, len: count }
-        };
-        self.add(value, start)
-    }
-
-    fn document(&mut self) -> R<Option<NodeId>> {
+    fn document(&mut self) -> R<Option<S::Id>> {
         let first = self.next()?;
         debug_assert_eq!(first.kind, Tk::StreamStart);
         let tok = self.peek()?;
@@ -257,22 +209,20 @@ impl<'a> Parser<'a> {
         Ok(root)
     }
 
-    fn alias(&mut self) -> R<NodeId> {
+    fn alias(&mut self) -> R<S::Id> {
         let t = self.next()?;
         let source = self.scanner.source();
         let name = t.text.as_str(source);
         match self.anchors.get(name) {
-            Some(Some(i)) => Ok(self.add(NodeValue::Alias(*i), t.start)),
-            Some(None) => Err(ParseFailure::Bare(format!(
-                "anchor '{name}' value contains itself"
-            ))),
-            None => Err(ParseFailure::Bare(format!(
-                "unknown anchor '{name}' referenced"
-            ))),
+            Some(Some(i)) => self.sink.alias(*i, t.start),
+            Some(None) => {
+                Err(ParseFailure::Bare(format!("anchor '{name}' value contains itself")).into())
+            }
+            None => Err(ParseFailure::Bare(format!("unknown anchor '{name}' referenced")).into()),
         }
     }
 
-    fn node(&mut self, block: bool, indentless: bool) -> R<NodeId> {
+    fn node(&mut self, block: bool, indentless: bool) -> R<S::Id> {
         let mut tok = self.peek()?;
         if tok.kind == Tk::Alias {
             return self.alias();
@@ -299,14 +249,11 @@ impl<'a> Parser<'a> {
             self.anchors.insert(a, None);
         }
         let has_props = anchor.is_some() || tag.is_some();
-        let id = self.node_body(block, indentless, tok, start, has_props)?;
-        if let Some(n) = self.nodes.get_mut(id) {
-            n.start = start;
-            n.tag = tag;
-        }
+        let id = self.node_body(block, indentless, tok, start, has_props, tag.as_ref())?;
+        self.sink.props(&id, start, tag);
         if let Some(a) = anchor {
-            self.anchors.insert(a, Some(self.anchored.len()));
-            self.anchored.push(id);
+            let index = self.sink.anchor(&id)?;
+            self.anchors.insert(a, Some(index));
         }
         Ok(id)
     }
@@ -318,18 +265,23 @@ impl<'a> Parser<'a> {
         tok: Peek,
         start: Mark,
         has_props: bool,
-    ) -> R<NodeId> {
+        tag: Option<&Text>,
+    ) -> R<S::Id> {
         match tok.kind {
             Tk::BlockEntry if indentless => self.nested(|p| p.indentless_sequence(tok.start)),
             Tk::Scalar => {
                 let t = self.next()?;
-                Ok(self.add(NodeValue::Scalar(t.text, t.style), t.start))
+                self.sink.scalar(t.text, t.style, tag, t.start, self.depth)
             }
             Tk::FlowSequenceStart => self.nested(|p| p.flow_collection(false)),
             Tk::FlowMappingStart => self.nested(|p| p.flow_collection(true)),
             Tk::BlockSequenceStart if block => self.nested(|p| p.block_sequence()),
             Tk::BlockMappingStart if block => self.nested(|p| p.block_mapping()),
-            _ if has_props => Ok(self.empty(tok.start)),
+            _ if has_props => {
+                let depth = self.depth;
+                self.sink
+                    .scalar(Text::default(), ScalarStyle::Plain, tag, tok.start, depth)
+            }
             _ => Err(parser_error(
                 "did not find expected node content",
                 tok.start,
@@ -338,11 +290,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn nested(&mut self, f: impl FnOnce(&mut Parser<'a>) -> R<NodeId>) -> R<NodeId> {
+    fn nested(&mut self, f: impl FnOnce(&mut Parser<'a, S>) -> R<S::Id>) -> R<S::Id> {
         if self.depth >= MAX_DEPTH {
-            return Err(ParseFailure::Bare(format!(
-                "exceeded max depth of {MAX_DEPTH}"
-            )));
+            return Err(ParseFailure::Bare(format!("exceeded max depth of {MAX_DEPTH}")).into());
         }
         self.depth += 1;
         let r = f(self);
@@ -358,18 +308,18 @@ impl<'a> Parser<'a> {
         mark: Mark,
         block: bool,
         indentless: bool,
-    ) -> R<NodeId> {
+    ) -> R<S::Id> {
         let next = self.peek()?;
         if enders.contains(&next.kind) {
-            Ok(self.empty(mark))
+            self.empty(mark)
         } else {
             self.node(block, indentless)
         }
     }
 
-    fn block_sequence(&mut self) -> R<NodeId> {
+    fn block_sequence(&mut self) -> R<S::Id> {
         let open = self.next()?;
-        let base = self.pending.len();
+        let base = self.sink.pending();
         loop {
             let tok = self.peek()?;
             match tok.kind {
@@ -377,11 +327,11 @@ impl<'a> Parser<'a> {
                     self.next()?;
                     let item =
                         self.node_or_empty(&[Tk::BlockEntry, Tk::BlockEnd], tok.end, true, false)?;
-                    self.pending.push(item);
+                    self.sink.push(item);
                 }
                 Tk::BlockEnd => {
                     self.next()?;
-                    return Ok(self.finish(false, base, open.start));
+                    return self.sink.collection(false, base, open.start);
                 }
                 _ => {
                     return Err(parser_error(
@@ -394,23 +344,23 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn indentless_sequence(&mut self, start: Mark) -> R<NodeId> {
-        let base = self.pending.len();
+    fn indentless_sequence(&mut self, start: Mark) -> R<S::Id> {
+        let base = self.sink.pending();
         loop {
             let tok = self.peek()?;
             if tok.kind != Tk::BlockEntry {
-                return Ok(self.finish(false, base, start));
+                return self.sink.collection(false, base, start);
             }
             self.next()?;
             let enders = [Tk::BlockEntry, Tk::Key, Tk::Value, Tk::BlockEnd];
             let item = self.node_or_empty(&enders, tok.end, true, false)?;
-            self.pending.push(item);
+            self.sink.push(item);
         }
     }
 
-    fn block_mapping(&mut self) -> R<NodeId> {
+    fn block_mapping(&mut self) -> R<S::Id> {
         let open = self.next()?;
-        let base = self.pending.len();
+        let base = self.sink.pending();
         let enders = [Tk::Key, Tk::Value, Tk::BlockEnd];
         loop {
             let tok = self.peek()?;
@@ -423,13 +373,14 @@ impl<'a> Parser<'a> {
                         self.next()?;
                         self.node_or_empty(&enders, vt.end, true, true)?
                     } else {
-                        self.empty(vt.start)
+                        self.empty(vt.start)?
                     };
-                    self.pending.extend([key, value]);
+                    self.sink.push(key);
+                    self.sink.push(value);
                 }
                 Tk::BlockEnd => {
                     self.next()?;
-                    return Ok(self.finish(true, base, open.start));
+                    return self.sink.collection(true, base, open.start);
                 }
                 _ => {
                     return Err(parser_error(
@@ -444,14 +395,14 @@ impl<'a> Parser<'a> {
 
     /// `[...]` or `{...}`: entries separated by `,`; a `?`/simple key inside a sequence makes a
     /// one-pair mapping, a mapping entry without `:` gets an empty value.
-    fn flow_collection(&mut self, map: bool) -> R<NodeId> {
+    fn flow_collection(&mut self, map: bool) -> R<S::Id> {
         let (closer, problem) = if map {
             (Tk::FlowMappingEnd, "did not find expected ',' or '}'")
         } else {
             (Tk::FlowSequenceEnd, "did not find expected ',' or ']'")
         };
         let open = self.next()?;
-        let base = self.pending.len();
+        let base = self.sink.pending();
         let mut first = true;
         loop {
             let mut tok = self.peek()?;
@@ -465,41 +416,43 @@ impl<'a> Parser<'a> {
             first = false;
             if tok.kind == closer {
                 self.next()?;
-                return Ok(self.finish(map, base, open.start));
+                return self.sink.collection(map, base, open.start);
             }
             if tok.kind == Tk::Key {
                 self.next()?;
                 let (key, value) = self.flow_pair(tok.end, closer)?;
                 if map {
-                    self.pending.extend([key, value]);
+                    self.sink.push(key);
+                    self.sink.push(value);
                 } else {
-                    let pair_base = self.pending.len();
-                    self.pending.extend([key, value]);
-                    let key_start = self.nodes.get(key).map(|n| n.start).unwrap_or_default();
-                    let pair = self.finish(true, pair_base, key_start);
-                    self.pending.push(pair);
+                    let pair_base = self.sink.pending();
+                    let key_start = self.sink.start(&key);
+                    self.sink.push(key);
+                    self.sink.push(value);
+                    let pair = self.sink.collection(true, pair_base, key_start)?;
+                    self.sink.push(pair);
                 }
             } else {
                 let item = self.node(false, false)?;
-                self.pending.push(item);
+                self.sink.push(item);
                 if map {
                     let at = self.peek()?.start;
-                    let value = self.empty(at);
-                    self.pending.push(value);
+                    let value = self.empty(at)?;
+                    self.sink.push(value);
                 }
             }
         }
     }
 
     /// Key (already past `?`/simple-key) and optional `: value` inside a flow collection.
-    fn flow_pair(&mut self, mark: Mark, closer: Tk) -> R<(NodeId, NodeId)> {
+    fn flow_pair(&mut self, mark: Mark, closer: Tk) -> R<(S::Id, S::Id)> {
         let key = self.node_or_empty(&[Tk::Value, Tk::FlowEntry, closer], mark, false, false)?;
         let vt = self.peek()?;
         let value = if vt.kind == Tk::Value {
             self.next()?;
             self.node_or_empty(&[Tk::FlowEntry, closer], vt.end, false, false)?
         } else {
-            self.empty(vt.start)
+            self.empty(vt.start)?
         };
         Ok((key, value))
     }

@@ -104,9 +104,35 @@ impl<'a> Reader<'a> {
     pub(super) fn skip(&mut self) {
         if let Some(&b) = self.src.as_bytes().get(self.pos) {
             self.pos += utf8_width(b);
-            self.mark.index += 1;
-            self.mark.column += 1;
+            self.mark.index = self.mark.index.wrapping_add(1);
+            self.mark.column = self.mark.column.wrapping_add(1);
             self.steps += 1;
+        }
+    }
+
+    /// Consumes the ASCII characters from here on for which `keep` holds, exactly as that many
+    /// `skip`s would: the fast path through a word or a line, one byte per character.
+    /// Non-ASCII characters stop it; the caller's character loop takes them.
+    pub(super) fn skip_ascii_while(&mut self, keep: impl Fn(u8) -> bool) {
+        let rest = self.src.as_bytes().get(self.pos..).unwrap_or(&[]);
+        let n = rest
+            .iter()
+            .position(|&b| b >= 0x80 || !keep(b))
+            .unwrap_or(rest.len());
+        self.pos += n;
+        // Wrapping: positions past 4 Gi characters cannot occur (see `Mark`) and must not panic.
+        self.mark.index = self.mark.index.wrapping_add(n as u32);
+        self.mark.column = self.mark.column.wrapping_add(n as u32);
+        self.steps += n as u64;
+    }
+
+    /// Consumes the rest of the line up to its break (or the end), as `skip`s would.
+    pub(super) fn skip_to_break(&mut self) {
+        while !is_breakz(self.ch(0)) {
+            self.skip_ascii_while(|b| b != b'\n' && b != b'\r');
+            if !is_breakz(self.ch(0)) {
+                self.skip();
+            }
         }
     }
 
@@ -115,16 +141,16 @@ impl<'a> Reader<'a> {
         let c = self.ch(0);
         if c == '\r' && self.ch(1) == '\n' {
             self.pos += 2;
-            self.mark.index += 2;
+            self.mark.index = self.mark.index.wrapping_add(2);
         } else if is_break(c) {
             self.pos += c.len_utf8();
-            self.mark.index += 1;
+            self.mark.index = self.mark.index.wrapping_add(1);
         } else {
             return;
         }
         self.steps += 1;
         self.mark.column = 0;
-        self.mark.line += 1;
+        self.mark.line = self.mark.line.wrapping_add(1);
     }
 
     /// Consumes a line break, returning it normalised the way libyaml does.

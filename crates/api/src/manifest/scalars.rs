@@ -200,6 +200,12 @@ pub(super) fn scan_plain_scalar(
                 }
             }
             r.skip();
+            // The rest of the word up to anything that could end it, a byte at a time.
+            r.skip_ascii_while(|b| {
+                b > b' '
+                    && b != b':'
+                    && !(flow && matches!(b, b',' | b'?' | b'[' | b']' | b'{' | b'}'))
+            });
         }
         if r.pos() > run_start {
             out.push_source(r.source(), run_start, r.pos());
@@ -288,6 +294,8 @@ fn scan_quoted_run(r: &mut Reader, single: bool, start: Mark, out: &mut ScalarBu
         let special = c == quote || (!single && c == '\\');
         if !special {
             r.skip();
+            let escapes = !single;
+            r.skip_ascii_while(|b| b > b' ' && char::from(b) != quote && !(escapes && b == b'\\'));
             continue;
         }
         out.push_source(r.source(), run_start, r.pos());
@@ -371,9 +379,7 @@ fn scan_block_header(r: &mut Reader, start: Mark) -> R<(i8, i64)> {
         r.skip();
     }
     if r.ch(0) == '#' {
-        while !breakz(r.ch(0)) {
-            r.skip();
-        }
+        r.skip_to_break();
     }
     if !breakz(r.ch(0)) {
         return Err(r.error(start, "did not find expected comment or line break"));
@@ -426,9 +432,7 @@ pub(super) fn scan_block_scalar(
         trailing_breaks.clear();
         leading_blank = blank(r.ch(0));
         let line_start = r.pos();
-        while !breakz(r.ch(0)) {
-            r.skip();
-        }
+        r.skip_to_break();
         out.push_str(r.source().get(line_start..r.pos()).unwrap_or(""));
         if !brk(r.ch(0)) {
             break;

@@ -2,12 +2,17 @@
 //! decision for decision: simple keys, the indentation stack and the "allowed here" flags are
 //! what make learners' mistakes fail with go-yaml's exact problem text and mark. Only the
 //! parts a Kubernetes manifest can exercise are kept; every loop advances the input or ends.
-//! It reads the source in place (`reader.rs`) and hands out text as source ranges, so a
-//! manifest is scanned in time and memory linear in its size.
+//! It reads the source in place (`reader.rs`, which also skips runs of ordinary ASCII a byte
+//! at a time) and hands out text as source ranges, so a manifest is scanned in time and
+//! memory linear in its size. This file holds the token queue, simple keys, indentation and
+//! the dispatch on the next character; the indicator tokens are in `scanner/indicators.rs`,
+//! the scalars in `scalars.rs`.
 
 use std::collections::VecDeque;
 
-use super::reader::{is_blank, is_blankz, is_break, is_breakz, Reader};
+mod indicators;
+
+use super::reader::{is_blank, is_blankz, is_break, Reader};
 pub use super::token::*;
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,6 +37,9 @@ pub struct Scanner<'a> {
     flow_level: usize,
     stream_start_produced: bool,
     stream_end_produced: bool,
+    /// The head of the queue is final until it is taken (libyaml's `token_available`):
+    /// fetching again before then would change nothing, so `peek_token` skips it.
+    token_available: bool,
 }
 
 type R<T> = Result<T, YamlError>;
@@ -49,6 +57,7 @@ impl<'a> Scanner<'a> {
             flow_level: 0,
             stream_start_produced: false,
             stream_end_produced: false,
+            token_available: false,
         }
     }
 
@@ -80,7 +89,10 @@ impl<'a> Scanner<'a> {
         if self.stream_end_produced && self.tokens.is_empty() {
             return Ok(None);
         }
-        self.fetch_more_tokens()?;
+        if !self.token_available {
+            self.fetch_more_tokens()?;
+        }
+        self.token_available = false;
         let t = self.tokens.pop_front();
         if let Some(tok) = &t {
             self.tokens_parsed += 1;
@@ -93,8 +105,10 @@ impl<'a> Scanner<'a> {
 
     /// Looks at the next token without consuming it.
     pub fn peek_token(&mut self) -> R<Option<&Token>> {
-        if !(self.tokens.is_empty() && self.stream_end_produced) {
+        let finished = self.tokens.is_empty() && self.stream_end_produced;
+        if !(self.token_available || finished) {
             self.fetch_more_tokens()?;
+            self.token_available = true;
         }
         Ok(self.tokens.front())
     }
@@ -210,15 +224,11 @@ impl<'a> Scanner<'a> {
             if self.mark().column == 0 && self.ch(0) == '\u{feff}' {
                 self.skip();
             }
-            while self.ch(0) == ' '
-                || ((self.flow_level > 0 || !self.simple_key_allowed) && self.ch(0) == '\t')
-            {
-                self.skip();
-            }
+            let tabs = self.flow_level > 0 || !self.simple_key_allowed;
+            self.r
+                .skip_ascii_while(|b| b == b' ' || (tabs && b == b'\t'));
             if self.ch(0) == '#' {
-                while !is_breakz(self.ch(0)) {
-                    self.skip();
-                }
+                self.r.skip_to_break();
             }
             if is_break(self.ch(0)) {
                 self.r.skip_line();
@@ -236,7 +246,8 @@ impl<'a> Scanner<'a> {
         self.r.count(self.simple_keys.len());
         for i in 0..self.simple_keys.len() {
             let k = self.simple_keys[i];
-            if k.possible && (k.mark.line < mark.line || k.mark.index + 1024 < mark.index) {
+            let far = u64::from(k.mark.index) + 1024 < u64::from(mark.index);
+            if k.possible && (k.mark.line < mark.line || far) {
                 if k.required {
                     return Err(self.r.error(k.mark, "could not find expected ':'"));
                 }
@@ -299,182 +310,6 @@ impl<'a> Scanner<'a> {
             self.push(Tk::BlockEnd, self.mark());
             self.indent = self.indents.pop().unwrap_or(-1);
         }
-    }
-
-    fn fetch_stream_end(&mut self) -> R<()> {
-        let mut mark = self.mark();
-        if mark.column != 0 {
-            mark.column = 0;
-            mark.line += 1;
-            self.r.set_mark(mark);
-        }
-        self.unroll_indent(-1);
-        self.remove_simple_key()?;
-        self.simple_key_allowed = false;
-        self.push(Tk::StreamEnd, self.mark());
-        Ok(())
-    }
-
-    fn fetch_directive(&mut self) -> R<()> {
-        self.unroll_indent(-1);
-        self.remove_simple_key()?;
-        self.simple_key_allowed = false;
-        let start = self.mark();
-        while !is_breakz(self.ch(0)) {
-            self.skip();
-        }
-        self.push(Tk::Directive, start);
-        Ok(())
-    }
-
-    fn fetch_document_indicator(&mut self, kind: Tk) -> R<()> {
-        self.unroll_indent(-1);
-        self.remove_simple_key()?;
-        self.simple_key_allowed = false;
-        let start = self.mark();
-        for _ in 0..3 {
-            self.skip();
-        }
-        self.push(kind, start);
-        Ok(())
-    }
-
-    fn fetch_flow_collection_start(&mut self, kind: Tk) -> R<()> {
-        self.save_simple_key()?;
-        if self.flow_level >= MAX_FLOW_DEPTH {
-            return Err(self.r.error(self.mark(), "exceeded max depth of 200"));
-        }
-        self.simple_keys.push(SimpleKey::default());
-        self.flow_level += 1;
-        self.simple_key_allowed = true;
-        self.skip_and_push(kind);
-        Ok(())
-    }
-
-    fn fetch_flow_collection_end(&mut self, kind: Tk) -> R<()> {
-        self.remove_simple_key()?;
-        if self.flow_level > 0 {
-            self.flow_level -= 1;
-            self.simple_keys.pop();
-        }
-        self.simple_key_allowed = false;
-        self.skip_and_push(kind);
-        Ok(())
-    }
-
-    fn fetch_flow_entry(&mut self) -> R<()> {
-        self.remove_simple_key()?;
-        self.simple_key_allowed = true;
-        self.skip_and_push(Tk::FlowEntry);
-        Ok(())
-    }
-
-    /// Consumes a one-character indicator and queues its token.
-    fn skip_and_push(&mut self, kind: Tk) {
-        let start = self.mark();
-        self.skip();
-        self.push(kind, start);
-    }
-
-    /// `-` and `?` in block context: allowed only where a simple key is, and open a block
-    /// collection at this column.
-    fn block_indicator(&mut self, problem: &str, collection: Tk) -> R<()> {
-        if self.flow_level == 0 {
-            if !self.simple_key_allowed {
-                return Err(self.r.error(self.mark(), problem));
-            }
-            self.roll_indent(self.column(), None, collection, self.mark());
-        }
-        Ok(())
-    }
-
-    fn fetch_block_entry(&mut self) -> R<()> {
-        self.block_indicator(
-            "block sequence entries are not allowed in this context",
-            Tk::BlockSequenceStart,
-        )?;
-        self.remove_simple_key()?;
-        self.simple_key_allowed = true;
-        self.skip_and_push(Tk::BlockEntry);
-        Ok(())
-    }
-
-    fn fetch_key(&mut self) -> R<()> {
-        self.block_indicator(
-            "mapping keys are not allowed in this context",
-            Tk::BlockMappingStart,
-        )?;
-        self.remove_simple_key()?;
-        self.simple_key_allowed = self.flow_level == 0;
-        self.skip_and_push(Tk::Key);
-        Ok(())
-    }
-
-    fn fetch_value(&mut self) -> R<()> {
-        let key = self.simple_keys.last().copied().unwrap_or_default();
-        if key.possible {
-            let at = key.token_number.saturating_sub(self.tokens_parsed);
-            self.insert(at, Token::bare(Tk::Key, key.mark, key.mark));
-            self.roll_indent(
-                key.mark.column as i64,
-                Some(key.token_number),
-                Tk::BlockMappingStart,
-                key.mark,
-            );
-            if let Some(top) = self.simple_keys.last_mut() {
-                top.possible = false;
-            }
-            self.simple_key_allowed = false;
-        } else {
-            self.block_indicator(
-                "mapping values are not allowed in this context",
-                Tk::BlockMappingStart,
-            )?;
-            self.simple_key_allowed = self.flow_level == 0;
-        }
-        self.skip_and_push(Tk::Value);
-        Ok(())
-    }
-
-    /// `*name` or `&name`: the name is a source range.
-    fn fetch_anchor(&mut self, kind: Tk) -> R<()> {
-        self.save_simple_key()?;
-        self.simple_key_allowed = false;
-        let start = self.mark();
-        self.skip();
-        let name_start = self.r.pos();
-        while self.ch(0).is_ascii_alphanumeric() || self.ch(0) == '_' || self.ch(0) == '-' {
-            self.skip();
-        }
-        let name_end = self.r.pos();
-        let c = self.ch(0);
-        if name_start == name_end || !(is_blankz(c) || "?:,]}%@`".contains(c)) {
-            return Err(self.r.error(
-                start,
-                "did not find expected alphabetic or numeric character",
-            ));
-        }
-        self.push_text(
-            kind,
-            ScalarStyle::Plain,
-            Text::Span(name_start, name_end),
-            start,
-        );
-        Ok(())
-    }
-
-    fn fetch_tag(&mut self) -> R<()> {
-        self.save_simple_key()?;
-        self.simple_key_allowed = false;
-        let start = self.mark();
-        let tag_start = self.r.pos();
-        let ends_tag = |c: char, flow: bool| is_blankz(c) || (flow && ",[]{}".contains(c));
-        while !ends_tag(self.ch(0), self.flow_level > 0) {
-            self.skip();
-        }
-        let text = Text::Span(tag_start, self.r.pos());
-        self.push_text(Tk::Tag, ScalarStyle::Plain, text, start);
-        Ok(())
     }
 
     fn push_text(&mut self, kind: Tk, style: ScalarStyle, text: Text, start: Mark) {

@@ -4,11 +4,13 @@
 //! anchor, alias and tag), so reading a manifest does not copy it a second time.
 
 /// A position in one document chunk: char index, 0-based line and column (like libyaml).
+/// 32 bits each: a wasm page cannot hold a 4 GiB manifest, and a smaller mark makes the
+/// tokens the scanner queues and moves half as large.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Mark {
-    pub index: usize,
-    pub line: usize,
-    pub column: usize,
+    pub index: u32,
+    pub line: u32,
+    pub column: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,7 +108,7 @@ impl YamlError {
     /// 0-based problem line (so they name the line *before* the culprit), and nothing when 0.
     pub fn go_message(&self) -> String {
         let line = if self.problem_mark.line != 0 {
-            self.problem_mark.line + usize::from(self.scanner)
+            self.problem_mark.line + u32::from(self.scanner)
         } else {
             self.context_mark.line
         };

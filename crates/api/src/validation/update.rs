@@ -1,6 +1,9 @@
 //! Update validation: ValidatePodUpdate's "pod updates may not change fields other than ..."
 //! rule (only container images, activeDeadlineSeconds, added tolerations and a negative grace
-//! period raised to 1 may change), immutable ConfigMaps/Secrets, and immutable selectors.
+//! period raised to 1 may change) with the go-cmp diff the API server appends to it
+//! ([`cmp`]), immutable ConfigMaps/Secrets, and immutable selectors.
+
+pub mod cmp;
 
 use super::field::{BadValue, Error, ErrorList, Path};
 use super::meta::validate_object_meta_update;
@@ -117,34 +120,13 @@ pub fn pod_update(new: &Pod, old: &Pod) -> ErrorList {
     errs
 }
 
-/// A compact rendering of what changed, in the spirit of the cmp.Diff Go appends (the exact
-/// Go struct dump is not reproducible from v1 JSON; the first line of the message is exact).
+/// `cmp.Diff(oldPod.Spec, mungedPodSpec)` as go-cmp prints it (see [`cmp`]).
 fn spec_diff(old: &crate::core::pod::PodSpec, new: &crate::core::pod::PodSpec) -> String {
     let (o, n) = (
         serde_json::to_value(old).unwrap_or_default(),
         serde_json::to_value(new).unwrap_or_default(),
     );
-    let mut out = String::from("  core.PodSpec{\n");
-    let keys: std::collections::BTreeSet<String> = o
-        .as_object()
-        .into_iter()
-        .chain(n.as_object())
-        .flat_map(|m| m.keys().cloned())
-        .collect();
-    for k in keys {
-        let (a, b) = (o.get(&k), n.get(&k));
-        if a == b {
-            continue;
-        }
-        if let Some(a) = a {
-            out.push_str(&format!("- \t{k}: {a},\n"));
-        }
-        if let Some(b) = b {
-            out.push_str(&format!("+ \t{k}: {b},\n"));
-        }
-    }
-    out.push_str("  }\n");
-    out
+    cmp::pod_spec_diff(&o, &n)
 }
 
 fn immutable_data(

@@ -294,6 +294,10 @@ pub fn apply(ctx: &mut Ctx) -> CmdResult {
 
 /// `kubectl create -f`.
 pub fn create_from_file(ctx: &mut Ctx) -> CmdResult {
+    if !ctx.flags.positionals.is_empty() {
+        let args = ctx.flags.positionals.join(" ");
+        return Err(Fail::Plain(format!("error: Unexpected args: [{args}]\n{}\n", ctx.usage_hint())));
+    }
     if ctx.flags.all("filename").is_empty() {
         return fail("must specify one of -f and -k");
     }
@@ -321,7 +325,9 @@ pub fn create_from_file(ctx: &mut Ctx) -> CmdResult {
 /// `kubectl replace -f` (PUT; `--subresource=status` writes only status; `--force` deletes first).
 pub fn replace(ctx: &mut Ctx) -> CmdResult {
     if ctx.flags.all("filename").is_empty() {
-        return Err(Fail::Plain(format!("error: must specify --filename to replace\n{}\n", ctx.usage_hint())));
+        // Complete builds the resource builder before Validate could say "must specify
+        // --filename to replace", so this is the error kubectl 1.33 prints.
+        return fail("must specify one of -f and -k");
     }
     let manifests = read_manifests(ctx)?;
     let status_only = match ctx.flags.get("subresource") {

@@ -94,9 +94,14 @@ fn related_objects(ctx: &mut Ctx, obj: &Value) -> Vec<Value> {
         }
     };
     match kind {
-        "Node" => fetch(ctx, "pods", None, Some(&format!("spec.nodeName={name}"))),
+        "Node" => {
+            let mut v = fetch(ctx, "pods", None, Some(&format!("spec.nodeName={name}")));
+            // describe node also reads the node's heartbeat Lease from kube-node-lease.
+            v.extend(fetch(ctx, "leases", Some("kube-node-lease"), Some(&format!("metadata.name={name}"))));
+            v
+        }
         "Deployment" => fetch(ctx, "replicasets", Some(&ns), None),
-        "ReplicaSet" | "Job" => fetch(ctx, "pods", Some(&ns), None),
+        "ReplicaSet" | "Job" | "DaemonSet" => fetch(ctx, "pods", Some(&ns), None),
         "Service" => {
             // kubectl 1.33 reads a service's endpoints from its EndpointSlices.
             let mut v = fetch(ctx, "endpointslices", Some(&ns), None);

@@ -6,7 +6,8 @@
 //! on a Deployment's Pod prints nothing. Refusals aggregate per message in the doubled wording
 //! kubectl 1.33 really prints (`cannot delete cannot delete Pods that declare no controller
 //! ...`). Simulated time advances while drain waits, so a Pod on a node whose kubelet is gone
-//! keeps it waiting until `--timeout` (or the terminal's own limit) runs out.
+//! keeps it waiting until `--timeout` (or the terminal's own limit) runs out, and an eviction a
+//! PodDisruptionBudget refuses (429) is retried every 5 s with kubectl's retry line.
 
 use super::{resource, CmdResult, Ctx, Fail};
 use crate::value::{arr, at, b, s};
@@ -108,19 +109,54 @@ fn drain_node(ctx: &mut Ctx, name: &str) -> Result<(), Vec<String>> {
         let parts: Vec<String> = plan.warnings.iter().map(|(m, pods)| format!("{m}: {}", pods.join(", "))).collect();
         ctx.stderr(&format!("Warning: {}\n", parts.join("; ")));
     }
-    let grace = ctx.flags.int("grace-period").filter(|g| *g >= 0);
-    let mut waiting = Vec::new();
-    for pod in &plan.victims {
-        let (ns, pod_name) = (s(pod, "metadata.namespace").to_string(), s(pod, "metadata.name").to_string());
-        ctx.stdout(&format!("evicting pod {ns}/{pod_name}\n"));
-        let options = DeleteOptions { grace_period_seconds: grace, ..DeleteOptions::default() };
-        match ctx.submit(Verb::Evict { namespace: ns.clone(), pod: pod_name.clone(), options }) {
-            Ok(_) => waiting.push((ns, pod_name, podlab_sim::meta::uid(pod).to_string())),
-            Err(st) if st.reason == "NotFound" => {}
-            Err(st) => return Err(vec![format!("error when evicting pods/{pod_name:?} -n {ns:?}: {}", super::status_text(&st))]),
-        }
+    let (waiting, refused) = evict_all(ctx, &plan.victims);
+    // Pods whose eviction was granted are still waited for when others failed.
+    let waited = wait_evicted(ctx, name, waiting);
+    match (refused.is_empty(), waited) {
+        (true, done) => done,
+        (false, Ok(())) => Err(refused),
+        (false, Err(more)) => Err(refused.into_iter().chain(more).collect()),
     }
-    wait_evicted(ctx, name, waiting)
+}
+
+/// Each Pod's eviction loop of kubectl's `evictPods`: print `evicting pod`, ask, and on 429
+/// (a disruption budget says no) print the retry line and try again 5 s later, until the
+/// eviction is granted or `--timeout` runs out. The loops of all Pods advance together, one
+/// 5-second round at a time, as the goroutines do.
+fn evict_all(ctx: &mut Ctx, victims: &[Value]) -> (Vec<(String, String, String)>, Vec<String>) {
+    let grace = ctx.flags.int("grace-period").filter(|g| *g >= 0);
+    let limit_ms = ctx.flags.get("timeout").and_then(crate::duration::parse_duration_millis).filter(|t| *t > 0).map_or(WAIT_LIMIT_MS, |t| t as u64);
+    let deadline = SimTime(ctx.session.sim.now().0.saturating_add(limit_ms));
+    let mut pending: Vec<(String, String, String)> =
+        victims.iter().map(|p| (s(p, "metadata.namespace").to_string(), s(p, "metadata.name").to_string(), podlab_sim::meta::uid(p).to_string())).collect();
+    let mut waiting = Vec::new();
+    let mut errors = Vec::new();
+    while !pending.is_empty() {
+        let mut retry = Vec::new();
+        for (ns, pod_name, uid) in pending {
+            ctx.stdout(&format!("evicting pod {ns}/{pod_name}\n"));
+            if ctx.session.sim.now() >= deadline {
+                errors.push(format!("error when evicting pods/{pod_name:?} -n {ns:?}: global timeout reached: {}", crate::duration::go_duration(limit_ms as i64)));
+                continue;
+            }
+            let options = DeleteOptions { grace_period_seconds: grace, ..DeleteOptions::default() };
+            match ctx.submit(Verb::Evict { namespace: ns.clone(), pod: pod_name.clone(), options }) {
+                Ok(_) => waiting.push((ns, pod_name, uid)),
+                Err(st) if st.reason == "NotFound" => {}
+                Err(st) if st.code == 429 => {
+                    ctx.stderr(&format!("error when evicting pods/{pod_name:?} -n {ns:?} (will retry after 5s): {}\n", st.message));
+                    retry.push((ns, pod_name, uid));
+                }
+                Err(st) => errors.push(format!("error when evicting pods/{pod_name:?} -n {ns:?}: {}", super::status_text(&st))),
+            }
+        }
+        if !retry.is_empty() {
+            let next = SimTime(ctx.session.sim.now().0 + 5000);
+            ctx.session.sim.advance_to(next);
+        }
+        pending = retry;
+    }
+    (waiting, errors)
 }
 
 /// Lists the node's Pods (`--pod-selector`) and runs kubectl's filters over them.

@@ -213,6 +213,10 @@ pub fn get(ctx: &mut Ctx) -> CmdResult {
     let single = groups.len() == 1 && groups[0].0.names.len() == 1;
     let total: usize = groups.iter().map(|g| g.1.len()).sum();
     if ctx.flags.bool("watch") || ctx.flags.bool("watch-only") {
+        // A named object that is not there fails before any watch opens.
+        if !errors.is_empty() {
+            return finish(ctx, errors);
+        }
         return crate::streams::start_watch(ctx, &groups, &format);
     }
     match &format {

@@ -24,20 +24,36 @@ pub fn version(ctx: &mut Ctx) -> CmdResult {
             Ok(())
         }
         Some(o @ ("yaml" | "json")) => {
-            let info = |v: &str| {
+            // The kubectl 1.33.1 release binary and the API server were built minutes apart.
+            let info = |v: &str, build_date: &str| {
                 let minor = v.split('.').nth(1).unwrap_or("").to_string();
-                json!({"buildDate": "2025-05-15T08:19:21Z", "compiler": "gc", "gitCommit": "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828", "gitTreeState": "clean", "gitVersion": v, "goVersion": "go1.24.2", "major": "1", "minor": minor, "platform": "linux/amd64"})
+                json!({"buildDate": build_date, "compiler": "gc", "gitCommit": "8adc0f041b8e7ad1d30e29cc59c6ae7a15e19828", "gitTreeState": "clean", "gitVersion": v, "goVersion": "go1.24.2", "major": "1", "minor": minor, "platform": "linux/amd64"})
             };
-            let mut doc = json!({"clientVersion": info(CLIENT_VERSION), "kustomizeVersion": KUSTOMIZE_VERSION});
+            let mut doc = json!({"clientVersion": info(CLIENT_VERSION, "2025-05-15T08:27:33Z"), "kustomizeVersion": KUSTOMIZE_VERSION});
             if !ctx.flags.bool("client") {
-                doc["serverVersion"] = info(&server);
+                doc["serverVersion"] = info(&server, "2025-05-15T08:19:21Z");
             }
-            let text = if o == "yaml" { crate::yaml::to_yaml(&doc) } else { crate::jsonfmt::to_json(&doc) };
+            let text = if o == "yaml" { crate::yaml::to_yaml(&doc) } else { version_json(&doc) };
             ctx.stdout(&text);
             Ok(())
         }
-        Some(other) => fail(format!("--output must be 'yaml' or 'json', got {other:?}")),
+        Some(_) => fail("--output must be 'yaml' or 'json'"),
     }
+}
+
+/// `kubectl version -o json`: `json.MarshalIndent` of version.Info, so the fields keep Go's
+/// struct order (not sorted) and the indent is two spaces.
+fn version_json(doc: &Value) -> String {
+    const INFO_FIELDS: [&str; 9] = ["major", "minor", "gitVersion", "gitCommit", "gitTreeState", "buildDate", "goVersion", "compiler", "platform"];
+    let info = |v: &Value| -> String {
+        let fields: Vec<String> = INFO_FIELDS.iter().map(|k| format!("    {:?}: {:?}", k, s(v, k))).collect();
+        format!("{{\n{}\n  }}", fields.join(",\n"))
+    };
+    let mut parts = vec![format!("  \"clientVersion\": {}", info(&doc["clientVersion"])), format!("  \"kustomizeVersion\": {:?}", s(doc, "kustomizeVersion"))];
+    if let Some(server) = doc.get("serverVersion") {
+        parts.push(format!("  \"serverVersion\": {}", info(server)));
+    }
+    format!("{{\n{}\n}}\n", parts.join(",\n"))
 }
 
 pub fn config(ctx: &mut Ctx, sub: &str) -> CmdResult {
@@ -50,7 +66,9 @@ pub fn config(ctx: &mut Ctx, sub: &str) -> CmdResult {
         "get-contexts" => get_contexts(ctx, &args)?,
         "use-context" => {
             let Some(name) = args.first() else {
-                return Err(Fail::Plain(format!("error: Unexpected args: []\n{}\n", ctx.usage_hint())));
+                // helpErrorf: the command's help on stdout, then the bare error.
+                ctx.stdout(&crate::help::help_for(&["config", "use-context"]));
+                return fail("Unexpected args: []");
             };
             if !ctx.session.kubeconfig.contexts.iter().any(|c| &c.name == name) {
                 return fail(format!("no context exists with the name: {name:?}"));
@@ -68,14 +86,18 @@ pub fn config(ctx: &mut Ctx, sub: &str) -> CmdResult {
 fn get_contexts(ctx: &mut Ctx, args: &[String]) -> CmdResult {
     let cfg = ctx.session.kubeconfig.clone();
     let shown: Vec<_> = cfg.contexts.iter().filter(|c| args.is_empty() || args.contains(&c.name)).collect();
-    if let Some(missing) = args.iter().find(|a| !cfg.contexts.iter().any(|c| &c.name == *a)) {
-        return fail(format!("context {missing} not found"));
-    }
+    // kubectl prints the contexts it found (and the header) before the aggregated errors.
+    let missing: Vec<String> = args.iter().filter(|a| !cfg.contexts.iter().any(|c| &c.name == *a)).map(|a| format!("context {a} not found")).collect();
+    let result = match missing.as_slice() {
+        [] => Ok(()),
+        [one] => fail(one.clone()),
+        many => fail(format!("[{}]", many.join(", "))),
+    };
     if ctx.flags.get("output") == Some("name") {
         for c in shown {
             ctx.stdout(&format!("{}\n", c.name));
         }
-        return Ok(());
+        return result;
     }
     let mut text = String::new();
     if !ctx.flags.bool("no-headers") {
@@ -86,7 +108,7 @@ fn get_contexts(ctx: &mut Ctx, args: &[String]) -> CmdResult {
         text.push_str(&format!("{mark}\t{}\t{}\t{}\t{}\n", c.name, c.cluster, c.user, c.namespace));
     }
     ctx.stdout(&layout(&text, TABLE));
-    Ok(())
+    result
 }
 
 fn set_context(ctx: &mut Ctx, args: &[String]) -> CmdResult {

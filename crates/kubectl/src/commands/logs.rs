@@ -25,11 +25,16 @@ fn all_container_names(pod: &Value) -> String {
 pub(crate) fn find_pod(ctx: &mut Ctx, arg: &str, for_logs: bool) -> Result<Value, Fail> {
     let ns = ctx.namespace();
     let pods = resource("pods")?;
+    // `kubectl logs` wraps the builder's NotFound with the namespace it looked in.
+    let in_namespace = |f: Fail| match f {
+        Fail::Server(st) if for_logs && st.reason == "NotFound" => Fail::Error(format!("error from server (NotFound): {} in namespace {ns:?}", st.message)),
+        other => other,
+    };
     let Some((kind, name)) = arg.split_once('/') else {
-        return ctx.get_object(pods, &ns, arg);
+        return ctx.get_object(pods, &ns, arg).map_err(in_namespace);
     };
     let info = resource(kind)?;
-    let obj = ctx.get_object(info, &ns, name)?;
+    let obj = ctx.get_object(info, &ns, name).map_err(in_namespace)?;
     if info.kind == "Pod" {
         return Ok(obj);
     }
@@ -88,7 +93,7 @@ pub(crate) fn choose_container(ctx: &mut Ctx, pod: &Value) -> Result<String, Fai
             .iter()
             .any(|p| arr(pod, p).iter().any(|x| s(x, "name") == c));
         if !known {
-            return fail(format!("container {c} is not valid for pod {pod_name}"));
+            return fail(format!("container {c} is not valid for pod {pod_name} out of: {}", all_container_names(pod)));
         }
         return Ok(c);
     }
@@ -154,9 +159,13 @@ fn prefixed(text: &str, prefix: Option<&str>) -> String {
 
 pub fn logs(ctx: &mut Ctx) -> CmdResult {
     let args = ctx.flags.positionals.clone();
-    let Some(target) = args.first().filter(|_| args.len() <= 2) else {
+    let selector = ctx.flags.get("selector").map(str::to_string);
+    if args.len() > 2 || (args.is_empty() && selector.is_none()) {
         return Err(Fail::Plain(format!("{LOGS_USAGE}{}\n", ctx.usage_hint())));
-    };
+    }
+    if args.len() == 1 && selector.is_some() {
+        return Err(Fail::Plain(format!("error: only a selector (-l) or a POD name is allowed\n{}\n", ctx.usage_hint())));
+    }
     if args.len() == 2 {
         if ctx.flags.has("container") {
             return fail("only one of -c or an inline [CONTAINER] arg is allowed");
@@ -167,42 +176,86 @@ pub fn logs(ctx: &mut Ctx) -> CmdResult {
     if all && ctx.flags.has("container") {
         return fail(format!("--all-containers=true should not be specified with container name {}", ctx.flags.get("container").unwrap_or_default()));
     }
-    let opts = log_options(ctx)?;
-    let pod = find_pod(ctx, target, true)?;
-    let containers = if all { every_container(&pod) } else { vec![choose_container(ctx, &pod)?] };
-    let (ns, name) = (s(&pod, "metadata.namespace").to_string(), s(&pod, "metadata.name").to_string());
-    if s(&pod, "spec.nodeName").is_empty() {
+    let mut opts = log_options(ctx)?;
+    let Some(selector) = selector else {
+        let pod = find_pod(ctx, &args[0], true)?;
+        if let Some(stream) = pod_logs(ctx, &pod, &opts)? {
+            ctx.session.stream = Some(crate::streams::ActiveStream::Logs(vec![stream]));
+            ctx.out.streaming = true;
+        }
+        return Ok(());
+    };
+    // With a selector kubectl shows the last 10 lines of each pod unless --tail says otherwise.
+    if !ctx.flags.has("tail") {
+        opts.tail_lines = Some(SELECTOR_TAIL_LINES);
+    }
+    let ns = ctx.namespace();
+    let pods = ctx.list_objects(resource("pods")?, Some(&ns), Some(&selector), None)?;
+    if pods.is_empty() {
+        ctx.stderr(&format!("No resources found in {ns} namespace.\n"));
+        return Ok(());
+    }
+    let max = ctx.flags.int("max-log-requests").unwrap_or(MAX_FOLLOW_CONCURRENCY);
+    let streams_wanted: i64 = pods.iter().map(|p| if all { every_container(p).len() as i64 } else { 1 }).sum();
+    if ctx.flags.bool("follow") && streams_wanted > max {
+        return fail(format!("you are attempting to follow {streams_wanted} log streams, but maximum allowed concurrency is {max}, use --max-log-requests to increase the limit"));
+    }
+    let mut streams = Vec::new();
+    for pod in &pods {
+        if let Some(stream) = pod_logs(ctx, pod, &opts)? {
+            streams.push(stream);
+        }
+    }
+    if !streams.is_empty() {
+        ctx.session.stream = Some(crate::streams::ActiveStream::Logs(streams));
+        ctx.out.streaming = true;
+    }
+    Ok(())
+}
+
+/// `--tail` kubectl uses with `-l` when none is given (`selectorTail`).
+const SELECTOR_TAIL_LINES: i64 = 10;
+/// `--max-log-requests` default: concurrent streams `-f` may follow.
+const MAX_FOLLOW_CONCURRENCY: i64 = 5;
+
+/// Prints one pod's logs (its chosen or all containers) and, with `-f`, returns the stream
+/// that keeps following them.
+fn pod_logs(ctx: &mut Ctx, pod: &Value, opts: &LogOptions) -> Result<Option<LogStream>, Fail> {
+    let all = ctx.flags.bool("all-containers");
+    let containers = if all { every_container(pod) } else { vec![choose_container(ctx, pod)?] };
+    let (ns, name) = (s(pod, "metadata.namespace").to_string(), s(pod, "metadata.name").to_string());
+    if s(pod, "spec.nodeName").is_empty() {
         // LogLocation: a pod not yet assigned to a node has an empty log (200, no body).
         // The simulated API server answers BadRequest here instead; this keeps kubectl's output.
-        return Ok(());
+        return Ok(None);
     }
     let follow = ctx.flags.bool("follow");
     let want_prefix = ctx.flags.bool("prefix");
     let mut followed = Vec::new();
     for c in containers {
         let prefix = want_prefix.then(|| format!("[pod/{name}/{c}] "));
-        // Following needs each line's timestamp to know later what is new.
-        let mut req = opts.clone();
-        req.timestamps |= follow;
-        let text = match fetch(ctx, &ns, &name, &c, req) {
+        let text = match fetch(ctx, &ns, &name, &c, opts.clone()) {
             Ok(t) => t,
             Err(_) if ctx.flags.bool("ignore-errors") => continue,
             Err(e) => return Err(e),
         };
         let mut f = Followed::new(&c, prefix.clone());
-        let shown = if follow { f.take(&text, opts.timestamps) } else { text };
-        ctx.stdout(&prefixed(&shown, prefix.as_deref()));
+        if follow {
+            // Following tells new lines by their timestamps: everything logged so far counts
+            // as seen, including what --tail or --limit-bytes left out of the first print.
+            let whole = LogOptions { timestamps: true, tail_lines: None, limit_bytes: None, since_seconds: None, since_time: None, ..opts.clone() };
+            let seen = fetch(ctx, &ns, &name, &c, whole)?;
+            let _ = f.take(&seen, true);
+        }
+        ctx.stdout(&prefixed(&text, prefix.as_deref()));
         followed.push(f);
     }
-    if follow {
-        let mut stream_opts = opts;
-        stream_opts.tail_lines = None;
-        stream_opts.limit_bytes = None;
-        let stream = LogStream::new(ns, name, stream_opts, followed);
-        if stream.still_running(ctx.session) {
-            ctx.session.stream = Some(crate::streams::ActiveStream::Logs(stream));
-            ctx.out.streaming = true;
-        }
+    if !follow {
+        return Ok(None);
     }
-    Ok(())
+    let mut stream_opts = opts.clone();
+    stream_opts.tail_lines = None;
+    stream_opts.limit_bytes = None;
+    let stream = LogStream::new(ns, name, stream_opts, followed);
+    Ok(stream.still_running(ctx.session).then_some(stream))
 }

@@ -92,12 +92,17 @@ impl<'a> Ctx<'a> {
         Ctx { session, flags, stdin, out, command }
     }
 
-    /// `-n`, else the context's namespace, else `default`.
+    /// `-n`, else the namespace of the context (`--context` or the current one), else `default`.
     pub fn namespace(&self) -> String {
         if let Some(ns) = self.flags.get("namespace") {
             return ns.to_string();
         }
-        let ctx_ns = self.session.kubeconfig.current_context().map(|c| c.namespace.clone()).unwrap_or_default();
+        let cfg = &self.session.kubeconfig;
+        let context = match self.flags.get("context") {
+            Some(name) => cfg.contexts.iter().find(|c| c.name == name),
+            None => cfg.current_context(),
+        };
+        let ctx_ns = context.map(|c| c.namespace.clone()).unwrap_or_default();
         if ctx_ns.is_empty() { "default".into() } else { ctx_ns }
     }
 
@@ -232,6 +237,13 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
     if ctx.flags.bool("help") {
         ctx.stdout(&crate::help::help_for(path));
         return Ok(());
+    }
+    // Loading the kubeconfig fails before anything is sent when --context names no context
+    // (the `config` commands edit the file itself and do not need one).
+    if let Some(name) = ctx.flags.get("context").filter(|_| path.first() != Some(&"config")) {
+        if !ctx.session.kubeconfig.contexts.iter().any(|c| c.name == name) {
+            return Err(Fail::Plain(format!("Error in configuration: context was not found for specified context: {name}\n")));
+        }
     }
     match path {
         ["get"] => get::get(ctx),

@@ -85,7 +85,9 @@ pub fn label(ctx: &mut Ctx, which: &str) -> CmdResult {
                 (None, Some(_)) => {
                     patch.insert(k.clone(), Value::Null);
                 }
-                (None, None) => ctx.stdout(&format!("{} {k:?} not found.\n", if which == "label" { "label" } else { "annotation" })),
+                // Only `label` reports a key it could not remove; `annotate` says nothing.
+                (None, None) if which == "label" => ctx.stdout(&format!("label {k:?} not found.\n")),
+                (None, None) => {}
             }
         }
         let unchanged = patch.iter().all(|(k, v)| current.get(k) == Some(v) || (v.is_null() && current.get(k).is_none()));
@@ -161,14 +163,19 @@ pub fn patch(ctx: &mut Ctx) -> CmdResult {
     let patch = parse_patch(&text)?;
     let positionals = ctx.flags.positionals.clone();
     for (t, obj) in select(ctx, &positionals, "patch")? {
-        let patched = if ctx.flags.get("subresource") == Some("status") {
+        let response = if ctx.flags.get("subresource") == Some("status") {
             let mut merged = obj.clone();
             json_merge(&mut merged, &patch);
-            ctx.submit(Verb::UpdateStatus { object: merged })?.into_object().unwrap_or(Value::Null)
+            ctx.submit(Verb::UpdateStatus { object: merged })?
         } else {
-            patch_object(ctx, t.info, &obj, patch_type, patch.clone())?
+            let verb = Verb::Patch { kind: t.info.kind.into(), namespace: s(&obj, "metadata.namespace").into(), name: s(&obj, "metadata.name").into(), patch_type, patch: patch.clone() };
+            ctx.submit(verb)?
         };
-        let same = strip_rv(&patched) == strip_rv(&obj);
+        // A patch that removed the last finalizer of a deleted object made the API server
+        // delete it: that is a change even though the answer carries the object as it was.
+        let finalized = matches!(response, podlab_sim::ApiOk::Deleted { finished: true, .. });
+        let patched = response.into_object().unwrap_or(Value::Null);
+        let same = !finalized && strip_rv(&patched) == strip_rv(&obj);
         let word = if same { "patched (no change)" } else { "patched" };
         ctx.stdout(&format!("{}/{} {word}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
     }

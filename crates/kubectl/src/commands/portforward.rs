@@ -171,6 +171,10 @@ pub fn port_forward(ctx: &mut Ctx) -> CmdResult {
         }
         ports.push((local, remote));
     }
+    // ForwardPorts upgrades the connection to the pod's kubelet before it listens locally.
+    if let Err(st) = ctx.session.sim.port_forward_dial(&ns, s(&pod, "metadata.name")) {
+        return fail(format!("error upgrading connection: {}", st.message));
+    }
     listen(ctx, &ns, s(&pod, "metadata.name"), &addrs, &ports)
 }
 

@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
 
-fn target(ctx: &mut Ctx) -> Result<(&'static podlab_api::ResourceInfo, Value), Fail> {
+/// The object `rollout SUB` acts on. kubectl fetches it first (NotFound wins), then asks the
+/// polymorphic helper for the kind, whose refusal names the GroupKind (`Pod`, `Job.batch`).
+fn target(ctx: &mut Ctx, sub: &str) -> Result<(&'static podlab_api::ResourceInfo, Value), Fail> {
     let args = ctx.flags.positionals.clone();
     if args.is_empty() {
         return Err(Fail::Plain(format!("error: required resource not specified\n{}\n", ctx.usage_hint())));
@@ -19,11 +21,17 @@ fn target(ctx: &mut Ctx) -> Result<(&'static podlab_api::ResourceInfo, Value), F
     let Some(t) = targets.first().filter(|t| !t.names.is_empty()) else {
         return fail("resource(s) were provided, but no name was specified");
     };
-    if t.info.kind != "Deployment" {
-        return fail(format!("no rollbacker has been implemented for \"{}\"", t.info.kind));
-    }
     let ns = ctx.namespace();
     let obj = ctx.get_object(t.info, &ns, &t.names[0])?;
+    if t.info.kind != "Deployment" && t.info.kind != "DaemonSet" {
+        let group_kind = if t.info.group.is_empty() { t.info.kind.to_string() } else { format!("{}.{}", t.info.kind, t.info.group) };
+        return fail(match sub {
+            "status" => format!("no status viewer has been implemented for {group_kind}"),
+            "history" => format!("no history viewer has been implemented for {group_kind:?}"),
+            "restart" => format!("error: {} {:?} restarting is not supported", t.info.plural, t.names[0]),
+            _ => format!("no rollbacker has been implemented for {group_kind:?}"),
+        });
+    }
     Ok((t.info, obj))
 }
 
@@ -52,6 +60,9 @@ pub fn rollout(ctx: &mut Ctx, sub: &str) -> CmdResult {
 
 /// The line `rollout status` prints for a deployment, and whether it is done.
 fn status_line(d: &Value) -> (String, bool) {
+    if s(d, "kind") == "DaemonSet" {
+        return crate::printers::daemonset::rollout_status_line(d);
+    }
     let name = s(d, "metadata.name");
     let want = i(d, "spec.replicas");
     let (updated, total, avail) = (i(d, "status.updatedReplicas"), i(d, "status.replicas"), i(d, "status.availableReplicas"));
@@ -71,7 +82,7 @@ fn status_line(d: &Value) -> (String, bool) {
 }
 
 fn status(ctx: &mut Ctx) -> CmdResult {
-    let (info, mut dep) = target(ctx)?;
+    let (info, mut dep) = target(ctx, "status")?;
     let (ns, name) = (s(&dep, "metadata.namespace").to_string(), s(&dep, "metadata.name").to_string());
     let limit = ctx.session.sim.now().0 + 10 * 60 * 1000;
     let mut last = String::new();
@@ -94,7 +105,7 @@ fn status(ctx: &mut Ctx) -> CmdResult {
 }
 
 fn restart(ctx: &mut Ctx) -> CmdResult {
-    let (info, dep) = target(ctx)?;
+    let (info, dep) = target(ctx, "restart")?;
     let now = podlab_api::time::Time::from_millis(ctx.now_ms()).to_string();
     let patch = json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": now}}}}});
     let verb = Verb::Patch { kind: info.kind.into(), namespace: s(&dep, "metadata.namespace").into(), name: s(&dep, "metadata.name").into(), patch_type: PatchType::Strategic, patch };
@@ -104,7 +115,11 @@ fn restart(ctx: &mut Ctx) -> CmdResult {
 }
 
 fn history(ctx: &mut Ctx) -> CmdResult {
-    let (info, dep) = target(ctx)?;
+    let (info, dep) = target(ctx, "history")?;
+    if info.kind == "DaemonSet" {
+        // DaemonSet revisions live in ControllerRevisions, which Podlab does not serve.
+        return fail("no rollbacker has been implemented for \"DaemonSet\"");
+    }
     let sets = owned_replicasets(ctx, &dep)?;
     let mut text = String::from("REVISION\tCHANGE-CAUSE\n");
     for rs in &sets {
@@ -118,7 +133,11 @@ fn history(ctx: &mut Ctx) -> CmdResult {
 }
 
 fn undo(ctx: &mut Ctx) -> CmdResult {
-    let (info, dep) = target(ctx)?;
+    let (info, dep) = target(ctx, "undo")?;
+    if info.kind == "DaemonSet" {
+        // DaemonSet revisions live in ControllerRevisions, which Podlab does not serve.
+        return fail("no rollbacker has been implemented for \"DaemonSet\"");
+    }
     let sets = owned_replicasets(ctx, &dep)?;
     let current = revision(&dep);
     let wanted = ctx.flags.int("to-revision").unwrap_or(0);

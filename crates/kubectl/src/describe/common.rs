@@ -158,7 +158,8 @@ pub fn events(w: &mut Writer, events: &[Value], now: i64) {
 pub fn events_for<T: std::borrow::Borrow<Value>>(all: &[T], obj: &Value) -> Vec<Value> {
     let kind = s(obj, "kind");
     let uid = s(obj, "metadata.uid");
-    all.iter()
+    let mut out: Vec<Value> = all
+        .iter()
         .map(|e| e.borrow())
         .filter(|e| {
             s(e, "involvedObject.name") == s(obj, "metadata.name")
@@ -167,7 +168,14 @@ pub fn events_for<T: std::borrow::Borrow<Value>>(all: &[T], obj: &Value) -> Vec<
                 && (uid.is_empty() || s(e, "involvedObject.uid").is_empty() || s(e, "involvedObject.uid") == uid)
         })
         .cloned()
-        .collect()
+        .collect();
+    if kind == "Node" {
+        // The kubelet's node events carry the node *name* as involvedObject.uid; describe node
+        // runs a second search with that uid and appends its results after the first.
+        let name = s(obj, "metadata.name");
+        out.extend(all.iter().map(|e| e.borrow()).filter(|e| s(e, "involvedObject.kind") == "Node" && s(e, "involvedObject.name") == name && s(e, "involvedObject.uid") == name && name != uid).cloned());
+    }
+    out
 }
 
 /// Go's `%v` of a string slice: `[a b]`.

@@ -9,7 +9,7 @@ use super::writer::{Writer, L0, L1};
 use crate::value::{arr, at, format_label_selector, format_labels, i, map, oi, s, scalar_text};
 use serde_json::Value;
 
-fn head(w: &mut Writer, obj: &Value, namespaced: bool) {
+pub(crate) fn head(w: &mut Writer, obj: &Value, namespaced: bool) {
     w.write(L0, &format!("Name:\t{}\n", s(obj, "metadata.name")));
     if namespaced {
         w.write(L0, &format!("Namespace:\t{}\n", s(obj, "metadata.namespace")));
@@ -174,7 +174,7 @@ pub fn service(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) 
 }
 
 /// `DescribePodTemplate` inside a workload's describe.
-fn pod_template(w: &mut Writer, tpl: &Value) {
+pub(crate) fn pod_template(w: &mut Writer, tpl: &Value) {
     w.write(L0, "Pod Template:\n");
     labels_multiline(w, "  ", "Labels", "\t", tpl, "metadata.labels");
     let ann = map(tpl, "metadata.annotations");

@@ -2,6 +2,7 @@
 //! writing through a PrefixWriter onto describe's tabwriter.
 
 pub mod common;
+pub mod daemonset;
 pub mod kinds;
 pub mod node;
 pub mod persistentvolume;
@@ -24,6 +25,8 @@ pub fn describe_object(obj: &Value, events: Option<&[Value]>, related: &[Value],
         "Service" => kinds::service(obj, related, events, now),
         "Deployment" => kinds::deployment(obj, related, events, now),
         "ReplicaSet" => kinds::replicaset(obj, related, events, now),
+        "DaemonSet" => daemonset::daemonset(obj, related, events, now),
+        "PodDisruptionBudget" => daemonset::pdb(obj, events, now),
         "Job" => kinds::job(obj, related, events, now),
         "PersistentVolumeClaim" => kinds::pvc(obj, related, events, now),
         "PersistentVolume" => persistentvolume::describe_pv(obj, events, now),

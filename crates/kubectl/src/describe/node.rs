@@ -1,6 +1,7 @@
-//! `kubectl describe node`, after describe.go's describeNode: identity, taints, conditions,
-//! addresses, capacity and allocatable, system info, pod CIDRs, the non-terminated pods with
-//! their requests and limits, the allocated-resources summary and events.
+//! `kubectl describe node`, after describe.go's describeNode: identity, taints, the node's
+//! heartbeat Lease (from kube-node-lease), conditions, addresses, capacity and allocatable,
+//! system info, pod CIDRs, the non-terminated pods with their requests and limits, the
+//! allocated-resources summary and events.
 
 use super::common::{annotations, events, labels, time_field};
 use super::writer::{Writer, L0, L1};
@@ -8,7 +9,11 @@ use crate::printers::pod::age;
 use crate::value::{arr, b, map, s};
 use serde_json::Value;
 
-pub fn describe_node(node: &Value, pods: &[Value], evs: Option<&[Value]>, now: i64) -> String {
+/// `related` holds the node's pods and its Lease (kind `Lease`), as the describe command
+/// fetched them.
+pub fn describe_node(node: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) -> String {
+    let pods: Vec<Value> = related.iter().filter(|v| s(v, "kind") != "Lease").cloned().collect();
+    let lease = related.iter().find(|v| s(v, "kind") == "Lease");
     let mut w = Writer::new();
     w.write(L0, &format!("Name:\t{}\n", s(node, "metadata.name")));
     let mut roles: Vec<String> = map(node, "metadata.labels")
@@ -20,7 +25,9 @@ pub fn describe_node(node: &Value, pods: &[Value], evs: Option<&[Value]>, now: i
     labels(&mut w, "Labels", node, "metadata.labels");
     annotations(&mut w, "Annotations", node, "metadata.annotations");
     w.write(L0, &format!("CreationTimestamp:\t{}\n", time_field(node, "metadata.creationTimestamp")));
-    let taints = arr(node, "spec.taints");
+    // printTaintsMultilineWithIndent sorts by "<effect>,<key>", not the stored order.
+    let mut taints: Vec<&Value> = arr(node, "spec.taints").iter().collect();
+    taints.sort_by_key(|t| format!("{},{}", s(t, "effect"), s(t, "key")));
     w.write(L0, "Taints:\t");
     if taints.is_empty() {
         w.line("<none>");
@@ -33,8 +40,7 @@ pub fn describe_node(node: &Value, pods: &[Value], evs: Option<&[Value]>, now: i
         w.write(L0, &format!("{}{value}:{}\n", s(t, "key"), s(t, "effect")));
     }
     w.write(L0, &format!("Unschedulable:\t{}\n", b(node, "spec.unschedulable")));
-    // Podlab's API server has no coordination.k8s.io Leases; this is kubectl's text for that.
-    w.write(L0, "Lease:\tFailed to get lease: the server could not find the requested resource\n");
+    lease_section(&mut w, node, lease);
     conditions(&mut w, node);
     w.write(L0, "Addresses:\n");
     for a in arr(node, "status.addresses") {
@@ -57,11 +63,26 @@ pub fn describe_node(node: &Value, pods: &[Value], evs: Option<&[Value]>, now: i
     if !s(node, "spec.providerID").is_empty() {
         w.write(L0, &format!("ProviderID:\t{}\n", s(node, "spec.providerID")));
     }
-    pods_table(&mut w, node, pods, now);
+    pods_table(&mut w, node, &pods, now);
     if let Some(e) = evs {
         events(&mut w, e, now);
     }
     w.finish()
+}
+
+/// The `Lease:` block: holder, acquire and renew times (`<unset>` when absent), or kubectl's
+/// error line when the node has no Lease.
+fn lease_section(w: &mut Writer, node: &Value, lease: Option<&Value>) {
+    let Some(lease) = lease else {
+        w.write(L0, &format!("Lease:\tFailed to get lease: leases.coordination.k8s.io \"{}\" not found\n", s(node, "metadata.name")));
+        return;
+    };
+    w.write(L0, "Lease:\n");
+    let or_unset = |text: String| if text.is_empty() { "<unset>".to_string() } else { text };
+    let time = |path: &str| crate::value::time_ms(lease, path).map(super::common::rfc1123z).unwrap_or_default();
+    w.write(L1, &format!("HolderIdentity:\t{}\n", or_unset(s(lease, "spec.holderIdentity").to_string())));
+    w.write(L1, &format!("AcquireTime:\t{}\n", or_unset(time("spec.acquireTime"))));
+    w.write(L1, &format!("RenewTime:\t{}\n", or_unset(time("spec.renewTime"))));
 }
 
 fn conditions(w: &mut Writer, node: &Value) {

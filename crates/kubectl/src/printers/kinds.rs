@@ -35,6 +35,8 @@ pub static TABLES: &[KindTable] = &[
     KindTable { kind: "Service", columns: &[c("NAME"), c("TYPE"), c("CLUSTER-IP"), c("EXTERNAL-IP"), c("PORT(S)"), c("AGE"), w("SELECTOR")], cells: service_cells },
     KindTable { kind: "Deployment", columns: &[c("NAME"), c("READY"), c("UP-TO-DATE"), c("AVAILABLE"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: deployment_cells },
     KindTable { kind: "ReplicaSet", columns: &[c("NAME"), c("DESIRED"), c("CURRENT"), c("READY"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: replicaset_cells },
+    KindTable { kind: "DaemonSet", columns: &[c("NAME"), c("DESIRED"), c("CURRENT"), c("READY"), c("UP-TO-DATE"), c("AVAILABLE"), c("NODE SELECTOR"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: super::daemonset::daemonset_cells },
+    KindTable { kind: "PodDisruptionBudget", columns: &[c("NAME"), c("MIN AVAILABLE"), c("MAX UNAVAILABLE"), c("ALLOWED DISRUPTIONS"), c("AGE")], cells: super::daemonset::pdb_cells },
     KindTable { kind: "Job", columns: &[c("NAME"), c("STATUS"), c("COMPLETIONS"), c("DURATION"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: job_cells },
     KindTable { kind: "ConfigMap", columns: &[c("NAME"), c("DATA"), c("AGE")], cells: configmap_cells },
     KindTable { kind: "Secret", columns: &[c("NAME"), c("TYPE"), c("DATA"), c("AGE")], cells: secret_cells },
@@ -50,6 +52,7 @@ pub static TABLES: &[KindTable] = &[
     KindTable { kind: "RoleBinding", columns: &[c("NAME"), c("ROLE"), c("AGE"), w("USERS"), w("GROUPS"), w("SERVICEACCOUNTS")], cells: binding_cells },
     KindTable { kind: "ClusterRoleBinding", columns: &[c("NAME"), c("ROLE"), c("AGE"), w("USERS"), w("GROUPS"), w("SERVICEACCOUNTS")], cells: binding_cells },
     KindTable { kind: "LimitRange", columns: &[c("NAME"), c("CREATED AT")], cells: created_at_cells },
+    KindTable { kind: "Lease", columns: &[c("NAME"), c("HOLDER"), c("AGE")], cells: super::lease::lease_cells },
     KindTable { kind: "ResourceQuota", columns: &[c("NAME"), c("AGE"), c("REQUEST"), c("LIMIT")], cells: quota_cells },
 ];
 

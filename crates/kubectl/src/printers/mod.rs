@@ -3,7 +3,9 @@
 //! column with `-A`, `kind/name` prefixes when several types are listed, `-L` label columns,
 //! `--show-labels`, `--no-headers`) before the tabwriter lays the table out.
 
+pub mod daemonset;
 pub mod kinds;
+pub mod lease;
 pub mod pod;
 
 use crate::tabwriter::{layout, TABLE};
@@ -32,7 +34,7 @@ fn label_header(key: &str) -> String {
 pub fn table_lines<T: Borrow<Value>>(kind: &str, items: &[T], opts: &TableOptions, now_ms: i64) -> String {
     let table = kinds::table_for(kind);
     let keep: Vec<bool> = table.columns.iter().map(|c| opts.wide || !c.wide).collect();
-    let mut out = String::new();
+    let mut out = String::with_capacity(64 * (items.len() + 1));
     if !opts.no_headers {
         let mut header: Vec<String> = Vec::new();
         if opts.namespace_column {
@@ -46,32 +48,41 @@ pub fn table_lines<T: Borrow<Value>>(kind: &str, items: &[T], opts: &TableOption
         out.push_str(&header.join("\t"));
         out.push('\n');
     }
+    // Cells go straight into `out`, tab-separated; `cells` counts those of the current row.
     for item in items {
         let item: &Value = item.borrow();
-        let mut row: Vec<String> = Vec::new();
+        let mut cells = 0usize;
         if opts.namespace_column {
-            row.push(s(item, "metadata.namespace").to_string());
+            push_cell(&mut out, &mut cells, s(item, "metadata.namespace"));
         }
-        let cells = (table.cells)(item, now_ms);
-        for (idx, cell) in cells.into_iter().enumerate() {
+        for (idx, text) in (table.cells)(item, now_ms).into_iter().enumerate() {
             if keep.get(idx).copied().unwrap_or(false) {
-                let first = row.len() == usize::from(opts.namespace_column);
+                let first = cells == usize::from(opts.namespace_column);
                 match (&opts.kind_prefix, first && table.columns[idx].name == "NAME") {
-                    (Some(prefix), true) => row.push(format!("{prefix}/{cell}")),
-                    _ => row.push(cell),
+                    (Some(prefix), true) => push_cell(&mut out, &mut cells, &format!("{prefix}/{text}")),
+                    _ => push_cell(&mut out, &mut cells, &text),
                 }
             }
         }
         for key in &opts.label_columns {
-            row.push(crate::value::at(item, "metadata.labels").and_then(|l| l.get(key.as_str())).map(crate::value::scalar_text).unwrap_or_default());
+            let value = crate::value::at(item, "metadata.labels").and_then(|l| l.get(key.as_str())).map(crate::value::scalar_text);
+            push_cell(&mut out, &mut cells, value.as_deref().unwrap_or(""));
         }
         if opts.show_labels {
-            row.push(format_labels(item, "metadata.labels"));
+            push_cell(&mut out, &mut cells, &format_labels(item, "metadata.labels"));
         }
-        out.push_str(&row.join("\t"));
         out.push('\n');
     }
     out
+}
+
+/// Appends one cell to the row being written, after a tab unless it is the row's first.
+fn push_cell(out: &mut String, cells: &mut usize, text: &str) {
+    if *cells > 0 {
+        out.push('\t');
+    }
+    out.push_str(text);
+    *cells += 1;
 }
 
 /// A laid-out table, as printed.

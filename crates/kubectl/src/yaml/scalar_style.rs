@@ -2,7 +2,12 @@
 //! newlines, plain when the string reads back as a string, else double quotes), the emitter's
 //! analysis that can demote plain to single quotes and single to double, and its folding of
 //! long scalars at the first space past column 80.
+//!
+//! Almost every string in an object (names, images, UIDs, timestamps, reasons) is short,
+//! printable ASCII on one line; [`quick_style`] decides those in one pass over the bytes and
+//! they are copied whole. Everything else goes through the emitter's full analysis.
 
+use super::resolve::needs_quotes;
 use super::BEST_WIDTH;
 
 #[derive(Default)]
@@ -91,124 +96,6 @@ fn analyze(s: &str) -> Analysis {
     a
 }
 
-/// Would go-yaml's resolver read this plain text back as something other than a string?
-pub fn needs_quotes(s: &str) -> bool {
-    const NULLS: [&str; 5] = ["", "~", "null", "Null", "NULL"];
-    const BOOLS: [&str; 22] = [
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
-        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
-    ];
-    const SPECIAL_FLOATS: [&str; 12] = [
-        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
-    ];
-    if NULLS.contains(&s) || BOOLS.contains(&s) || SPECIAL_FLOATS.contains(&s) {
-        return true;
-    }
-    let first = s.chars().next().unwrap_or(' ');
-    if !(first.is_ascii_digit() || first == '+' || first == '-') {
-        return false;
-    }
-    is_timestamp(s) || is_go_int(&s.replace('_', "")) || is_yaml_float(&s.replace('_', "")) || is_base60(s)
-}
-
-fn is_go_int(s: &str) -> bool {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let lower = body.to_ascii_lowercase();
-    let (digits, radix) = if let Some(h) = lower.strip_prefix("0x") {
-        (h.to_string(), 16)
-    } else if let Some(o) = lower.strip_prefix("0o") {
-        (o.to_string(), 8)
-    } else if let Some(b) = lower.strip_prefix("0b") {
-        (b.to_string(), 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (lower[1..].to_string(), 8)
-    } else {
-        (lower.clone(), 10)
-    };
-    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
-}
-
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (mantissa, exp) = match b.find(['e', 'E']) {
-        Some(i) => (&b[..i], Some(&b[i + 1..])),
-        None => (b, None),
-    };
-    let mantissa_ok = if let Some(frac) = mantissa.strip_prefix('.') {
-        !frac.is_empty() && frac.chars().all(|c| c.is_ascii_digit())
-    } else {
-        let mut parts = mantissa.splitn(2, '.');
-        let int = parts.next().unwrap_or("");
-        let frac = parts.next().unwrap_or("");
-        !int.is_empty() && int.chars().all(|c| c.is_ascii_digit()) && frac.chars().all(|c| c.is_ascii_digit())
-    };
-    let exp_ok = exp.is_none_or(|e| {
-        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
-        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
-    });
-    mantissa_ok && exp_ok
-}
-
-fn is_base60(s: &str) -> bool {
-    let b = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (main, frac) = match b.find('.') {
-        Some(i) => (&b[..i], Some(&b[i + 1..])),
-        None => (b, None),
-    };
-    let mut parts = main.split(':');
-    let head = parts.next().unwrap_or("");
-    let rest: Vec<&str> = parts.collect();
-    let head_ok = head.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && head.chars().all(|c| c.is_ascii_digit() || c == '_');
-    let rest_ok = !rest.is_empty()
-        && rest.iter().all(|p| {
-            (1..=2).contains(&p.len())
-                && p.chars().all(|c| c.is_ascii_digit())
-                && (p.len() == 1 || p.as_bytes()[0] <= b'5')
-        });
-    head_ok && rest_ok && frac.is_none_or(|f| f.chars().all(|c| c.is_ascii_digit() || c == '_'))
-}
-
-/// go-yaml's quick timestamp check followed by its four accepted layouts.
-fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return false;
-    }
-    let (date, time) = match s.find(['T', 't', ' ']) {
-        Some(i) => (&s[..i], Some((&s[i..i + 1], &s[i + 1..]))),
-        None => (s, None),
-    };
-    let dp: Vec<&str> = date.split('-').collect();
-    let num = |p: &str, max: usize| !p.is_empty() && p.len() <= max && p.chars().all(|c| c.is_ascii_digit());
-    if dp.len() != 3 || !num(dp[0], 4) || !num(dp[1], 2) || !num(dp[2], 2) {
-        return false;
-    }
-    let Some((sep, t)) = time else { return true };
-    let (clock, zone) = if sep == " " {
-        (t, "")
-    } else if let Some(c) = t.strip_suffix('Z') {
-        (c, "Z")
-    } else {
-        match t.rfind(['+', '-']) {
-            Some(i) => (&t[..i], &t[i..]),
-            None => return false,
-        }
-    };
-    if sep != " " && zone.is_empty() {
-        return false;
-    }
-    let (hms, frac) = match clock.find('.') {
-        Some(i) => (&clock[..i], Some(&clock[i + 1..])),
-        None => (clock, None),
-    };
-    let tp: Vec<&str> = hms.split(':').collect();
-    let zone_ok = zone.is_empty() || zone == "Z" || {
-        let z = &zone[1..];
-        z.len() == 5 && num(&z[..2], 2) && &z[2..3] == ":" && num(&z[3..], 2)
-    };
-    tp.len() == 3 && tp.iter().all(|p| num(p, 2)) && frac.is_none_or(|f| num(f, 9)) && zone_ok
-}
 
 #[derive(PartialEq)]
 enum Style {
@@ -218,11 +105,70 @@ enum Style {
     Literal,
 }
 
-/// Renders string `s` starting at `column`; continuation lines start at `indent`.
-pub fn scalar_str(s: &str, indent: usize, column: usize, is_key: bool) -> String {
+/// Writes string `s` starting at `column`; continuation lines start at `indent`.
+pub fn write_str(out: &mut String, s: &str, indent: usize, column: usize, is_key: bool) {
+    match quick_style(s, column, is_key) {
+        Some(Style::Plain) => out.push_str(s),
+        Some(Style::Single) => {
+            out.push('\'');
+            out.push_str(s);
+            out.push('\'');
+        }
+        Some(Style::Double) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Some(Style::Literal) | None => full(out, s, indent, column, is_key),
+    }
+}
+
+/// The style of a string that go-yaml writes unchanged between its quotes, or None when the
+/// full analysis must decide. That is printable ASCII without line breaks (so no escapes and
+/// no literal block), no quote to double or escape in a quoted style, and no space past
+/// column 80 where a value could fold. For such text the emitter's analysis reduces to: plain
+/// unless an indicator (`- `, `: `, ` #`, a leading `[`…) or a leading/trailing space forbids
+/// it, then single quotes; double quotes whenever the resolver would not read a string back.
+fn quick_style(s: &str, column: usize, is_key: bool) -> Option<Style> {
+    let b = s.as_bytes();
+    let (&first, &last) = (b.first()?, b.last()?);
+    let blank_after = |i: usize| b.get(i + 1).is_none_or(|&c| c == b' ');
+    let mut indicator = matches!(
+        first,
+        b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`'
+    ) || (matches!(first, b'?' | b':' | b'-') && blank_after(0))
+        || b.starts_with(b"---")
+        || b.starts_with(b"...");
+    let (mut last_space, mut quotes) = (None, false);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b' ' => last_space = Some(i),
+            b':' => indicator |= i > 0 && blank_after(i),
+            b'#' => indicator |= i > 0 && b[i - 1] == b' ',
+            b'"' | b'\\' | b'\'' => quotes = true,
+            0x21..=0x7E => {}
+            _ => return None,
+        }
+    }
+    // A quoted scalar starts one column later; folding needs a space past the best width.
+    if !is_key && last_space.is_some_and(|i| column + 1 + i > BEST_WIDTH) {
+        return None;
+    }
+    let style = if needs_quotes(s) {
+        Style::Double
+    } else if indicator || first == b' ' || last == b' ' {
+        Style::Single
+    } else {
+        Style::Plain
+    };
+    (style == Style::Plain || !quotes).then_some(style)
+}
+
+/// The emitter's full decision for any string: encoder style, analysis, folding, escapes.
+fn full(out: &mut String, s: &str, indent: usize, column: usize, is_key: bool) {
     let mut style = if s.contains('\n') {
         Style::Literal
-    } else if !needs_quotes(s) && !is_base60(s) {
+    } else if !needs_quotes(s) {
         Style::Plain
     } else {
         Style::Double
@@ -239,17 +185,16 @@ pub fn scalar_str(s: &str, indent: usize, column: usize, is_key: bool) -> String
     }
     let allow_breaks = !is_key;
     match style {
-        Style::Plain => folded(s, indent, column, allow_breaks, None),
-        Style::Single => folded(s, indent, column, allow_breaks, Some('\'')),
-        Style::Double => double_quoted(s, indent, column, allow_breaks),
-        Style::Literal => literal(s, indent),
+        Style::Plain => folded(out, s, indent, column, allow_breaks, None),
+        Style::Single => folded(out, s, indent, column, allow_breaks, Some('\'')),
+        Style::Double => double_quoted(out, s, indent, column, allow_breaks),
+        Style::Literal => literal(out, s, indent),
     }
 }
 
 /// Plain or single-quoted text, breaking at a single space once the column passes 80.
-fn folded(s: &str, indent: usize, column: usize, allow_breaks: bool, quote: Option<char>) -> String {
+fn folded(out: &mut String, s: &str, indent: usize, column: usize, allow_breaks: bool, quote: Option<char>) {
     let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 2);
     let mut col = column;
     if let Some(q) = quote {
         out.push(q);
@@ -262,7 +207,7 @@ fn folded(s: &str, indent: usize, column: usize, allow_breaks: bool, quote: Opti
             let inner = quote.is_none() || (i > 0 && i + 1 < chars.len());
             if allow_breaks && !spaces && col > BEST_WIDTH && inner && !next_space {
                 out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent));
+                super::pad(out, indent);
                 col = indent;
             } else {
                 out.push(c);
@@ -282,50 +227,57 @@ fn folded(s: &str, indent: usize, column: usize, allow_breaks: bool, quote: Opti
     if let Some(q) = quote {
         out.push(q);
     }
-    out
 }
 
-fn double_quoted(s: &str, indent: usize, column: usize, allow_breaks: bool) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::from("\"");
-    let mut col = column + 1;
-    let mut spaces = false;
-    for (i, &c) in chars.iter().enumerate() {
-        let escape = match c {
-            '\0' => Some("\\0".to_string()),
-            '\x07' => Some("\\a".into()),
-            '\x08' => Some("\\b".into()),
-            '\t' => Some("\\t".into()),
-            '\n' => Some("\\n".into()),
-            '\x0b' => Some("\\v".into()),
-            '\x0c' => Some("\\f".into()),
-            '\r' => Some("\\r".into()),
-            '\x1b' => Some("\\e".into()),
-            '"' => Some("\\\"".into()),
-            '\\' => Some("\\\\".into()),
-            '\u{85}' => Some("\\N".into()),
-            '\u{2028}' => Some("\\L".into()),
-            '\u{2029}' => Some("\\P".into()),
-            c if !is_printable(c) || c == '\u{feff}' => {
-                let v = c as u32;
-                Some(if v <= 0xFF {
+/// go-yaml's escape for `c` inside double quotes, if it has one.
+fn escape(c: char) -> Option<std::borrow::Cow<'static, str>> {
+    let fixed = match c {
+        '\0' => "\\0",
+        '\x07' => "\\a",
+        '\x08' => "\\b",
+        '\t' => "\\t",
+        '\n' => "\\n",
+        '\x0b' => "\\v",
+        '\x0c' => "\\f",
+        '\r' => "\\r",
+        '\x1b' => "\\e",
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '\u{85}' => "\\N",
+        '\u{2028}' => "\\L",
+        '\u{2029}' => "\\P",
+        c if !is_printable(c) || c == '\u{feff}' => {
+            let v = c as u32;
+            return Some(
+                if v <= 0xFF {
                     format!("\\x{v:02X}")
                 } else if v <= 0xFFFF {
                     format!("\\u{v:04X}")
                 } else {
                     format!("\\U{v:08X}")
-                })
-            }
-            _ => None,
-        };
-        if let Some(e) = escape {
+                }
+                .into(),
+            );
+        }
+        _ => return None,
+    };
+    Some(fixed.into())
+}
+
+fn double_quoted(out: &mut String, s: &str, indent: usize, column: usize, allow_breaks: bool) {
+    let chars: Vec<char> = s.chars().collect();
+    out.push('"');
+    let mut col = column + 1;
+    let mut spaces = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if let Some(e) = escape(c) {
             col += e.chars().count();
             out.push_str(&e);
             spaces = false;
         } else if c == ' ' {
             if allow_breaks && !spaces && col > BEST_WIDTH && i != 0 && i + 1 != chars.len() {
                 out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent));
+                super::pad(out, indent);
                 col = indent;
                 if chars.get(i + 1) == Some(&' ') {
                     out.push('\\');
@@ -343,13 +295,12 @@ fn double_quoted(s: &str, indent: usize, column: usize, allow_breaks: bool) -> S
         }
     }
     out.push('"');
-    out
 }
 
 /// `|`, `|-` or `|+` (with an indentation hint when the text starts with a space), then the
 /// lines at `indent`; the final line break is left to the caller.
-fn literal(s: &str, indent: usize) -> String {
-    let mut out = String::from("|");
+fn literal(out: &mut String, s: &str, indent: usize) {
+    out.push('|');
     if s.starts_with(' ') || s.starts_with('\n') {
         out.push('2');
     }
@@ -367,7 +318,7 @@ fn literal(s: &str, indent: usize) -> String {
             breaks = true;
         } else {
             if breaks {
-                out.extend(std::iter::repeat_n(' ', indent));
+                super::pad(out, indent);
                 breaks = false;
             }
             out.push(c);
@@ -376,5 +327,4 @@ fn literal(s: &str, indent: usize) -> String {
     if out.ends_with('\n') {
         out.pop();
     }
-    out
 }

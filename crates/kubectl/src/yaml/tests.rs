@@ -49,3 +49,61 @@ fn matches_real_kubectl_on_tricky_strings() {
     let json: Value = serde_json::from_str(include_str!("../../tests/oracle/yaml_quoting.json")).unwrap();
     assert_eq!(to_yaml(&json), include_str!("../../tests/oracle/yaml_quoting.yaml"));
 }
+
+#[test]
+fn quick_path_cases_match_the_reference() {
+    // Strings at the edges of the single-pass decision: indicators, resolver look-alikes,
+    // leading/trailing spaces, quotes, and spaces either side of column 80.
+    let long = format!("{} {}", "x".repeat(70), "y".repeat(20));
+    let cases = [
+        "web", "nginx:1.27", "a:", ":a", "-a", "- a", "-", "?x", "? x", "a #b", "a#b", "#a", "[x]", "x]", "'q'", "a'b",
+        "a\"b", "a\\b", " lead", "trail ", "a  b", "---x", "...", "..x", "0x1F", "0o17", "017", "08", "1_000", "1e5",
+        "1.5e", "+.inf", "12:30", "1:70", "190:20:30.15", "2025-01-01", "2025-01-01T12:00:00Z", "2025-1-1 1:2:3",
+        "2025-01-01T12:00:00+05:30", "y", "Yes", "NULL", "~", "true1", "10.244.1.5", "ab%", "%ab", "@x", "`x", "a,b",
+        ",a", "&x", "*x", "!x", "|x", ">x", "{x", "}x", long.as_str(),
+    ];
+    for s in cases {
+        for column in [0, 2, 10, 60, 79, 80, 81] {
+            let v = json!({ "k": s, s: [s] });
+            let mut m = serde_json::Map::new();
+            m.insert("p".repeat(column), Value::String(s.to_string()));
+            let padded = Value::Object(m);
+            assert_eq!(to_yaml(&v), reference::to_yaml(&v), "{s:?}");
+            assert_eq!(to_yaml(&padded), reference::to_yaml(&padded), "{s:?} at {column}");
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 800, .. proptest::prelude::ProptestConfig::default() })]
+
+    #[test]
+    fn same_bytes_as_the_reference_writer(v in crate::jsonfmt::tests::arb_value()) {
+        proptest::prop_assert_eq!(to_yaml(&v), reference::to_yaml(&v));
+    }
+
+    #[test]
+    fn scalars_match_the_reference_at_every_column(s in crate::jsonfmt::tests::arb_string(), key_width in 0usize..90, nested in 0usize..4) {
+        // The string as a value after a key of `key_width` columns, as a key, and as a list
+        // item, `nested` mappings deep.
+        let mut v = serde_json::json!({ "k".repeat(key_width.max(1)): s.clone(), s.clone(): 1, "l": [s.clone()] });
+        for _ in 0..nested {
+            v = serde_json::json!({ "n": v });
+        }
+        proptest::prop_assert_eq!(to_yaml(&v), reference::to_yaml(&v));
+        proptest::prop_assert_eq!(needs_quotes(&s), reference::needs_quotes(&s));
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, .. proptest::prelude::ProptestConfig::default() })]
+
+    #[test]
+    fn folding_matches_the_reference(text in "['\"]?[a-z]{1,6}( {1,2}[a-z:#]{1,6}){3,20}['\"]?", key_width in 1usize..100) {
+        let mut m = serde_json::Map::new();
+        m.insert("p".repeat(key_width), Value::String(text.clone()));
+        m.insert("l".into(), serde_json::json!([text]));
+        let v = Value::Object(m);
+        proptest::prop_assert_eq!(to_yaml(&v), reference::to_yaml(&v));
+    }
+}

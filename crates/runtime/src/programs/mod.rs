@@ -4,7 +4,9 @@
 //! starting with `#!` is a script run by its interpreter. Each program implements `Program`,
 //! the internal interface `Process` drives.
 
+mod addons;
 mod clients;
+mod control_plane;
 mod daemons;
 mod databases;
 mod nginx;
@@ -75,7 +77,8 @@ pub fn identify(data: &[u8]) -> ProgramKind {
     use ProgramKind::*;
     let all = [
         Busybox, Dash, Bash, Nginx, NginxEntrypoint, Redis, RedisEntrypoint, Postgres, PostgresEntrypoint, Mysqld,
-        MysqlEntrypoint, Stress, Curl, Python, FluentBit, Socat, NginxExporter, RedisCli, PgIsReady, MysqlAdmin,
+        MysqlEntrypoint, Stress, Curl, Python, FluentBit, Socat, NginxExporter, RedisCli, PgIsReady, MysqlAdmin, KubeProxy, CoreDns,
+        Etcd, KubeApiserver, KubeControllerManager, KubeScheduler,
     ];
     all.into_iter().find(|k| format!("{k:?}") == name).unwrap_or(Unknown)
 }
@@ -111,6 +114,9 @@ pub fn start(kind: ProgramKind, path: &str, argv: Vec<String>, fs: &FsView, st: 
         Socat => daemons::socat(argv),
         NginxExporter => daemons::exporter(argv),
         RedisCli | PgIsReady | MysqlAdmin => clients::client(kind, argv),
+        KubeProxy => addons::kube_proxy(argv),
+        CoreDns => addons::coredns(argv),
+        Etcd | KubeApiserver | KubeControllerManager | KubeScheduler => control_plane::control_plane(kind, argv),
         Unknown => tools::exec_format_error(path),
     }
 }

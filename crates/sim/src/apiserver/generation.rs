@@ -12,8 +12,8 @@ use crate::meta;
 use serde_json::{json, Value};
 
 /// Kinds whose strategy tracks generation, and whether annotation changes count (Deployment).
-const TRACKED: [(&str, bool); 7] =
-    [("Pod", false), ("Deployment", true), ("ReplicaSet", false), ("StatefulSet", false), ("DaemonSet", false), ("Job", false), ("CronJob", false)];
+const TRACKED: [(&str, bool); 8] =
+    [("Pod", false), ("Deployment", true), ("ReplicaSet", false), ("StatefulSet", false), ("DaemonSet", false), ("Job", false), ("CronJob", false), ("PodDisruptionBudget", false)];
 
 fn tracked(kind: &str) -> Option<bool> {
     TRACKED.iter().find(|(k, _)| *k == kind).map(|(_, annotations)| *annotations)

@@ -41,6 +41,8 @@ pub struct ApiServer {
     /// UIDs of pods placed through the pods/binding subresource (the invariant checker
     /// verifies the scheduler never overcommits a node with them).
     pub(crate) bound_uids: std::collections::BTreeSet<String>,
+    /// Which bindings name which user (see `rbac::SubjectCache`).
+    pub(crate) rbac_cache: rbac::SubjectCache,
     next_request: u64,
 }
 
@@ -52,6 +54,7 @@ impl ApiServer {
             policies: cluster.admission_policies.clone(),
             last_warnings: Vec::new(),
             bound_uids: std::collections::BTreeSet::new(),
+            rbac_cache: rbac::SubjectCache::default(),
             next_request: 0,
         }
     }
@@ -75,7 +78,7 @@ impl Req<'_> {
     pub fn authorize(&mut self, info: &ResourceInfo, verb: &str, sub: &str, ns: &str, name: &str, label: &str) -> Result<(), Status> {
         let ns = if info.namespaced { ns } else { "" };
         let attrs = rbac::Attributes { verb, api_group: info.group, resource: info.resource, subresource: sub, namespace: ns, name };
-        let d = rbac::authorize(&self.core.store, &self.user, &attrs);
+        let d = rbac::authorize_cached(&self.core.store, &mut self.core.apiserver.rbac_cache, &self.user, &attrs);
         let details = json!({"user": self.user.name, "verb": verb, "resource": info.resource, "subresource": sub, "apiGroup": info.group, "namespace": ns, "matched": d.matched, "errors": d.errors});
         if d.allowed {
             self.trace("authorization", Outcome::Ok, label, details);
@@ -97,7 +100,8 @@ fn verb_summary(verb: &Verb) -> (&'static str, String, Value) {
             json!({"namespace": namespace, "labelSelector": label_selector, "fieldSelector": field_selector}),
         ),
         Verb::Update { object } => ("update", crate::meta::kind(object).to_string(), object.clone()),
-        Verb::UpdateStatus { object } => ("update", crate::meta::kind(object).to_string(), json!({"status": object.get("status")})),
+        // Copied directly, not through `json!`'s serialiser (same shape and capacity, less work).
+        Verb::UpdateStatus { object } => ("update", crate::meta::kind(object).to_string(), diff::fields([("status", object.get("status").map_or(Value::Null, diff::exact_copy))])),
         Verb::Patch { kind, namespace, name, patch_type, patch } => {
             ("patch", kind.clone(), json!({"namespace": namespace, "name": name, "patchType": format!("{patch_type:?}"), "patch": patch}))
         }

@@ -9,6 +9,7 @@ use super::authn::UserInfo;
 use crate::meta;
 use crate::store::{ObjectKey, Store};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// What is being asked, as `authorizer.Attributes`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,17 +93,29 @@ fn check_binding(store: &Store, binding: &Value, user: &UserInfo, a: &Attributes
     }))
 }
 
-pub fn authorize(store: &Store, user: &UserInfo, a: &Attributes) -> Decision {
+/// The authorizers before RBAC: the privileged group and the Node authorizer.
+fn short_cut(user: &UserInfo) -> Option<Decision> {
     if user.in_group("system:masters") {
-        return Decision { allowed: true, matched: "privileged group system:masters".into(), errors: vec![] };
+        return Some(Decision { allowed: true, matched: "privileged group system:masters".into(), errors: vec![] });
     }
     if user.in_group("system:nodes") && user.name.starts_with("system:node:") {
-        return Decision { allowed: true, matched: "Node authorizer".into(), errors: vec![] };
+        return Some(Decision { allowed: true, matched: "Node authorizer".into(), errors: vec![] });
     }
-    let mut errors = Vec::new();
+    None
+}
+
+/// The bindings RBAC consults for a request in `namespace`, in evaluation order:
+/// ClusterRoleBindings, then the namespace's RoleBindings, each in name order.
+fn bindings<'s>(store: &'s Store, namespace: &str) -> impl Iterator<Item = &'s std::sync::Arc<Value>> {
     let cluster = store.list("ClusterRoleBinding", None);
-    let local = if a.namespace.is_empty() { None } else { Some(store.list("RoleBinding", Some(a.namespace))) };
-    for binding in cluster.chain(local.into_iter().flatten()) {
+    let local = if namespace.is_empty() { None } else { Some(store.list("RoleBinding", Some(namespace))) };
+    cluster.chain(local.into_iter().flatten())
+}
+
+/// RBAC's verdict over `candidates` (bindings in evaluation order).
+fn decide<'s>(store: &Store, candidates: impl Iterator<Item = &'s std::sync::Arc<Value>>, user: &UserInfo, a: &Attributes) -> Decision {
+    let mut errors = Vec::new();
+    for binding in candidates {
         match check_binding(store, binding, user, a) {
             Ok(Some(matched)) => return Decision { allowed: true, matched, errors },
             Ok(None) => {}
@@ -110,6 +123,46 @@ pub fn authorize(store: &Store, user: &UserInfo, a: &Attributes) -> Decision {
         }
     }
     Decision { allowed: false, matched: String::new(), errors }
+}
+
+pub fn authorize(store: &Store, user: &UserInfo, a: &Attributes) -> Decision {
+    if let Some(d) = short_cut(user) {
+        return d;
+    }
+    decide(store, bindings(store, a.namespace), user, a)
+}
+
+/// How many (user, groups, namespace) entries the subject cache keeps before starting over.
+const SUBJECT_CACHE_MAX: usize = 1024;
+
+/// For each (user, groups, namespace) the bindings whose subjects name that user, valid for
+/// one `Store::binding_revision`. Only a binding whose subjects match can allow a request or
+/// report a missing role, so evaluating just these, in the same order, gives the same
+/// decision as walking every binding, which every in-cluster component's request otherwise
+/// did (the scheduler's bind of every pod, the controllers' writes).
+#[derive(Debug, Default)]
+pub struct SubjectCache {
+    revision: Option<u64>,
+    entries: BTreeMap<(String, Vec<String>, String), Vec<ObjectKey>>,
+}
+
+/// `authorize` through the subject cache; the same decision, errors and matched text.
+pub fn authorize_cached(store: &Store, cache: &mut SubjectCache, user: &UserInfo, a: &Attributes) -> Decision {
+    if let Some(d) = short_cut(user) {
+        return d;
+    }
+    if cache.revision != Some(store.binding_revision()) || cache.entries.len() >= SUBJECT_CACHE_MAX {
+        cache.entries.clear();
+        cache.revision = Some(store.binding_revision());
+    }
+    let key = (user.name.clone(), user.groups.clone(), a.namespace.to_string());
+    let keys = cache.entries.entry(key).or_insert_with(|| {
+        bindings(store, a.namespace)
+            .filter(|b| b.get("subjects").and_then(Value::as_array).is_some_and(|s| s.iter().any(|s| subject_matches(s, user, meta::namespace(b)))))
+            .map(|b| ObjectKey::of(b))
+            .collect()
+    });
+    decide(store, keys.iter().filter_map(|k| store.get(k)), user, a)
 }
 
 /// The API server's `forbiddenMessage` plus the authorizer's reason.

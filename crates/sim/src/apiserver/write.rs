@@ -193,7 +193,7 @@ fn keep_system_metadata(new: &mut Value, current: &Value) {
 }
 
 fn has_status_subresource(kind: &str) -> bool {
-    matches!(kind, "Pod" | "Node" | "Namespace" | "Deployment" | "ReplicaSet" | "Job" | "Service" | "PersistentVolumeClaim" | "PersistentVolume")
+    matches!(kind, "Pod" | "Node" | "Namespace" | "Deployment" | "ReplicaSet" | "Job" | "Service" | "PersistentVolumeClaim" | "PersistentVolume" | "DaemonSet" | "PodDisruptionBudget")
 }
 
 pub(crate) fn update(r: &mut Req, body: Value, status_only: bool) -> ApiResponse {
@@ -210,9 +210,8 @@ pub(crate) fn update(r: &mut Req, body: Value, status_only: bool) -> ApiResponse
     let expected_rv = meta::resource_version(&body).to_string();
     let mut new = if status_only {
         let mut body = body;
-        let mut n = (*current).clone();
-        n["status"] = body.get_mut("status").map(Value::take).unwrap_or(json!({}));
-        n
+        let status = body.get_mut("status").map(Value::take).unwrap_or(json!({}));
+        with_status(&current, status)
     } else {
         let mut b = body;
         meta::set_meta_str(&mut b, "namespace", &ns);
@@ -224,6 +223,26 @@ pub(crate) fn update(r: &mut Req, body: Value, status_only: bool) -> ApiResponse
     };
     keep_system_metadata(&mut new, &current);
     write_update(r, info, new, &current, &expected_rv, &label, !status_only)
+}
+
+/// `current` with its status replaced, in the same key order as assigning `status` on a full
+/// copy, without deep-copying the old status only to drop it (status writes are the kubelet's
+/// most frequent request).
+fn with_status(current: &Value, status: Value) -> Value {
+    let Some(fields) = current.as_object() else {
+        // Stored objects are always JSON objects; anything else gets just the status.
+        return super::diff::fields([("status", status)]);
+    };
+    let mut out = serde_json::Map::with_capacity(fields.len() + 1);
+    let mut status = Some(status);
+    for (k, v) in fields {
+        let v = if k == "status" { status.take().unwrap_or_default() } else { v.clone() };
+        out.insert(k.clone(), v);
+    }
+    if let Some(st) = status {
+        out.insert("status".into(), st);
+    }
+    Value::Object(out)
 }
 
 /// Validation, precondition and the etcd write shared by update and patch. `main_resource`
@@ -370,5 +389,29 @@ pub fn set_condition(pod: &mut Value, cond: Value) {
     match arr.iter_mut().find(|c| c.get("type") == ty.as_ref()) {
         Some(c) => *c = cond,
         None => arr.push(cond),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_status;
+    use serde_json::{json, Value};
+
+    #[test]
+    fn with_status_matches_assigning_on_a_copy() {
+        let cases = [
+            json!({"kind": "Pod", "metadata": {"name": "a"}, "status": {"phase": "Pending"}, "spec": {"x": 1}}),
+            json!({"kind": "Pod", "metadata": {"name": "a"}, "spec": {}}),
+            json!({"status": {"phase": "Running", "conditions": [{"type": "Ready"}]}}),
+            json!({}),
+        ];
+        for current in cases {
+            let status = json!({"phase": "Running", "podIP": "10.0.0.1"});
+            let mut want = current.clone();
+            want["status"] = status.clone();
+            let got = with_status(&current, status);
+            assert_eq!(serde_json::to_string(&got).unwrap(), serde_json::to_string(&want).unwrap(), "{current}");
+        }
+        assert_eq!(with_status(&Value::from(3), json!({})), json!({"status": {}}));
     }
 }

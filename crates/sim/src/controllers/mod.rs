@@ -7,9 +7,12 @@
 //! `--use-service-account-credentials`; this module also owns the RBAC those identities need.
 
 pub mod attachdetach;
+pub mod daemonset;
+pub mod daemonset_pods;
 pub mod deployment;
 pub mod deployment_scale;
 pub mod deployment_status;
+pub mod disruption;
 pub mod endpoints;
 pub mod gc;
 pub mod hash;
@@ -45,7 +48,7 @@ use std::sync::Arc;
 
 /// Names of the kube-controller-manager controllers this cluster runs (service accounts in
 /// kube-system, ClusterRoles `system:controller:<name>`).
-pub const CONTROLLERS: [&str; 8] = [
+pub const CONTROLLERS: [&str; 10] = [
     "deployment-controller",
     "replicaset-controller",
     "job-controller",
@@ -54,6 +57,8 @@ pub const CONTROLLERS: [&str; 8] = [
     "generic-garbage-collector",
     "node-controller",
     "taint-eviction-controller",
+    "daemon-set-controller",
+    "disruption-controller",
 ];
 
 pub(crate) fn register_defaults(sim: &mut Simulation) {
@@ -80,6 +85,8 @@ pub(crate) fn register_defaults(sim: &mut Simulation) {
     sim.register_component(Box::new(persistentvolume_provisioner::ExternalProvisioner::new(std::rc::Rc::clone(&cloud), seed)));
     sim.register_component(Box::new(attachdetach::AttachDetachController::new(cloud)));
     serviceaccounts::register(sim);
+    sim.register_component(Box::new(daemonset::DaemonSetController::default()));
+    sim.register_component(Box::new(disruption::DisruptionController::default()));
 }
 
 /// The service-account identity a controller authenticates as.
@@ -124,6 +131,8 @@ fn controller_rules(c: &str) -> Value {
         "endpoint-controller" => vec![rule(&[""], &["endpoints", "services", "pods"])],
         "node-controller" => vec![rule(&[""], &["nodes", "nodes/status", "pods", "pods/status"]), rule(&["coordination.k8s.io"], &["leases"])],
         "taint-eviction-controller" => vec![rule(&[""], &["pods", "pods/status", "nodes"])],
+        "daemon-set-controller" => vec![rule(&["apps", "extensions"], &["daemonsets", "daemonsets/status", "controllerrevisions"]), rule(&[""], &["pods", "nodes"])],
+        "disruption-controller" => vec![rule(&["policy"], &["poddisruptionbudgets", "poddisruptionbudgets/status"]), rule(&[""], &["pods"]), rule(&["apps"], &["deployments", "replicasets", "statefulsets"])],
         _ => vec![rule(&["*"], &["*"])],
     };
     let mut all = rules;

@@ -1,6 +1,7 @@
-//! Node health: the kubelet's heartbeat (its Lease in kube-node-lease, renewed every 10s, and
-//! its Ready status when it comes back), the node lifecycle controller that notices a silent
-//! node after the node-monitor grace period (50s, checked every 5s) — Ready and the pressure
+//! Node health: the node lifecycle controller that registers each node (`RegisteredNode`) and
+//! judges it from both heartbeats the kubelet sends (its Lease's renewTime, see
+//! `kubelet::node_status`, and the Ready condition's lastHeartbeatTime), noticing a silent node
+//! after the node-monitor grace period (50s, checked every 5s) — Ready and the pressure
 //! conditions turn Unknown with "Kubelet stopped posting node status.", the node gets the
 //! `node.kubernetes.io/unreachable` NoSchedule and NoExecute taints and its pods Ready=False —
 //! and the faults: `Simulation::stop_kubelet` / `start_kubelet` (the kubelet service alone
@@ -12,9 +13,7 @@ use super::{event, sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
 use crate::request::ApiRequest;
-use crate::selector::FieldSelector;
 use crate::sim::Simulation;
-use crate::store::WatchFilter;
 use crate::time::{SimDuration, SimTime};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -30,99 +29,11 @@ pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub const STOPPED_MESSAGE: &str = "Kubelet stopped posting node status.";
 
-/// A node's kubelet heartbeat: renews the node Lease and reports the node Ready again after
-/// the kubelet was away. Paused and resumed with the node's kubelet.
-pub struct NodeHeartbeat {
-    node: String,
-    nodes: Informer,
-    lease: Option<Value>,
-}
-
+/// One kubelet heartbeat component per node (see `kubelet::node_status`).
 pub(crate) fn register_lease_renewers(sim: &mut Simulation) {
     let nodes: Vec<String> = sim.cluster().nodes.iter().map(|n| n.name.clone()).collect();
     for node in nodes {
-        sim.register_component(Box::new(NodeHeartbeat { node, nodes: Informer::default(), lease: None }));
-    }
-}
-
-impl Component for NodeHeartbeat {
-    fn name(&self) -> String {
-        format!("node-lease/{}", self.node)
-    }
-    fn user(&self) -> String {
-        format!("system:node:{}", self.node)
-    }
-    fn start(&mut self, ctx: &mut Ctx<'_>) {
-        self.nodes = Informer::new("Node");
-        let fields = FieldSelector::parse("Node", &format!("metadata.name={}", self.node)).unwrap_or_default();
-        let filter = WatchFilter { fields, ..WatchFilter::kind("Node") };
-        if let Ok(id) = ctx.watch(filter, None) {
-            self.nodes.set_watch(id);
-        }
-        // The first renewal runs as a timer, not inside registration, so bootstrap issues no
-        // API requests of its own.
-        ctx.set_background_timer(ctx.now(), 1);
-    }
-    fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
-        self.nodes.pump(ctx);
-        if wake == Wake::Timer(1) {
-            self.renew(ctx);
-        }
-        self.report_ready(ctx);
-    }
-}
-
-impl NodeHeartbeat {
-    fn renew(&mut self, ctx: &mut Ctx<'_>) {
-        let now = ctx.epoch().rfc3339_micro(ctx.now());
-        let req = match self.lease.take() {
-            Some(mut l) => {
-                l["spec"]["renewTime"] = json!(now);
-                ApiRequest::update(l)
-            }
-            None => {
-                let owner = self.nodes.get("", &self.node).map(|n| json!([{"apiVersion": "v1", "kind": "Node", "name": self.node, "uid": meta::uid(n)}])).unwrap_or(json!([]));
-                ApiRequest::create(json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-                    "metadata": {"name": self.node, "namespace": LEASE_NAMESPACE, "ownerReferences": owner},
-                    "spec": {"holderIdentity": self.node, "leaseDurationSeconds": LEASE_DURATION_SECS, "renewTime": now}}))
-            }
-        };
-        self.lease = submit_obj(ctx, req).ok();
-        ctx.set_background_timer(ctx.now().plus(LEASE_RENEW), 1);
-    }
-
-    /// The kubelet's node status sync after an absence: Ready (and the pressure conditions)
-    /// back to their healthy values with a fresh heartbeat.
-    fn report_ready(&mut self, ctx: &mut Ctx<'_>) {
-        let Some(node) = self.nodes.get("", &self.node).map(|n| (**n).clone()) else { return };
-        let ready = node_ready(&node);
-        if ready == "True" {
-            return;
-        }
-        let now = ctx.epoch().rfc3339(ctx.now());
-        let healthy = [
-            ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-            ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-            ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-            ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
-        ];
-        let conds: Vec<Value> =
-            healthy.iter().map(|(t, s, r, m)| json!({"type": t, "status": s, "lastHeartbeatTime": now, "lastTransitionTime": now, "reason": r, "message": m})).collect();
-        let mut copy = node.clone();
-        copy["status"]["conditions"] = json!(conds);
-        if let Ok(stored) = submit_obj(ctx, ApiRequest::update_status(copy)) {
-            let ev = crate::events::EventRecord {
-                regarding: crate::events::ObjectRef::of(&stored),
-                event_type: crate::events::EventType::Normal,
-                reason: "NodeReady".into(),
-                message: format!("Node {} status is now: NodeReady", self.node),
-                component: "kubelet".into(),
-                host: self.node.clone(),
-                action: String::new(),
-            };
-            ctx.record_event(&ev);
-            self.nodes.assume(stored);
-        }
+        sim.register_component(Box::new(crate::kubelet::node_status::NodeHeartbeat::new(&node)));
     }
 }
 
@@ -141,8 +52,11 @@ pub struct NodeLifecycleController {
     nodes: Informer,
     leases: Informer,
     pods: Informer,
-    /// Last observed renewTime per node and when this controller saw it change.
+    /// Per node: the last observed heartbeat (Lease renewTime and Ready lastHeartbeatTime) and
+    /// when this controller saw it change (`probeTimestamp`).
     probe: BTreeMap<String, (String, SimTime)>,
+    /// Nodes already announced with `RegisteredNode` (`knownNodeSet`).
+    known: std::collections::BTreeSet<String>,
 }
 
 impl Component for NodeLifecycleController {
@@ -164,29 +78,39 @@ impl Component for NodeLifecycleController {
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         self.nodes.pump(ctx);
         self.pods.pump(ctx);
-        let now = ctx.now();
-        for c in self.leases.pump(ctx) {
-            if let Some(l) = c.new.as_deref().filter(|_| c.key.0 == LEASE_NAMESPACE) {
-                let renew = meta::str_at(l, &["spec", "renewTime"]).unwrap_or("").to_string();
-                let entry = self.probe.entry(c.key.1.clone()).or_insert((String::new(), now));
-                if entry.0 != renew {
-                    *entry = (renew, now);
-                }
-            }
-        }
+        self.leases.pump(ctx);
         if wake == Wake::Timer(1) {
+            self.observe_heartbeats(ctx.now());
             self.monitor(ctx);
-            ctx.set_background_timer(now.plus(NODE_MONITOR_PERIOD), 1);
+            ctx.set_background_timer(ctx.now().plus(NODE_MONITOR_PERIOD), 1);
         }
     }
 }
 
 impl NodeLifecycleController {
+    /// `tryUpdateNodeHealth`'s probe: a node is heard from when its Lease's renewTime or its
+    /// Ready condition's lastHeartbeatTime changed since the last look.
+    fn observe_heartbeats(&mut self, now: SimTime) {
+        for ((_, name), node) in &self.nodes.objs {
+            let lease = self.leases.get(LEASE_NAMESPACE, name).and_then(|l| meta::str_at(l, &["spec", "renewTime"])).unwrap_or("");
+            let conds = meta::at(node, &["status", "conditions"]).and_then(Value::as_array);
+            let beat = conds.and_then(|a| a.iter().find(|c| c["type"] == "Ready")).and_then(|c| c["lastHeartbeatTime"].as_str()).unwrap_or("");
+            let seen = format!("{lease}|{beat}");
+            let entry = self.probe.entry(name.clone()).or_insert((String::new(), now));
+            if entry.0 != seen {
+                *entry = (seen, now);
+            }
+        }
+    }
+
     fn monitor(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let nodes: Vec<Value> = self.nodes.objs.values().map(|n| (**n).clone()).collect();
         for node in nodes {
             let name = meta::name(&node).to_string();
+            if self.known.insert(name.clone()) {
+                node_event(ctx, &node, "RegisteredNode", format!("Node {name} event: Registered Node {name} in Controller"));
+            }
             let seen = self.probe.get(&name).map(|p| p.1).unwrap_or(SimTime::ZERO);
             let silent = now.since(seen) > NODE_MONITOR_GRACE;
             let ready = node_ready(&node).to_string();
@@ -212,7 +136,7 @@ impl NodeLifecycleController {
         }
         let Ok(stored) = submit_obj(ctx, ApiRequest::update_status(copy)) else { return };
         self.nodes.assume(stored.clone());
-        event(ctx, NAME, &stored, false, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"));
+        node_event(ctx, &stored, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"));
         self.set_taints(ctx, &stored, true);
         let pods: Vec<Value> = self.pods.objs.values().filter(|p| meta::node_name(p) == name).map(|p| (**p).clone()).collect();
         for pod in pods {
@@ -244,6 +168,22 @@ impl NodeLifecycleController {
             }
         }
     }
+}
+
+/// `RecordNodeEvent` / `RecordNodeStatusChange`: a Normal event on the node, referenced by
+/// apiVersion, kind, name and uid only.
+fn node_event(ctx: &mut Ctx<'_>, node: &Value, reason: &str, message: String) {
+    let regarding = crate::events::ObjectRef { kind: "Node".into(), name: meta::name(node).to_string(), uid: meta::uid(node).to_string(), api_version: "v1".into(), ..Default::default() };
+    let ev = crate::events::EventRecord {
+        regarding,
+        event_type: crate::events::EventType::Normal,
+        reason: reason.into(),
+        message,
+        component: NAME.into(),
+        host: String::new(),
+        action: String::new(),
+    };
+    ctx.record_event(&ev);
 }
 
 /// `MarkPodsNotReady`: the pod's Ready condition turns False, with the Warning event.
@@ -326,6 +266,13 @@ impl Simulation {
     /// The wake-ups the kubelet missed run now: its lease is renewed and it reports Ready.
     fn resume_kubelet(&mut self, name: &str) -> bool {
         let ids = self.node_component_ids(name);
+        if !ids.iter().any(|id| self.core.paused.contains_key(id)) {
+            return !ids.is_empty();
+        }
+        let heartbeat = self.component_mut(&format!("node-lease/{name}")).and_then(|c| c.as_any_mut()).and_then(|a| a.downcast_mut::<crate::kubelet::node_status::NodeHeartbeat>());
+        if let Some(hb) = heartbeat {
+            hb.restarted();
+        }
         for id in &ids {
             let missed = self.core.paused.remove(id).unwrap_or_default();
             let mut seen_watch = false;

@@ -1,7 +1,8 @@
 //! The pod subresources the kubelet serves, reached the way kubectl reaches them: the API
 //! server authenticates and authorizes `pods/log` (get) or `pods/exec` (create), validates the
-//! container name against the pod, then proxies to the kubelet of the pod's node. Log text
-//! follows `validateContainerLogStatus`' errors word for word; exec sessions are polled.
+//! container name against the pod, then proxies to the kubelet of the pod's node (which fails
+//! as a refused dial while that kubelet is stopped, see `dial`). Log text follows
+//! `validateContainerLogStatus`' errors word for word; exec sessions are polled.
 
 use super::exec::{ExecHandle, ExecOutput, ExecSpec};
 use super::logs::{render, LogOptions};
@@ -78,12 +79,16 @@ pub(crate) fn route(sim: &mut Simulation, req: ApiRequest) -> ApiResponse {
             if meta::node_name(&obj).is_empty() {
                 return Ok(ApiOk::Logs(String::new()));
             }
+            super::dial::check_logs(sim, meta::node_name(&obj), namespace, pod, &container, options)?;
             let kubelet = kubelet_of(sim, &obj)?;
             kubelet.logs(namespace, pod, &container, options, epoch.epoch_ms(now), epoch).map(ApiOk::Logs)
         }
         Verb::Exec { namespace, pod, container, command, stdin, tty } => {
             let obj = admit(sim, &req, "create", "exec", namespace, pod)?;
             let container = resolve_container(&obj, container.as_deref())?;
+            if !meta::node_name(&obj).is_empty() {
+                super::dial::check_upgrade(sim, meta::node_name(&obj))?;
+            }
             let dataplane = std::sync::Arc::clone(&sim.core.dataplane);
             let stopped = super::registry::unreachable_nodes(&sim.core);
             let kubelet = kubelet_of(sim, &obj)?;

@@ -10,6 +10,7 @@ mod backoff;
 mod containers;
 pub mod csi;
 mod csi_mount;
+mod dial;
 mod env;
 pub mod exec;
 mod exec_sync;
@@ -17,12 +18,13 @@ mod images;
 mod lifecycle;
 pub mod logs;
 mod network;
+pub mod node_status;
 mod probes;
 pub mod portforward;
 mod registry;
 mod run;
 mod spec_update;
-mod static_pods;
+pub(crate) mod static_pods;
 mod status;
 mod termination;
 mod volumes;
@@ -346,7 +348,10 @@ impl Component for Kubelet {
         self.rng = ctx.rng_stream("runtime");
         self.open_watch(ctx);
         if !self.statics.is_empty() {
-            self.ensure_mirrors(ctx);
+            // The file source's first pass runs as soon as the clock moves, not inside
+            // registration: with kubeadm's add-ons that is their install window, whose
+            // private name stream keeps the names of a learner's objects unchanged.
+            ctx.set_background_timer(ctx.now(), static_pods::STATIC_TOKEN);
         }
     }
 

@@ -86,6 +86,8 @@ impl Simulation {
         if phase != "Running" {
             return Err(PortForwardError::Api(Status::bad_request(format!("pod {pod} is not running: current phase {phase}"))));
         }
+        // A stopped kubelet dropped the forwarding stream: kubectl reports a lost connection.
+        super::dial::check_upgrade(self, &node).map_err(PortForwardError::Api)?;
         let (now, epoch) = (self.now(), self.epoch());
         let now_ms = u64::try_from(epoch.epoch_ms(now)).unwrap_or(0);
         let dataplane = std::sync::Arc::clone(&self.core.dataplane);

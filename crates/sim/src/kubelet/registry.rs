@@ -74,11 +74,15 @@ impl std::fmt::Debug for Remote {
 
 impl Remote {
     /// The node and worker map of the live pod holding `ip` (None: no such pod).
-    fn locate(&self, ip: &str) -> Option<(bool, String, WorkerMap)> {
+    /// The pod answering on `ip`: hostNetwork pods share their node's IP, so among several
+    /// the one listening on `port` wins.
+    fn locate(&self, ip: &str, port: u16) -> Option<(bool, String, WorkerMap)> {
         let reg = self.registry.as_ref()?.try_borrow().ok()?;
         reg.nodes.iter().find_map(|(node, map)| {
             let m = map.try_borrow().ok()?;
-            let w = m.values().find(|w| w.ip.as_deref() == Some(ip) && w.sandbox_ready)?;
+            let mut on_ip = m.values().filter(|w| w.ip.as_deref() == Some(ip) && w.sandbox_ready);
+            let first = on_ip.next()?;
+            let w = if first.ports.contains_key(&port) { first } else { on_ip.find(|w| w.ports.contains_key(&port)).unwrap_or(first) };
             Some((reg.stopped.contains(node), w.uid.clone(), Rc::clone(map)))
         })
     }
@@ -90,7 +94,7 @@ impl Remote {
         if self.depth >= HOPS_MAX {
             return Err(NetError::TimedOut);
         }
-        let Some((stopped, uid, map)) = self.locate(ip) else { return Err(NetError::TimedOut) };
+        let Some((stopped, uid, map)) = self.locate(ip, port) else { return Err(NetError::TimedOut) };
         if stopped {
             return Err(NetError::TimedOut);
         }
@@ -105,7 +109,7 @@ impl Remote {
 
     /// Whether `ip` is a live pod on a running node (ICMP answers).
     pub fn reachable(&self, ip: &str) -> bool {
-        self.locate(ip).is_some_and(|(stopped, _, _)| !stopped)
+        self.locate(ip, 0).is_some_and(|(stopped, _, _)| !stopped)
     }
 }
 

@@ -204,7 +204,10 @@ impl PodWorker {
             req.headers = vec![("User-Agent".into(), "kube-probe/1.33".into()), ("Accept".into(), "*/*".into())];
             req.headers.extend(h.http_headers.iter().map(|x| (x.name.clone(), x.value.clone())));
             req.remote_addr = gateway_of(&pod_ip);
-            let resp = if ip == pod_ip { self.serve_http(port, &req, env) } else { Err(NetError::TimedOut) };
+            // The prober runs in the host's network namespace: a hostNetwork pod is also
+            // reachable on the host's loopback (etcd's probes ask 127.0.0.1).
+            let own = ip == pod_ip || (self.spec.host_network && ip == "127.0.0.1");
+            let resp = if own { self.serve_http(port, &req, env) } else { Err(NetError::TimedOut) };
             let timeout = probes::timing(probe).timeout;
             // A throttled server answers late; the prober gives up at its timeout.
             let took_ms = match &resp {

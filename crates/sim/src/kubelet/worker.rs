@@ -78,6 +78,8 @@ pub struct PodWorker {
     pub volumes: Option<PodVolumes>,
     pub mount_failures: u32,
     pub mount_first_failure: Option<SimTime>,
+    /// When the pod worker first waited for the pod's volumes (`WaitForAttachAndMount`).
+    pub mount_wait_from: Option<SimTime>,
     pub ip: Option<String>,
     pub sandbox_ready: bool,
     pub op: Option<Op>,
@@ -109,6 +111,9 @@ pub fn format_pod(pod: &Value) -> String {
     format!("{}_{}({})", meta::name(pod), meta::namespace(pod), meta::uid(pod))
 }
 
+/// `podAttachAndMountRetryInterval`: how often WaitForAttachAndMount looks again.
+const MOUNT_POLL: SimDuration = SimDuration(300);
+
 /// The next PLEG relist instant strictly after `now`.
 pub fn pleg_tick(now: SimTime) -> SimTime {
     SimTime((now.0 / PLEG_RELIST_MS + 1) * PLEG_RELIST_MS)
@@ -138,6 +143,7 @@ impl PodWorker {
             volumes: None,
             mount_failures: 0,
             mount_first_failure: None,
+            mount_wait_from: None,
             ip: None,
             sandbox_ready: false,
             op: None,
@@ -257,8 +263,21 @@ impl PodWorker {
 
     /// Mounts, sandbox, then containers. Returns true when the sync ended in an error.
     fn act(&mut self, env: &mut NodeEnv) -> bool {
-        if self.volumes.is_none() && !self.mount_volumes(env) {
-            return false;
+        if self.volumes.is_none() {
+            // WaitForAttachAndMount checks at once, then every 300ms; the volume manager's
+            // populator and reconciler (100ms loops) only pick a new pod up after that first
+            // check, so the earliest the worker goes on is one poll interval after it learned
+            // the pod. Everything the kubelet does for the pod (sandbox, pulls, events) comes
+            // after that, so it can never look older than the binding it learned from.
+            let now = env.now();
+            let ready_at = self.mount_wait_from.get_or_insert(now).plus(MOUNT_POLL);
+            if now < ready_at {
+                self.request_sync(ready_at);
+                return false;
+            }
+            if !self.mount_volumes(env) {
+                return false;
+            }
         }
         if self.ip.is_none() {
             return self.create_sandbox(env);
@@ -368,7 +387,9 @@ impl PodWorker {
     }
 
     fn create_sandbox(&mut self, env: &mut NodeEnv) -> bool {
-        let Some(ip) = env.ips.allocate() else {
+        // A hostNetwork pod lives in the node's network namespace: its IP is the node's.
+        let ip = if self.spec.host_network { Some(env.host_ip.to_string()) } else { env.ips.allocate() };
+        let Some(ip) = ip else {
             return true;
         };
         self.ip = Some(ip);

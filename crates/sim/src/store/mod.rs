@@ -61,6 +61,9 @@ pub struct Store {
     history: VecDeque<HistoryEntry>,
     /// Pods by `spec.nodeName` (kubelet lists and field-selected lists use it).
     pods_by_node: BTreeMap<String, BTreeSet<(String, String)>>,
+    /// Revision of the last change to a RoleBinding or ClusterRoleBinding (the API server's
+    /// RBAC subject cache is valid while this stays the same).
+    binding_revision: u64,
     pub watches: Watches,
 }
 
@@ -70,6 +73,11 @@ pub type Woken = Vec<usize>;
 impl Store {
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// Revision of the last committed change to any RoleBinding or ClusterRoleBinding.
+    pub fn binding_revision(&self) -> u64 {
+        self.binding_revision
     }
 
     pub fn get(&self, key: &ObjectKey) -> Option<&Arc<Value>> {
@@ -166,6 +174,9 @@ impl Store {
     }
 
     fn commit(&mut self, key: ObjectKey, prev: Option<Arc<Value>>, obj: Arc<Value>, deleted: bool) -> Woken {
+        if matches!(key.kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
+            self.binding_revision = self.revision;
+        }
         if key.kind == "Pod" {
             if let Some(p) = &prev {
                 self.unindex_pod(&key, meta::node_name(p).to_string());

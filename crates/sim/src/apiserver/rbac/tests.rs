@@ -97,3 +97,46 @@ fn resource_matches_table() {
         assert_eq!(resource_matches(rule, &a), want, "{rule} vs {resource}/{sub}");
     }
 }
+
+#[test]
+fn subject_cache_gives_the_same_decisions_and_follows_binding_changes() {
+    let mut s = store_with(vec![
+        role("Role", "default", "pod-reader", json!([{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}])),
+        binding("RoleBinding", "default", "dangling", "Role", "missing-role", json!({"kind": "User", "name": "bob"})),
+        role("ClusterRole", "", "binder", json!([{"apiGroups": [""], "resources": ["pods/binding"], "verbs": ["create"]}])),
+        binding("ClusterRoleBinding", "", "sched", "ClusterRole", "binder", json!({"kind": "User", "name": "system:kube-scheduler"})),
+        binding("ClusterRoleBinding", "", "ops", "ClusterRole", "binder", json!({"kind": "Group", "name": "ops"})),
+    ]);
+    let users = vec![crate::cluster::UserSpec { name: "ann".into(), groups: vec!["ops".into()], credential_valid: true }];
+    let mut cache = SubjectCache::default();
+    let requests = [
+        ("system:kube-scheduler", attrs("create", "pods", "binding", "default", "web")),
+        ("system:kube-scheduler", attrs("get", "pods", "", "default", "web")),
+        ("bob", attrs("list", "pods", "", "default", "")),
+        ("bob", attrs("list", "pods", "", "kube-system", "")),
+        ("ann", attrs("create", "pods", "binding", "dev", "x")),
+        ("jane", attrs("get", "pods", "", "default", "web")),
+        ("kubernetes-admin", attrs("delete", "nodes", "", "", "n1")),
+        ("system:node:n1", attrs("get", "secrets", "", "default", "s")),
+    ];
+    let check = |s: &Store, cache: &mut SubjectCache| {
+        for (user, a) in &requests {
+            let u = authenticate(&users, Some(user), &[]).unwrap();
+            // Twice: a miss that fills the cache, then a hit.
+            for _ in 0..2 {
+                assert_eq!(authorize_cached(s, cache, &u, a), authorize(s, &u, a), "{user} {a:?}");
+            }
+        }
+    };
+    check(&s, &mut cache);
+    // A new binding for jane, and bob's dangling one fixed: the cache must see both.
+    s.create(binding("RoleBinding", "default", "jane-reads", "Role", "pod-reader", json!({"kind": "User", "name": "jane"}))).unwrap();
+    s.delete(&ObjectKey::new("RoleBinding", "default", "dangling"), None).unwrap();
+    let jane = authenticate(&users, Some("jane"), &[]).unwrap();
+    assert!(authorize_cached(&s, &mut cache, &jane, &attrs("get", "pods", "", "default", "web")).allowed);
+    check(&s, &mut cache);
+    // Role changes need no invalidation: roles are read at decision time.
+    s.delete(&ObjectKey::new("Role", "default", "pod-reader"), None).unwrap();
+    assert!(!authorize_cached(&s, &mut cache, &jane, &attrs("get", "pods", "", "default", "web")).allowed);
+    check(&s, &mut cache);
+}
