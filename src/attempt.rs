@@ -132,6 +132,7 @@ impl Replayable for Attempt {
             }
             Input::Interrupt => self.interrupt(),
             Input::Eof => self.session_mut().exec_send(None, true),
+            Input::HttpGet { port, path } => crate::localhost::encode(&self.session_mut().forward_http(*port, path)),
             Input::Fault(f) => {
                 let mut out = CommandOutput::default();
                 if let Attempt::Task(run) = self {

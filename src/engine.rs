@@ -6,6 +6,7 @@
 
 use crate::completion::Names;
 use crate::lanes::Lanes;
+use crate::localhost::{self, Fetch};
 use crate::model::{cluster_model, ClusterModel};
 use crate::attempt::{reference_recording, Attempt, Origin};
 use crate::timetravel::{rebuild, Cursor, Input, Recording, Replayable};
@@ -40,6 +41,11 @@ pub struct Engine {
     solved: Option<GolfReport>,
     /// Commands a replay applied since the UI last looked (echoed in the terminal).
     echoes: Vec<(String, CommandOutput)>,
+    /// The localhost panel's latest fetch as of the session's present (replay re-sends it).
+    pub last_fetch: Option<Fetch>,
+    /// Simulated ms at which a fresh attempt hands the cluster to the learner (the default
+    /// cluster has already run its add-ons' warm-up by then): the earliest time to travel to.
+    start_ms: u64,
 }
 
 impl Engine {
@@ -49,7 +55,8 @@ impl Engine {
     }
 
     fn with_attempt(attempt: Attempt, recording: Recording, origin: Origin) -> Engine {
-        let mut e = Engine { attempt, recording, cursor: Cursor::default(), lanes: Lanes::default(), last_apply: None, origin, reference_replay: false, solved: None, echoes: Vec::new() };
+        let start_ms = attempt.session().sim().now().as_millis();
+        let mut e = Engine { attempt, recording, cursor: Cursor::default(), lanes: Lanes::default(), last_apply: None, origin, reference_replay: false, solved: None, echoes: Vec::new(), last_fetch: None, start_ms };
         e.observe();
         e
     }
@@ -90,6 +97,11 @@ impl Engine {
 
     pub fn now(&self) -> u64 {
         self.session().sim().now().as_millis()
+    }
+
+    /// The earliest simulated time of this attempt (where a fresh session starts).
+    pub fn start_ms(&self) -> u64 {
+        self.start_ms
     }
 
     /// Simulated ms as the RFC 3339 wall time of the cluster (epoch ms).
@@ -154,6 +166,37 @@ impl Engine {
         (line, out)
     }
 
+    /// The localhost panel's Fetch: GET `address` through a port `kubectl port-forward`
+    /// forwards. Recorded like a command (the pod sees the request); an address that names no
+    /// local port never reaches the cluster and is not recorded.
+    pub fn fetch(&mut self, address: &str) -> Fetch {
+        let fetch = match localhost::parse_address(address) {
+            Ok(a) => {
+                let input = Input::HttpGet { port: a.port, path: a.path.clone() };
+                self.record(input.clone());
+                let out = self.attempt.apply(&input);
+                self.observe();
+                Fetch { url: a.url(), outcome: localhost::decode(&out) }
+            }
+            Err(e) => Fetch { url: address.trim().to_string(), outcome: Err(e) },
+        };
+        self.last_fetch = Some(fetch.clone());
+        fetch
+    }
+
+    /// Local ports `kubectl port-forward` listens on right now.
+    pub fn forwarded_ports(&self) -> Vec<u16> {
+        self.session().forwarded_ports()
+    }
+
+    /// Keeps what replay applied visible: a replayed fetch becomes the panel's latest result.
+    fn replayed(&mut self, input: Option<&Input>, out: &CommandOutput) {
+        if let Some(Input::HttpGet { port, path }) = input {
+            let url = localhost::Address { port: *port, path: path.clone() }.url();
+            self.last_fetch = Some(Fetch { url, outcome: localhost::decode(out) });
+        }
+    }
+
     fn record(&mut self, input: Input) {
         let at = self.now();
         self.recording.record(at, input);
@@ -167,7 +210,9 @@ impl Engine {
         if self.cursor.in_past(&self.recording) {
             let rec = self.recording.clone();
             for (i, o) in self.cursor.advance(&mut self.attempt, &rec, target) {
-                if let Some(Input::Command { line, .. }) = rec.inputs.get(i).map(|s| &s.input) {
+                let input = rec.inputs.get(i).map(|s| &s.input);
+                self.replayed(input, &o);
+                if let Some(Input::Command { line, .. }) = input {
                     self.echoes.push((line.clone(), o));
                 }
             }
@@ -208,9 +253,9 @@ impl Engine {
         self.solved.clone()
     }
 
-    /// Scrubs to any time in [0, horizon]: a fresh session with the same seed, inputs replayed.
+    /// Scrubs to any time in [start, horizon]: a fresh session with the same seed, inputs replayed.
     pub fn travel_to(&mut self, t: u64) {
-        let t = t.min(self.recording.horizon.max(self.now()));
+        let t = t.min(self.recording.horizon.max(self.now())).max(self.start_ms);
         let rec = self.recording.clone();
         // The origin started cleanly once on this seed and is deterministic, so it starts again.
         let Ok(fresh) = self.origin.start(rec.seed) else { return };
@@ -220,9 +265,12 @@ impl Engine {
         self.attempt = attempt;
         self.cursor = cursor;
         self.echoes.clear();
-        let mut at = 0;
+        self.last_fetch = None;
+        let mut at = self.start_ms;
         loop {
-            self.cursor.advance(&mut self.attempt, &rec, at);
+            for (i, o) in self.cursor.advance(&mut self.attempt, &rec, at) {
+                self.replayed(rec.inputs.get(i).map(|s| &s.input), &o);
+            }
             lanes.observe(at, &self.model(None));
             if at >= t {
                 break;

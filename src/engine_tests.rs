@@ -35,15 +35,17 @@ fn sidecar_pod_starts_and_runs() {
 #[test]
 fn time_travel_back_and_forward_gives_the_same_state() {
     let mut e = Engine::new(3, ClusterSpec::default());
-    e.advance_to(2_000);
+    // Times are relative to where a fresh session starts (after the add-ons' warm-up).
+    let start = e.now();
+    e.advance_to(start + 2_000);
     e.apply_file("pod.yaml", SIDECAR);
-    e.advance_to(40_000);
+    e.advance_to(start + 40_000);
     let live = pods_line(&mut e);
     let live_model = e.model(None);
-    e.travel_to(1_000);
+    e.travel_to(start + 1_000);
     assert!(e.model(Some("default")).orbit.is_empty() && e.model(Some("default")).nodes.iter().all(|n| n.pods.is_empty()));
     assert!(e.in_past());
-    e.travel_to(40_000);
+    e.travel_to(start + 40_000);
     assert_eq!(e.model(None), live_model);
     // `kubectl get pods` itself was recorded at 40 s, so replaying re-ran it: compare again.
     assert_eq!(pods_line(&mut e), live);
@@ -175,7 +177,8 @@ fn a_node_shell_attaches_like_a_container_shell() {
 fn ctrl_c_in_a_container_shell_interrupts_the_foreground_command() {
     let mut e = Engine::new(1, ClusterSpec::default());
     e.run("kubectl run box --image=busybox:1.36 -- sleep 3600", None);
-    e.advance_to(60_000);
+    let t = e.now() + 60_000;
+    e.advance_to(t);
     e.run("kubectl exec -it box -- sh", None);
     assert!(e.session().exec_reads_input(), "not attached");
     // Nothing runs: Ctrl+C at the prompt is echoed by the tty and the shell prompts again.
@@ -192,4 +195,99 @@ fn ctrl_c_in_a_container_shell_interrupts_the_foreground_command() {
     e.travel_to(now);
     assert!(e.session().exec_reads_input());
     assert_eq!(e.run("echo again $?", None).text(), "again 0\n/ # ");
+}
+
+/// nginx up and `kubectl port-forward pod/web 8080:80` open.
+fn forwarded_nginx() -> Engine {
+    let mut e = Engine::new(1, ClusterSpec::default());
+    assert_eq!(e.run("kubectl run web --image=nginx:1.27 --port=80", None).exit_code, 0);
+    // Bounded wait for Running, read from the model so the wait itself records nothing.
+    let running = |e: &Engine| e.model(Some("default")).nodes.iter().flat_map(|n| n.pods.iter()).any(|p| p.name == "web" && p.status == "Running");
+    for _ in 0..120 {
+        if running(&e) {
+            break;
+        }
+        let t = e.now() + 1_000;
+        e.advance_to(t);
+    }
+    assert!(running(&e), "nginx never ran");
+    let out = e.run("kubectl port-forward pod/web 8080:80", None);
+    assert!(out.stdout.contains("Forwarding from 127.0.0.1:8080 -> 80"), "{out:?}");
+    e
+}
+
+#[test]
+fn the_localhost_panel_fetches_through_a_forwarded_port() {
+    let mut e = Engine::new(1, ClusterSpec::default());
+    assert!(e.forwarded_ports().is_empty());
+    let refused = e.fetch("http://localhost:8080/");
+    assert_eq!(refused.outcome, Err("Failed to connect to localhost port 8080: Couldn't connect to server".into()));
+    let mut e = forwarded_nginx();
+    assert_eq!(e.forwarded_ports(), [8080]);
+    let page = e.fetch("http://localhost:8080/");
+    assert_eq!(page.status_line().as_deref(), Some("HTTP/1.1 200 OK"));
+    assert!(page.outcome.as_ref().unwrap().1.contains("<title>Welcome to nginx!</title>"), "{page:?}");
+    let missing = e.fetch("localhost:8080/missing");
+    assert_eq!((missing.url.as_str(), missing.status_line().as_deref()), ("http://localhost:8080/missing", Some("HTTP/1.1 404 Not Found")));
+    // An address that is not a local port never reaches the cluster: nothing is recorded.
+    let inputs = e.recording.inputs.len();
+    assert!(e.fetch("http://web:80/").outcome.is_err());
+    assert_eq!(e.recording.inputs.len(), inputs);
+    // nginx saw both requests: its access log says so.
+    let logs = e.run("kubectl logs web", None).stdout;
+    assert!(logs.contains("\"GET / HTTP/1.1\" 200") && logs.contains("\"GET /missing HTTP/1.1\" 404"), "{logs}");
+}
+
+#[test]
+fn time_travel_and_reload_replay_the_fetches() {
+    let mut e = forwarded_nginx();
+    let forwarded_at = e.now();
+    e.advance_to(forwarded_at + 5_000);
+    let page = e.fetch("http://localhost:8080/");
+    e.advance_to(forwarded_at + 10_000);
+    let logs = e.run("kubectl logs web", None).stdout;
+    e.travel_to(forwarded_at + 2_000);
+    assert_eq!(e.last_fetch, None, "the fetch 5 s after forwarding has not happened yet");
+    e.travel_to(forwarded_at + 10_000);
+    assert_eq!(e.last_fetch.as_ref(), Some(&page));
+    // Reload: the saved recording (through JSON, as localStorage keeps it) replays the same.
+    let json = serde_json::to_string(&e.recording).unwrap();
+    let loaded = Engine::from_recording(serde_json::from_str(&json).unwrap(), Origin::Sandbox(ClusterSpec::default())).unwrap();
+    assert_eq!(loaded.last_fetch.as_ref(), Some(&page));
+    let mut loaded = loaded;
+    assert_eq!(loaded.run("kubectl logs web", None).stdout, logs);
+}
+
+/// Ten running pods in kube-system (a stand-in for kube-proxy, coredns and the control-plane
+/// static pods other work adds to the default cluster), applied through the API server.
+fn with_system_pods(e: &mut Engine) {
+    for i in 0..10 {
+        let pod = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: sys-{i}\n  namespace: kube-system\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n    command: [\"sleep\", \"3600\"]\n    resources:\n      requests:\n        cpu: 10m\n");
+        assert_eq!(e.run("kubectl apply -f - <<EOF", Some(&pod)).exit_code, 0);
+    }
+}
+
+#[test]
+fn system_pods_stay_out_of_the_learners_view_and_replay_stays_fast() {
+    let mut e = Engine::new(1, ClusterSpec::default());
+    with_system_pods(&mut e);
+    e.apply_file("pod.yaml", SIDECAR);
+    e.advance_to(120_000);
+    let full = e.model(None);
+    assert!(full.system_pod_count() >= 10, "{}", full.system_pod_count());
+    let mine = full.clone().learner_view(false);
+    let names: Vec<&str> = mine.nodes.iter().flat_map(|n| n.pods.iter()).chain(mine.orbit.iter()).map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["multi-container-pod"]);
+    assert!(full.nodes.iter().flat_map(|n| n.pods.iter()).filter(|p| p.namespace == "kube-system").all(|p| p.status == "Running"));
+    // Wall-clock cost of what the page does on load and on a scrub (printed for the report;
+    // `cargo test -- --nocapture`). Debug builds are several times slower than the release page.
+    let rec = e.recording.clone();
+    let started = std::time::Instant::now();
+    let mut loaded = Engine::from_recording(rec, Origin::Sandbox(ClusterSpec::default())).unwrap();
+    let load_ms = started.elapsed().as_millis();
+    let started = std::time::Instant::now();
+    loaded.travel_to(60_000);
+    let travel_ms = started.elapsed().as_millis();
+    println!("load (replay to 120 s, 10 system pods): {load_ms} ms; travel to 60 s: {travel_ms} ms");
+    assert_eq!(loaded.model(None).learner_view(true).system_pod_count(), full.system_pod_count());
 }

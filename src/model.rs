@@ -237,6 +237,34 @@ pub fn cluster_model(objects: &[&Value], now_epoch_ms: i64, namespace: Option<&s
     ClusterModel { nodes, orbit }
 }
 
+/// Namespaces Kubernetes itself populates: the add-ons and control plane (kube-system), the
+/// cluster-info ConfigMap (kube-public) and node heartbeats (kube-node-lease).
+pub const SYSTEM_NAMESPACES: [&str; 3] = ["kube-system", "kube-public", "kube-node-lease"];
+
+pub fn is_system_namespace(namespace: &str) -> bool {
+    SYSTEM_NAMESPACES.contains(&namespace)
+}
+
+impl ClusterModel {
+    /// The learner's view: pods of their own namespaces, plus the system pods when asked for.
+    /// Node bars keep counting every pod's requests (kube-proxy's CPU is requested all the
+    /// same), so only the cards go.
+    pub fn learner_view(mut self, show_system: bool) -> ClusterModel {
+        if !show_system {
+            for n in &mut self.nodes {
+                n.pods.retain(|p| !is_system_namespace(&p.namespace));
+            }
+            self.orbit.retain(|p| !is_system_namespace(&p.namespace));
+        }
+        self
+    }
+
+    /// How many pods in the system namespaces the model holds (the toggle's count).
+    pub fn system_pod_count(&self) -> usize {
+        self.nodes.iter().flat_map(|n| n.pods.iter()).chain(self.orbit.iter()).filter(|p| is_system_namespace(&p.namespace)).count()
+    }
+}
+
 /// One row of the events table (what `kubectl get events` shows, with sim time).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRow {

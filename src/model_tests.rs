@@ -83,3 +83,27 @@ fn units() {
     assert_eq!((format_cpu(2000), format_cpu(250)), ("2".to_string(), "250m".to_string()));
     assert_eq!((format_mem(4 << 30), format_mem(64 << 20)), ("4Gi".to_string(), "64Mi".to_string()));
 }
+
+#[test]
+fn system_pods_hide_unless_asked_for_but_their_requests_still_count() {
+    let in_ns = |ns: &str, name: &str, node: &str| {
+        let mut p = sidecar_pod(node, true);
+        p["metadata"]["namespace"] = json!(ns);
+        p["metadata"]["name"] = json!(name);
+        p
+    };
+    let n1 = node("node01");
+    let (mine, team, proxy, dns) = (in_ns("default", "web", "node01"), in_ns("team-a", "api", "node01"), in_ns("kube-system", "kube-proxy-x", "node01"), in_ns("kube-system", "coredns-y", ""));
+    let full = cluster_model(&[&n1, &mine, &team, &proxy, &dns], 0, None);
+    assert_eq!(full.system_pod_count(), 2);
+    let table: [(bool, Vec<&str>, usize); 2] = [(false, vec!["web", "api"], 0), (true, vec!["web", "api", "kube-proxy-x"], 1)];
+    for (show_system, on_node, in_orbit) in table {
+        let m = full.clone().learner_view(show_system);
+        assert_eq!(m.nodes[0].pods.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), on_node, "show_system={show_system}");
+        assert_eq!(m.orbit.len(), in_orbit);
+        // Three pods on node01 request 250m each, shown or not.
+        assert_eq!(m.nodes[0].cpu_requested, 750);
+    }
+    assert!(["kube-system", "kube-public", "kube-node-lease"].iter().all(|n| is_system_namespace(n)));
+    assert!(!is_system_namespace("default") && !is_system_namespace("kube-systemx"));
+}

@@ -224,6 +224,15 @@ impl Ui {
         self.after_input();
     }
 
+    /// The localhost panel's Fetch: one GET through a forwarded port, recorded like a command.
+    pub fn fetch(&self, address: &str) {
+        self.engine.update_value(|e| {
+            e.fetch(address);
+        });
+        self.save_recording();
+        self.changed();
+    }
+
     /// Scrubs the cluster to simulated time `t` (replay from the recording).
     pub fn travel_to(&self, t: u64) {
         self.engine.update_value(|e| e.travel_to(t));

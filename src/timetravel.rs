@@ -21,6 +21,10 @@ pub enum Input {
     Eof,
     /// A node fault of a task's reference solution (a kubelet stopping or starting).
     Fault(podlab_lessons::schema::Fault),
+    /// The localhost panel fetched `http://localhost:PORT/path` through a forwarded port (the
+    /// pod's server sees the request and logs it, so replay must send it again). Added after
+    /// the first saved states: those simply never contain it, and still load.
+    HttpGet { port: u16, path: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +152,7 @@ mod tests {
                 Input::Interrupt => "^C".into(),
                 Input::Eof => "^D".into(),
                 Input::Fault(_) => "fault".into(),
+                Input::HttpGet { port, path } => format!("GET localhost:{port}{path}"),
             };
             self.log.push((self.now, s));
         }
@@ -210,5 +215,20 @@ mod tests {
         assert_eq!(rec.inputs.len(), MAX_INPUTS);
         let json = serde_json::to_string(&recording()).unwrap();
         assert_eq!(serde_json::from_str::<Recording>(&json).unwrap(), recording());
+    }
+
+    #[test]
+    fn saved_states_from_before_the_localhost_panel_still_load() {
+        // Verbatim shape of a recording saved before `HttpGet` existed.
+        let old = r#"{"seed":20250101,"inputs":[{"at":0,"input":{"type":"writeFile","path":"pod.yaml","content":"x"}},{"at":0,"input":{"type":"command","line":"kubectl get pods","stdin":null}},{"at":5,"input":{"type":"interrupt"}},{"at":6,"input":{"type":"eof"}}],"horizon":9000}"#;
+        let rec: Recording = serde_json::from_str(old).unwrap();
+        assert_eq!(rec.inputs.len(), 4);
+        assert_eq!(rec.inputs[1].input, cmd("kubectl get pods"));
+        assert_eq!(rec.horizon, 9_000);
+        let mut new = rec.clone();
+        new.record(9_000, Input::HttpGet { port: 8080, path: "/".into() });
+        let json = serde_json::to_string(&new).unwrap();
+        assert!(json.contains(r#"{"type":"httpGet","port":8080,"path":"/"}"#), "{json}");
+        assert_eq!(serde_json::from_str::<Recording>(&json).unwrap(), new);
     }
 }

@@ -4,7 +4,8 @@
 //! scheduler's reason. Clicking a pod opens its detail with quick actions that type the real
 //! kubectl command into the terminal. Every visual has its words next to it.
 
-use crate::model::{format_cpu, format_mem, ContainerCard, NodeCard, PodCard};
+use crate::model::{format_cpu, format_mem, is_system_namespace, ContainerCard, NodeCard, PodCard};
+use crate::ui_localhost::LocalhostPanel;
 use crate::state::Ui;
 use leptos::prelude::*;
 
@@ -42,10 +43,14 @@ fn pod_view(ui: Ui, p: PodCard) -> impl IntoView {
         let key = key.clone();
         move || ui.selected.get().as_ref() == Some(&key)
     };
-    let label = format!("Pod {} {} ready {}", p.name, p.status, p.ready);
+    let system = is_system_namespace(&p.namespace);
+    let label = format!("Pod {} in namespace {} {} ready {}", p.name, p.namespace, p.status, p.ready);
+    // Kubernetes' own pods wear their namespace (and a gear) so they never pass for the learner's.
+    let badge = (system || p.namespace != "default").then(|| format!("{}{}", if system { "⚙ " } else { "" }, p.namespace));
     view! {
-        <li class="spacepod" class:selected=selected data-name=p.name.clone() data-status=p.status.clone() data-ready=p.ready.clone()>
+        <li class="spacepod" class:selected=selected class:system=system data-name=p.name.clone() data-namespace=p.namespace.clone() data-status=p.status.clone() data-ready=p.ready.clone()>
             <button class="hull" aria-label=label on:click=move |_| ui.selected.set(Some(key.clone()))>
+                {badge.map(|b| view! { <span class="pod-ns">{b}</span> })}
                 <span class="pod-name">{p.name.clone()}</span>
                 <span class="pod-status">{format!("{} · {}", p.ready, p.status)}</span>
                 <span class="pod-ip">{if p.ip.is_empty() { "no IP yet".to_string() } else { format!("IP {}", p.ip) }}</span>
@@ -84,15 +89,17 @@ fn planet(ui: Ui, n: NodeCard) -> impl IntoView {
 #[component]
 pub fn ClusterView() -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let all_ns = RwSignal::new(false);
-    let model = Memo::new(move |_| {
+    // Off by default: the learner's own pods first; the cluster's own are one click away.
+    let show_system = RwSignal::new(false);
+    let full = Memo::new(move |_| {
         ui.version.track();
-        let ns = if all_ns.get() { None } else { Some("default") };
-        ui.engine.with_value(|e| e.model(ns))
+        ui.engine.with_value(|e| e.model(None))
     });
+    let model = Memo::new(move |_| full.get().learner_view(show_system.get()));
     view! {
         <div class="cluster">
-            <label class="ns-toggle"><input type="checkbox" prop:checked=move || all_ns.get() on:change=move |ev| all_ns.set(event_target_checked(&ev))/>" all namespaces"</label>
+            <label class="ns-toggle"><input type="checkbox" class="show-system" prop:checked=move || show_system.get() on:change=move |ev| show_system.set(event_target_checked(&ev))/>
+                {move || format!(" show kube-system pods ({})", full.with(|m| m.system_pod_count()))}</label>
             <div class="orbit" role="group" aria-label="Pods waiting in orbit (not scheduled)">
                 {move || {
                     let orbit = model.with(|m| m.orbit.clone());
@@ -104,6 +111,7 @@ pub fn ClusterView() -> impl IntoView {
             </div>
             <div class="planets">{move || model.get().nodes.into_iter().map(|n| planet(ui, n)).collect_view()}</div>
             <PodDetail model=model/>
+            <LocalhostPanel/>
         </div>
     }
 }

@@ -19,6 +19,10 @@ pub fn SimControls() -> impl IntoView {
         ui.version.track();
         ui.engine.with_value(|e| e.recording.horizon.max(e.now()))
     };
+    let start = move || {
+        ui.version.track();
+        ui.engine.with_value(|e| e.start_ms())
+    };
     let in_past = move || {
         ui.version.track();
         ui.engine.with_value(|e| e.in_past())
@@ -43,8 +47,8 @@ pub fn SimControls() -> impl IntoView {
                     }>{format!("{s}×")}</button>
             }).collect_view()}
             <span id="sim-clock" class="sim-clock" aria-label="Simulated time since cluster start">{move || format_sim(now())}</span>
-            <input id="time-slider" type="range" min="0" step="1000" aria-label="Time travel: simulated time"
-                prop:max=move || horizon().to_string() prop:value=move || now().to_string()
+            <input id="time-slider" type="range" step="1000" aria-label="Time travel: simulated time"
+                prop:min=move || start().to_string() prop:max=move || horizon().to_string() prop:value=move || now().to_string()
                 on:change=move |ev| {
                     if let Ok(t) = event_target_value(&ev).parse::<u64>() {
                         ui.travel_to(t);

@@ -192,3 +192,52 @@ async fn exec_attaches_the_terminal_to_the_container_shell() {
     leptos::task::tick().await;
     assert_eq!(text_of(&root, ".term-input-row .ps1"), "$ ");
 }
+
+#[wasm_bindgen_test]
+async fn localhost_panel_fetches_a_forwarded_port_and_system_pods_toggle() {
+    let root = fresh_root();
+    let ui = Ui::load();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(ui);
+        view! { <podlab_web::ui_cluster::ClusterView/> }
+    });
+    ui.run("kubectl run web --image=nginx:1.27 --port=80", None);
+    ui.run("kubectl run proxy-stand-in -n kube-system --image=busybox:1.36 -- sleep 3600", None);
+    // nginx pulls and starts within this (the cluster's add-on pods start alongside).
+    ui.engine.update_value(|e| {
+        let t = e.now() + 90_000;
+        e.advance_to(t);
+    });
+    ui.changed();
+    leptos::task::tick().await;
+    // The learner's pod shows; kube-system's waits behind the toggle, which counts it.
+    assert!(root.query_selector(".spacepod[data-name='web']").unwrap().is_some());
+    assert!(root.query_selector(".spacepod[data-name='proxy-stand-in']").unwrap().is_none());
+    // The default cluster has its own kube-system pods (kube-proxy, coredns, control plane) too.
+    let toggle_text = text_of(&root, ".ns-toggle");
+    let count: usize = toggle_text.trim().trim_start_matches("show kube-system pods (").trim_end_matches(')').parse().unwrap_or(0);
+    assert!(count >= 1, "{toggle_text}");
+    let toggle: web_sys::HtmlElement = root.query_selector(".show-system").unwrap().unwrap().unchecked_into();
+    toggle.click();
+    leptos::task::tick().await;
+    let sys = root.query_selector(".spacepod.system[data-name='proxy-stand-in']").unwrap().expect("system pod shown when asked for");
+    assert!(sys.text_content().unwrap_or_default().contains("kube-system"));
+    // No forwarded port: no panel.
+    assert!(root.query_selector(".localhost").unwrap().is_none());
+    ui.run("kubectl port-forward pod/web 8080:80", None);
+    leptos::task::tick().await;
+    assert_eq!(text_of(&root, ".localhost .forwards"), "localhost:8080");
+    let fetch: web_sys::HtmlElement = root.query_selector(".localhost .fetch").unwrap().unwrap().unchecked_into();
+    fetch.click();
+    leptos::task::tick().await;
+    assert_eq!(text_of(&root, ".localhost .status-line"), "HTTP/1.1 200 OK");
+    let body = root.query_selector(".localhost .fetch-body").unwrap().unwrap();
+    assert!(body.text_content().unwrap_or_default().contains("<title>Welcome to nginx!</title>"), "HTML shown as text");
+    assert_eq!(body.child_element_count(), 0, "HTML is never rendered");
+    let address: web_sys::HtmlInputElement = root.query_selector(".localhost .address").unwrap().unwrap().unchecked_into();
+    address.set_value("http://localhost:9090/");
+    address.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    fetch.click();
+    leptos::task::tick().await;
+    assert_eq!(text_of(&root, ".localhost .fetch-error"), "Failed to connect to localhost port 9090: Couldn't connect to server");
+}

@@ -83,14 +83,17 @@ pub fn validate_pdb(p: &PodDisruptionBudget) -> ErrorList {
     errs
 }
 
-/// The `%#v`-like rendering the Go field error prints for the whole spec.
+/// Go's `%#v` of the internal spec, which is what the field error prints for a struct: its
+/// pointer fields show as addresses (fixed here, since a real one varies per request).
 fn go_spec(spec: &PodDisruptionBudgetSpec) -> String {
-    let ios = |v: &Option<IntOrString>| match v {
-        None => "(*intstr.IntOrString)(nil)".to_string(),
-        Some(IntOrString::Int(i)) => format!("(*intstr.IntOrString){{Type:0, IntVal:{i}, StrVal:\"\"}}"),
-        Some(IntOrString::String(s)) => format!("(*intstr.IntOrString){{Type:1, IntVal:0, StrVal:{s:?}}}"),
-    };
-    format!("policy.PodDisruptionBudgetSpec{{MinAvailable:{}, Selector:(*v1.LabelSelector)(...), MaxUnavailable:{}, UnhealthyPodEvictionPolicy:(*policy.UnhealthyPodEvictionPolicyType)(nil)}}", ios(&spec.min_available), ios(&spec.max_unavailable))
+    let ptr = |set: bool, ty: &str, addr: &str| if set { format!("(*{ty})({addr})") } else { format!("(*{ty})(nil)") };
+    format!(
+        "policy.PodDisruptionBudgetSpec{{MinAvailable:{}, Selector:{}, MaxUnavailable:{}, UnhealthyPodEvictionPolicy:{}}}",
+        ptr(spec.min_available.is_some(), "intstr.IntOrString", "0xc000b1e0a0"),
+        ptr(spec.selector.is_some(), "v1.LabelSelector", "0xc000b1e0c0"),
+        ptr(spec.max_unavailable.is_some(), "intstr.IntOrString", "0xc000b1e0e0"),
+        ptr(spec.unhealthy_pod_eviction_policy.is_some(), "policy.UnhealthyPodEvictionPolicyType", "0xc000b1e100"),
+    )
 }
 
 #[cfg(test)]

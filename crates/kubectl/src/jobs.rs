@@ -179,10 +179,27 @@ impl Session {
         out
     }
 
+    /// Marks jobs whose forwarded ports or sleep ended. Streams are left alone: their output
+    /// is only ever taken by [`Session::poll_jobs`], which prints it.
+    fn refresh_jobs(&mut self) {
+        let now = self.sim.now();
+        for job in self.jobs.list.iter_mut().filter(|j| j.state == JobState::Running) {
+            let ended = match &job.work {
+                Work::Forward(ports) => (!self.port_forwards.iter().any(|f| ports.contains(&f.0))).then_some(1),
+                Work::Sleep(until) => (now >= *until).then_some(0),
+                Work::Stream(_) | Work::Finished => None,
+            };
+            if let Some(code) = ended {
+                job.work = Work::Finished;
+                job.state = JobState::Exited(code);
+            }
+        }
+    }
+
     /// What bash prints before the next prompt: one line per job that ended since it was last
     /// reported (and not in the command that started it); those jobs leave the table.
     pub(crate) fn job_notifications(&mut self) -> String {
-        let _ = self.poll_jobs();
+        self.refresh_jobs();
         let mut text = String::new();
         let mut index = 0;
         while index < self.jobs.list.len() {
@@ -218,7 +235,7 @@ impl Session {
 
 /// The `jobs` builtin (`-l` adds pids, `-p` prints only pids).
 pub fn jobs(session: &mut Session, args: &[String], out: &mut CommandOutput) {
-    let _ = session.poll_jobs();
+    session.refresh_jobs();
     let with_pid = args.iter().any(|a| a == "-l");
     let pids_only = args.iter().any(|a| a == "-p");
     if let Some(bad) = args.iter().find(|a| a.starts_with('-') && !matches!(a.as_str(), "-l" | "-p")) {
@@ -277,7 +294,7 @@ pub fn kill(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.exit_code = 2;
         return;
     }
-    let _ = session.poll_jobs();
+    session.refresh_jobs();
     for target in targets {
         let index = if target.starts_with('%') {
             session.jobs.find(&target)
@@ -308,7 +325,7 @@ pub fn kill(session: &mut Session, args: &[String], out: &mut CommandOutput) {
 
 /// The `fg` builtin: prints the job's command and gives it the terminal (Ctrl+C ends it).
 pub fn fg(session: &mut Session, args: &[String], out: &mut CommandOutput) {
-    let _ = session.poll_jobs();
+    session.refresh_jobs();
     let spec = args.first().map(String::as_str).unwrap_or("%+");
     let Some(index) = session.jobs.find(spec) else {
         let shown = if args.is_empty() { "current" } else { spec };

@@ -147,14 +147,13 @@ impl Session {
         // Whatever the command set in motion at this instant (zero-latency work) happens now.
         let now = self.sim.now();
         self.sim.advance_to(now);
-        // Before the next prompt bash reports the background jobs that ended meanwhile.
-        let ended = self.job_notifications();
-        if !ended.is_empty() {
-            let (code, streaming) = (out.exit_code, out.streaming);
-            out.out(&ended);
-            out.exit_code = code;
-            out.streaming = streaming;
-        }
+        // Background jobs print what happened meanwhile (a watch sees the pod just created),
+        // and before the next prompt bash reports the jobs that ended.
+        let (code, streaming) = (out.exit_code, out.streaming);
+        out.extend(self.poll_jobs());
+        out.out(&self.job_notifications());
+        out.exit_code = code;
+        out.streaming = streaming;
         out
     }
 

@@ -248,9 +248,12 @@ mod tests {
         assert_eq!(parse_line("kubectl get po | head -3").unwrap().pipe.unwrap(), ["head", "-3"]);
     }
 
+    /// A typed line and what it parses to: (argv, background), or None for an error.
+    type AmpCase = (&'static str, Option<(&'static [&'static str], bool)>);
+
     #[test]
     fn trailing_ampersand_makes_a_background_job() {
-        let table: [(&str, Option<(&[&str], bool)>); 6] = [
+        let table: [AmpCase; 6] = [
             ("kubectl port-forward pod/web 8080:80 &", Some((&["kubectl", "port-forward", "pod/web", "8080:80"], true))),
             ("sleep 10&", Some((&["sleep", "10"], true))),
             ("echo 'a & b'", Some((&["echo", "a & b"], false))),

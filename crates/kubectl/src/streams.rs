@@ -31,6 +31,9 @@ pub struct WatchStream {
     opts: crate::printers::TableOptions,
     widths: Vec<usize>,
     show_events: bool,
+    /// Nothing was printed yet, so the first row brings the header (the table printer prints
+    /// it with its first object, as kubectl does for an empty list or `--watch-only`).
+    header_pending: bool,
 }
 
 impl ActiveStream {
@@ -98,14 +101,12 @@ pub fn start_watch(ctx: &mut Ctx, groups: &[(Target, Vec<std::sync::Arc<Value>>)
         return Err(Fail::Error("you may only specify a single resource type".into()));
     }
     let (target, objs) = &groups[0];
-    if target.names.len() > 1 {
-        return Err(Fail::Error(format!("watch is only supported on individual resources and resource collections, but {} resources were found", target.names.len())));
-    }
     let wide = matches!(format, Format::Table { wide: true });
     let mut opts = table_options(ctx, wide, target.info.namespaced, None);
     let show_events = ctx.flags.bool("output-watch-events");
     let mut widths = Vec::new();
-    if !ctx.flags.bool("watch-only") {
+    let watch_only = ctx.flags.bool("watch-only");
+    if !watch_only && !objs.is_empty() {
         match format {
             Format::Table { .. } => {
                 let mut text = table_lines(target.info.kind, objs, &opts, ctx.now_ms());
@@ -117,10 +118,12 @@ pub fn start_watch(ctx: &mut Ctx, groups: &[(Target, Vec<std::sync::Arc<Value>>)
             }
             other => print_objects(ctx, other, objs, false)?,
         }
-    } else if let Format::Table { .. } = format {
-        let header = table_lines::<Value>(target.info.kind, &[], &opts, ctx.now_ms());
-        ctx.stdout(&align(&header, &mut widths));
     }
+    // Several named objects are printed, then the builder refuses to watch them (`Result.Watch`).
+    if target.names.len() > 1 {
+        return Err(Fail::Error(format!("watch is only supported on individual resources and resource collections, but {} resources were found", target.names.len())));
+    }
+    let header_pending = (watch_only || objs.is_empty()) && !opts.no_headers;
     opts.no_headers = true;
     let ns = (!ctx.all_namespaces() && target.info.namespaced).then(|| ctx.namespace());
     // The watch asks for what the list asked for: the same label and field selectors, and
@@ -134,7 +137,7 @@ pub fn start_watch(ctx: &mut Ctx, groups: &[(Target, Vec<std::sync::Arc<Value>>)
     let filter = WatchFilter { kind: target.info.kind.to_string(), namespace: ns, labels, fields };
     let rv = ctx.session.sim.resource_version();
     let id = ctx.session.sim.watch_filtered(filter, Some(rv)).map_err(Fail::Server)?;
-    ctx.session.stream = Some(ActiveStream::Watch(WatchStream { id, kind: target.info.kind, format: format.clone(), opts, widths, show_events }));
+    ctx.session.stream = Some(ActiveStream::Watch(WatchStream { id, kind: target.info.kind, format: format.clone(), opts, widths, show_events, header_pending }));
     ctx.out.streaming = true;
     Ok(())
 }
@@ -155,9 +158,11 @@ impl WatchStream {
             let obj: Value = (*ev.object).clone();
             match &self.format {
                 Format::Table { .. } => {
-                    let mut text = table_lines(self.kind, std::slice::from_ref(&obj), &self.opts, now);
+                    let header = std::mem::take(&mut self.header_pending);
+                    let opts = crate::printers::TableOptions { no_headers: !header, ..self.opts.clone() };
+                    let mut text = table_lines(self.kind, std::slice::from_ref(&obj), &opts, now);
                     if self.show_events {
-                        text = prefix_event_column(&text, ev.event_type.as_str(), false);
+                        text = prefix_event_column(&text, ev.event_type.as_str(), header);
                     }
                     out.out(&align(&text, &mut self.widths));
                 }

@@ -16,7 +16,8 @@ fn manifest(name: &str) -> Value {
 }
 
 fn with_static_on_node01() -> Simulation {
-    let mut spec = ClusterSpec::default();
+    // Without add-ons the kubelets start at 12:00:00, which `config.seen` is checked against.
+    let mut spec = ClusterSpec { addons: false, ..ClusterSpec::default() };
     spec.nodes[1].static_pods.push(manifest("static-web"));
     Simulation::new(7, spec)
 }

@@ -6,8 +6,10 @@
 use podlab_sim::{ApiOk, ApiRequest, ClusterSpec, SimDuration, SimTime, Simulation, Verb, WatchId};
 use serde_json::Value;
 
+/// The kubeadm cluster without its add-ons: kubelet tests read times from zero and the
+/// nodes' whole capacity.
 pub fn sim() -> Simulation {
-    Simulation::new(7, ClusterSpec::default())
+    Simulation::new(7, ClusterSpec { addons: false, ..ClusterSpec::default() })
 }
 
 pub fn apply(sim: &mut Simulation, pod: Value) -> Value {

@@ -132,7 +132,9 @@ pub fn curl(session: &mut Session, args: &[String], out: &mut CommandOutput) {
         out.err(&format!("*   Trying {trying}:{port}...\n* Connected to {name} ({addr}) port {port}\n"));
     }
     // The port-forward in the background accepts the connection before curl sends anything.
-    out.out(&format!("Handling connection for {port}\n"));
+    // Its line reaches the terminal, not curl's stdout: a pipe (`| grep`) or a redirect
+    // (`> page.html`) never sees it. Stderr is the channel that bypasses both here.
+    out.err(&format!("Handling connection for {port}\n"));
     if o.verbose {
         out.err(&format!("> {} {} HTTP/1.1\n> Host: {}\n> User-Agent: curl/{CURL_VERSION}\n> Accept: */*\n>\n", req.method, req.path, req.host));
     }

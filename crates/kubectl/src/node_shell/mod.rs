@@ -331,7 +331,7 @@ mod session_tests {
     fn systemctl_stops_and_starts_the_kubelet() {
         let s = run(&[
             ("ssh node01", "root@node01:~# ", "", 0),
-            ("systemctl status kubelet", "Active: active (running) since Wed 2025-01-01 12:00:00 UTC; now", "", 0),
+            ("systemctl status kubelet", "Active: active (running) since Wed 2025-01-01 11:59:00 UTC; 1min 0s ago", "", 0),
             ("sudo systemctl stop kubelet", "root@node01:~# ", "", 0),
             ("systemctl is-active kubelet", "inactive\n", "", 3),
             ("systemctl status kubelet", "Active: inactive (dead)", "", 3),

@@ -19,10 +19,10 @@ const KUBELET_PORT: u64 = 10250;
 /// (InternalIP first, as kubeadm configures `--kubelet-preferred-address-types`).
 fn kubelet_address(sim: &Simulation, name: &str) -> String {
     let node = sim.core.store.get(&ObjectKey::new("Node", "", name));
-    let addrs = node.as_deref().and_then(|n| meta::at(n, &["status", "addresses"])).and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
+    let addrs = node.and_then(|n| meta::at(n, &["status", "addresses"])).and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
     let pick = |ty: &str| addrs.iter().find(|a| a["type"] == ty).and_then(|a| a["address"].as_str()).map(str::to_string);
     let host = pick("InternalIP").or_else(|| pick("ExternalIP")).or_else(|| pick("Hostname")).unwrap_or_else(|| name.to_string());
-    let port = node.as_deref().and_then(|n| meta::at(n, &["status", "daemonEndpoints", "kubeletEndpoint", "Port"])).and_then(serde_json::Value::as_u64).unwrap_or(KUBELET_PORT);
+    let port = node.and_then(|n| meta::at(n, &["status", "daemonEndpoints", "kubeletEndpoint", "Port"])).and_then(serde_json::Value::as_u64).unwrap_or(KUBELET_PORT);
     format!("{host}:{port}")
 }
 
@@ -104,7 +104,7 @@ impl Simulation {
     /// `error upgrading connection: <message>`.
     pub fn port_forward_dial(&self, namespace: &str, pod: &str) -> Result<(), Status> {
         let obj = self.core.store.get(&ObjectKey::new("Pod", namespace, pod)).ok_or_else(|| Status::not_found("pods", pod))?;
-        let node = meta::node_name(&obj);
+        let node = meta::node_name(obj);
         if node.is_empty() {
             return Err(Status::bad_request(format!("pod {pod} does not have a host assigned")));
         }

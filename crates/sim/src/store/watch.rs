@@ -76,8 +76,24 @@ impl WatchFilter {
                 return false;
             }
         }
-        self.labels.matches(&crate::meta::labels(obj)) && self.fields.matches(obj)
+        // Every commit tests every watch of its kind, so the common cases allocate nothing:
+        // no label list for an empty label selector, no owned copy of a string field.
+        (self.labels.0.is_empty() || self.labels.matches(&crate::meta::labels(obj))) && self.fields.0.iter().all(|(f, eq, v)| field_equals(obj, f, v) == *eq)
     }
+}
+
+/// `selector::field_value(obj, field) == want`, comparing a string field in place.
+fn field_equals(obj: &Value, field: &str, want: &str) -> bool {
+    if field != "source" {
+        let mut cur = Some(obj);
+        for part in field.split('.') {
+            cur = cur.and_then(|c| c.get(part));
+        }
+        if let Some(Value::String(s)) = cur {
+            return s == want;
+        }
+    }
+    crate::selector::field_value(obj, field) == want
 }
 
 /// What a watch with `filter` sees of one committed change (`prev` → `new` at revision `rv`,
@@ -229,5 +245,30 @@ impl Watches {
 
     pub fn count(&self) -> usize {
         self.watches.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn field_equals_agrees_with_field_value() {
+        let objs = [
+            json!({"metadata": {"name": "web", "namespace": "default"}, "spec": {"nodeName": "node01", "hostNetwork": true}, "status": {"phase": "Running"}}),
+            json!({"metadata": {"name": "web"}, "spec": {"replicas": 3}, "source": {"component": "kubelet"}}),
+            json!({"metadata": "oops", "spec": []}),
+            json!({}),
+        ];
+        let fields = ["metadata.name", "metadata.namespace", "spec.nodeName", "status.phase", "spec.hostNetwork", "spec.unschedulable", "spec.replicas", "source"];
+        let wants = ["", "web", "node01", "Running", "true", "false", "3", "kubelet", "default"];
+        for obj in &objs {
+            for f in fields {
+                for want in wants {
+                    assert_eq!(field_equals(obj, f, want), crate::selector::field_value(obj, f) == want, "{obj} {f} {want}");
+                }
+            }
+        }
     }
 }

@@ -217,7 +217,30 @@ fn changed_record(
     } else {
         format!("{}: ", r.key)
     };
-    let nested = match (r.ty, normalized(r.old.as_ref()), normalized(r.new.as_ref())) {
+    let nested = nested_of(&r, depth);
+    let Some((name, nested)) = nested else {
+        for (mark, v) in [('-', r.old.as_ref()), ('+', r.new.as_ref())] {
+            let node =
+                value_node(v, r.ty, true, &r.json).unwrap_or_else(|| Node::Line(zero(r.ty, v)));
+            removed_or_inserted(out, lines, mark, &r.key, node, depth);
+        }
+        return;
+    };
+    flush(out, lines, depth);
+    out.line(' ', depth, &format!("{key_prefix}{name}{{"));
+    match nested {
+        Nested::Struct(fields, o, n) => struct_body(out, fields, &o, &n, depth + 1),
+        Nested::Container(o, n) => struct_body(out, CONTAINER, &o, &n, depth + 1),
+        Nested::Slice(elem, o, n) => slice_body(out, elem, &r.json, &o, &n, depth + 1),
+        Nested::Map(o, n) => map_body(out, name, &o, &n, depth + 1),
+    }
+    out.line(' ', depth, "},");
+}
+
+/// How a changed record recurses, if it does: structs field by field, slices element by
+/// element, maps entry by entry, each under its Go type.
+fn nested_of(r: &Record, depth: usize) -> Option<(&'static str, Nested)> {
+    match (r.ty, normalized(r.old.as_ref()), normalized(r.new.as_ref())) {
         // A struct held by value is never nil: go-cmp compares it field by field.
         (Some(Ty::Struct(name, fields)), o, n) if depth < MAX_DEPTH => {
             let empty = Value::Object(Default::default());
@@ -251,44 +274,36 @@ fn changed_record(
             Some(("", Nested::Container(o.clone(), n.clone())))
         }
         _ => None,
-    };
-    let Some((name, nested)) = nested else {
-        for (mark, v) in [('-', r.old.as_ref()), ('+', r.new.as_ref())] {
-            let node =
-                value_node(v, r.ty, true, &r.json).unwrap_or_else(|| Node::Line(zero(r.ty, v)));
-            removed_or_inserted(out, lines, mark, &r.key, node, depth);
-        }
-        return;
-    };
-    flush(out, lines, depth);
-    out.line(' ', depth, &format!("{key_prefix}{name}{{"));
-    match nested {
-        Nested::Struct(fields, o, n) => struct_body(out, fields, &o, &n, depth + 1),
-        Nested::Container(o, n) => struct_body(out, CONTAINER, &o, &n, depth + 1),
-        Nested::Slice(elem, o, n) => slice_body(out, elem, &r.json, &o, &n, depth + 1),
-        Nested::Map(o, n) => {
-            let keys: std::collections::BTreeSet<&String> = o.keys().chain(n.keys()).collect();
-            // A ResourceList's keys are the named type ResourceName, which go-cmp marks `s"cpu"`.
-            let quantities = name == "core.ResourceList";
-            let json = if quantities { "limits" } else { "" };
-            let records = keys
-                .into_iter()
-                .map(|k| Record {
-                    key: if quantities {
-                        format!("s{}", go_quote(k))
-                    } else {
-                        go_quote(k)
-                    },
-                    json: json.into(),
-                    old: o.get(k).cloned(),
-                    new: n.get(k).cloned(),
-                    ty: None,
-                })
-                .collect();
-            list_body(out, records, "entry", depth + 1);
-        }
     }
-    out.line(' ', depth, "},");
+}
+
+/// A map's entries, keyed as go-cmp prints them.
+fn map_body(
+    out: &mut Out,
+    name: &str,
+    o: &serde_json::Map<String, Value>,
+    n: &serde_json::Map<String, Value>,
+    depth: usize,
+) {
+    let keys: std::collections::BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    // A ResourceList's keys are the named type ResourceName, which go-cmp marks `s"cpu"`.
+    let quantities = name == "core.ResourceList";
+    let json = if quantities { "limits" } else { "" };
+    let records = keys
+        .into_iter()
+        .map(|k| Record {
+            key: if quantities {
+                format!("s{}", go_quote(k))
+            } else {
+                go_quote(k)
+            },
+            json: json.into(),
+            old: o.get(k).cloned(),
+            new: n.get(k).cloned(),
+            ty: None,
+        })
+        .collect();
+    list_body(out, records, "entry", depth);
 }
 
 enum Nested {

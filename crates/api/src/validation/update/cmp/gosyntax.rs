@@ -178,41 +178,45 @@ pub(super) fn go_node(v: &Value, key: &str, depth: usize) -> Node {
         {
             entries(m, "", "")
         }
-        Value::Object(m) => {
-            let mut fields: Vec<(String, Node)> = Vec::new();
-            let mut source: Vec<(String, Node)> = Vec::new();
-            for (k, val) in m {
-                // go-cmp leaves out zero-valued fields of a struct it prints whole.
-                let zero = normalized(Some(val)).is_none()
-                    || matches!(val, Value::Bool(false))
-                    || (val.is_number() && val.as_i64() == Some(0));
-                if zero {
-                    continue;
-                }
-                let mut shown = go_node(val, k, depth + 1);
-                if POINTER_KEYS.contains(&k.as_str()) {
-                    shown = shown.pointer();
-                }
-                if k == "name" && NAME_BY_REFERENCE.contains(&key) {
-                    fields.insert(
-                        0,
-                        (
-                            "LocalObjectReference".into(),
-                            Node::List(String::new(), vec![("Name".into(), shown)]),
-                        ),
-                    );
-                } else if key == "volumes" && VOLUME_SOURCES.contains(&k.as_str()) {
-                    source.push((go_name(k), shown));
-                } else {
-                    fields.push((go_name(k), shown));
-                }
-            }
-            if !source.is_empty() {
-                fields.push(("VolumeSource".into(), Node::List(String::new(), source)));
-            }
-            Node::List(String::new(), fields)
+        Value::Object(m) => struct_node(m, key, depth),
+    }
+}
+
+/// A struct printed whole: its non-zero fields under their Go names, with the embedded
+/// LocalObjectReference and VolumeSource of the internal types put back.
+fn struct_node(m: &serde_json::Map<String, Value>, key: &str, depth: usize) -> Node {
+    let mut fields: Vec<(String, Node)> = Vec::new();
+    let mut source: Vec<(String, Node)> = Vec::new();
+    for (k, val) in m {
+        // go-cmp leaves out zero-valued fields of a struct it prints whole.
+        let zero = normalized(Some(val)).is_none()
+            || matches!(val, Value::Bool(false))
+            || (val.is_number() && val.as_i64() == Some(0));
+        if zero {
+            continue;
+        }
+        let mut shown = go_node(val, k, depth + 1);
+        if POINTER_KEYS.contains(&k.as_str()) {
+            shown = shown.pointer();
+        }
+        if k == "name" && NAME_BY_REFERENCE.contains(&key) {
+            fields.insert(
+                0,
+                (
+                    "LocalObjectReference".into(),
+                    Node::List(String::new(), vec![("Name".into(), shown)]),
+                ),
+            );
+        } else if key == "volumes" && VOLUME_SOURCES.contains(&k.as_str()) {
+            source.push((go_name(k), shown));
+        } else {
+            fields.push((go_name(k), shown));
         }
     }
+    if !source.is_empty() {
+        fields.push(("VolumeSource".into(), Node::List(String::new(), source)));
+    }
+    Node::List(String::new(), fields)
 }
 
 /// A JSON field name as the Go field name: `containerPort` -> `ContainerPort`, with Go's
