@@ -29,7 +29,7 @@ fn unreachable_node_with_lease_and_events_matches_kubectl() {
     let events = items(&load(name, "events.json"));
     // The oracle's clock was rewritten to 2025-01-01T12:01:10Z.
     let now = podlab_api::time::parse_rfc3339_millis("2025-01-01T12:01:10Z").unwrap();
-    let mine = describe_node(&node, &related, Some(&events_for(&events, &node)), now);
+    let mine = describe_node(&node, &related.into_iter().map(std::sync::Arc::new).collect::<Vec<_>>(), Some(&events_for(&events, &node)), now);
     let want = load(name, "describe.txt");
     for (i, (a, b)) in mine.lines().zip(want.lines()).enumerate() {
         assert_eq!(a, b, "first difference at line {}\nmine:\n{mine}", i + 1);

@@ -5,6 +5,7 @@
 use super::{parse_targets, CmdResult, Ctx, Fail};
 use crate::describe::{common::events_for, describe_object};
 use serde_json::Value;
+use std::sync::Arc;
 
 pub fn describe(ctx: &mut Ctx) -> CmdResult {
     let args = ctx.flags.positionals.clone();
@@ -83,13 +84,13 @@ pub fn describe(ctx: &mut Ctx) -> CmdResult {
 
 /// Objects a describer shows beside the main one (a node's pods, a deployment's ReplicaSets,
 /// a service's endpoints), fetched through the API like kubectl does.
-fn related_objects(ctx: &mut Ctx, obj: &Value) -> Vec<Value> {
+fn related_objects(ctx: &mut Ctx, obj: &Value) -> Vec<Arc<Value>> {
     let kind = crate::value::s(obj, "kind");
     let ns = crate::value::s(obj, "metadata.namespace").to_string();
     let name = crate::value::s(obj, "metadata.name").to_string();
-    let fetch = |ctx: &mut Ctx, kind: &str, ns: Option<&str>, fields: Option<&str>| -> Vec<Value> {
+    let fetch = |ctx: &mut Ctx, kind: &str, ns: Option<&str>, fields: Option<&str>| -> Vec<Arc<Value>> {
         match super::resource(kind) {
-            Ok(info) => ctx.list_objects(info, ns, None, fields).unwrap_or_default(),
+            Ok(info) => ctx.list_shared(info, ns, None, fields).unwrap_or_default(),
             Err(_) => Vec::new(),
         }
     };

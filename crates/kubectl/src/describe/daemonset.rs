@@ -4,12 +4,13 @@
 //! the way the real output does.
 
 use super::common::{annotations, events, labels};
-use super::kinds::{head, pod_template};
+use super::kinds::{head, pod_phase_counts, pod_template};
 use super::writer::{Writer, L0, L2};
-use crate::value::{arr, at, format_label_selector, format_labels, i, s, scalar_text};
+use crate::value::{at, format_label_selector, format_labels, i, scalar_text};
 use serde_json::Value;
+use std::sync::Arc;
 
-pub fn daemonset(obj: &Value, pods: &[Value], evs: Option<&[Value]>, now: i64) -> String {
+pub fn daemonset(obj: &Value, pods: &[Arc<Value>], evs: Option<&[Value]>, now: i64) -> String {
     let mut w = Writer::new();
     head(&mut w, obj, true);
     w.write(L0, &format!("Selector:\t{}\n", format_label_selector(obj, "spec.selector")));
@@ -21,7 +22,7 @@ pub fn daemonset(obj: &Value, pods: &[Value], evs: Option<&[Value]>, now: i64) -
     w.write(L0, &format!("Number of Nodes Scheduled with Up-to-date Pods: {}\n", i(obj, "status.updatedNumberScheduled")));
     w.write(L0, &format!("Number of Nodes Scheduled with Available Pods: {}\n", i(obj, "status.numberAvailable")));
     w.write(L0, &format!("Number of Nodes Misscheduled: {}\n", i(obj, "status.numberMisscheduled")));
-    let (running, waiting, succeeded, failed) = phase_counts(obj, pods);
+    let (running, waiting, succeeded, failed) = pod_phase_counts(obj, pods);
     w.write(L0, &format!("Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n"));
     pod_template(&mut w, at(obj, "spec.template").unwrap_or(&Value::Null));
     if let Some(e) = evs {
@@ -31,21 +32,6 @@ pub fn daemonset(obj: &Value, pods: &[Value], evs: Option<&[Value]>, now: i64) -
 }
 
 /// `getPodStatusForController`: the phases of the Pods this DaemonSet controls.
-fn phase_counts(obj: &Value, pods: &[Value]) -> (usize, usize, usize, usize) {
-    let uid = s(obj, "metadata.uid");
-    let mut counts = (0, 0, 0, 0);
-    for p in pods.iter().filter(|p| arr(p, "metadata.ownerReferences").iter().any(|o| s(o, "uid") == uid)) {
-        match s(p, "status.phase") {
-            "Running" => counts.0 += 1,
-            "Pending" => counts.1 += 1,
-            "Succeeded" => counts.2 += 1,
-            "Failed" => counts.3 += 1,
-            _ => {}
-        }
-    }
-    counts
-}
-
 pub fn pdb(obj: &Value, evs: Option<&[Value]>, now: i64) -> String {
     let mut w = Writer::new();
     head(&mut w, obj, true);

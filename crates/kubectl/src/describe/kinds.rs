@@ -8,6 +8,7 @@ use super::volumes::volumes;
 use super::writer::{Writer, L0, L1};
 use crate::value::{arr, at, format_label_selector, format_labels, i, map, oi, s, scalar_text};
 use serde_json::Value;
+use std::sync::Arc;
 
 pub(crate) fn head(w: &mut Writer, obj: &Value, namespaced: bool) {
     w.write(L0, &format!("Name:\t{}\n", s(obj, "metadata.name")));
@@ -58,14 +59,14 @@ pub fn secret(obj: &Value, evs: Option<&[Value]>, now: i64) -> String {
     w.finish()
 }
 
-pub fn namespace(obj: &Value, related: &[Value]) -> String {
+pub fn namespace(obj: &Value, related: &[Arc<Value>]) -> String {
     let mut w = Writer::new();
     head(&mut w, obj, false);
     labels(&mut w, "Labels", obj, "metadata.labels");
     annotations(&mut w, "Annotations", obj, "metadata.annotations");
     w.write(L0, &format!("Status:\t{}\n", s(obj, "status.phase")));
-    let quotas: Vec<&Value> = related.iter().filter(|o| s(o, "kind") == "ResourceQuota").collect();
-    let limits: Vec<&Value> = related.iter().filter(|o| s(o, "kind") == "LimitRange").collect();
+    let quotas: Vec<&Value> = related.iter().map(|o| &**o).filter(|o| s(o, "kind") == "ResourceQuota").collect();
+    let limits: Vec<&Value> = related.iter().map(|o| &**o).filter(|o| s(o, "kind") == "LimitRange").collect();
     w.write(L0, "\n");
     if quotas.is_empty() {
         w.write(L0, "No resource quota.\n");
@@ -109,7 +110,7 @@ pub fn namespace(obj: &Value, related: &[Value]) -> String {
 
 /// `formatEndpointSlices`: the ready addresses of the slices' port named like the service
 /// port, as `ip:port`, three at most then ` + N more...`.
-fn endpoints_text(slices: &[Value], port_name: &str) -> String {
+fn endpoints_text(slices: &[Arc<Value>], port_name: &str) -> String {
     let mut list = Vec::new();
     for slice in slices {
         let Some(p) = arr(slice, "ports").iter().find(|p| s(p, "name") == port_name) else { continue };
@@ -131,7 +132,7 @@ fn endpoints_text(slices: &[Value], port_name: &str) -> String {
     list.join(",")
 }
 
-pub fn service(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) -> String {
+pub fn service(obj: &Value, related: &[Arc<Value>], evs: Option<&[Value]>, now: i64) -> String {
     let mut w = Writer::new();
     head(&mut w, obj, true);
     labels(&mut w, "Labels", obj, "metadata.labels");
@@ -206,7 +207,7 @@ fn conditions_table(w: &mut Writer, obj: &Value) {
     }
 }
 
-pub fn deployment(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) -> String {
+pub fn deployment(obj: &Value, related: &[Arc<Value>], evs: Option<&[Value]>, now: i64) -> String {
     let mut w = Writer::new();
     head(&mut w, obj, true);
     w.write(L0, &format!("CreationTimestamp:\t{}\n", time_field(obj, "metadata.creationTimestamp")));
@@ -228,6 +229,7 @@ pub fn deployment(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i6
     let uid = s(obj, "metadata.uid");
     let owned: Vec<&Value> = related
         .iter()
+        .map(|rs| &**rs)
         .filter(|rs| arr(rs, "metadata.ownerReferences").iter().any(|o| s(o, "uid") == uid))
         .collect();
     let template_hash = |rs: &Value| crate::value::at(rs, "metadata.labels").and_then(|l| l.get("pod-template-hash")).map(scalar_text).unwrap_or_default();
@@ -243,7 +245,7 @@ pub fn deployment(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i6
     w.finish()
 }
 
-fn pod_phase_counts(obj: &Value, pods: &[Value]) -> (usize, usize, usize, usize) {
+pub(crate) fn pod_phase_counts(obj: &Value, pods: &[Arc<Value>]) -> (usize, usize, usize, usize) {
     let uid = s(obj, "metadata.uid");
     let mine = pods.iter().filter(|p| arr(p, "metadata.ownerReferences").iter().any(|o| s(o, "uid") == uid));
     let (mut r, mut wt, mut sc, mut f) = (0, 0, 0, 0);
@@ -259,7 +261,7 @@ fn pod_phase_counts(obj: &Value, pods: &[Value]) -> (usize, usize, usize, usize)
     (r, wt, sc, f)
 }
 
-pub fn replicaset(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) -> String {
+pub fn replicaset(obj: &Value, related: &[Arc<Value>], evs: Option<&[Value]>, now: i64) -> String {
     let mut w = Writer::new();
     head(&mut w, obj, true);
     w.write(L0, &format!("Selector:\t{}\n", format_label_selector(obj, "spec.selector")));
@@ -279,7 +281,7 @@ pub fn replicaset(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i6
     w.finish()
 }
 
-pub fn job(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) -> String {
+pub fn job(obj: &Value, related: &[Arc<Value>], evs: Option<&[Value]>, now: i64) -> String {
     let mut w = Writer::new();
     head(&mut w, obj, true);
     w.write(L0, &format!("Selector:\t{}\n", format_label_selector(obj, "spec.selector")));
@@ -309,7 +311,7 @@ pub fn job(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) -> S
     w.finish()
 }
 
-pub fn pvc(obj: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) -> String {
+pub fn pvc(obj: &Value, related: &[Arc<Value>], evs: Option<&[Value]>, now: i64) -> String {
     let mut w = Writer::new();
     head(&mut w, obj, true);
     w.write(L0, &format!("StorageClass:\t{}\n", s(obj, "spec.storageClassName")));

@@ -12,10 +12,11 @@ pub mod writer;
 
 use crate::value::s;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// The describe text of any object; `related` carries what the kind's describer lists beside
 /// it (a node's pods, a deployment's ReplicaSets, a service's endpoints).
-pub fn describe_object(obj: &Value, events: Option<&[Value]>, related: &[Value], now: i64) -> String {
+pub fn describe_object(obj: &Value, events: Option<&[Value]>, related: &[Arc<Value>], now: i64) -> String {
     match s(obj, "kind") {
         "Pod" => pod::describe_pod(obj, events, now),
         "Node" => node::describe_node(obj, related, events, now),

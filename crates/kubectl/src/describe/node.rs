@@ -8,12 +8,13 @@ use super::writer::{Writer, L0, L1};
 use crate::printers::pod::age;
 use crate::value::{arr, b, map, s};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// `related` holds the node's pods and its Lease (kind `Lease`), as the describe command
 /// fetched them.
-pub fn describe_node(node: &Value, related: &[Value], evs: Option<&[Value]>, now: i64) -> String {
-    let pods: Vec<Value> = related.iter().filter(|v| s(v, "kind") != "Lease").cloned().collect();
-    let lease = related.iter().find(|v| s(v, "kind") == "Lease");
+pub fn describe_node(node: &Value, related: &[Arc<Value>], evs: Option<&[Value]>, now: i64) -> String {
+    let pods: Vec<&Value> = related.iter().map(|v| &**v).filter(|v| s(v, "kind") != "Lease").collect();
+    let lease = related.iter().map(|v| &**v).find(|v| s(v, "kind") == "Lease");
     let mut w = Writer::new();
     w.write(L0, &format!("Name:\t{}\n", s(node, "metadata.name")));
     let mut roles: Vec<String> = map(node, "metadata.labels")
@@ -130,8 +131,8 @@ fn quantity_value(q: &str, cpu: bool) -> i64 {
     }
 }
 
-fn pods_table(w: &mut Writer, node: &Value, pods: &[Value], now: i64) {
-    let active: Vec<&Value> = pods.iter().filter(|p| !matches!(s(p, "status.phase"), "Succeeded" | "Failed")).collect();
+fn pods_table(w: &mut Writer, node: &Value, pods: &[&Value], now: i64) {
+    let active: Vec<&Value> = pods.iter().copied().filter(|p| !matches!(s(p, "status.phase"), "Succeeded" | "Failed")).collect();
     w.write(L0, &format!("Non-terminated Pods:\t({} in total)\n", active.len()));
     w.write(L1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
     w.write(L1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
