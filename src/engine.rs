@@ -253,9 +253,11 @@ impl Engine {
         self.solved.clone()
     }
 
-    /// Scrubs to any time in [start, horizon]: a fresh session with the same seed, inputs replayed.
+    /// Scrubs to any time up to the horizon: a fresh session with the same seed, inputs replayed
+    /// up to `t`. A fresh session cannot be earlier than `start_ms`; a `t` before it gives the
+    /// state before any input, even those recorded at the very start.
     pub fn travel_to(&mut self, t: u64) {
-        let t = t.min(self.recording.horizon.max(self.now())).max(self.start_ms);
+        let t = t.min(self.recording.horizon.max(self.now()));
         let rec = self.recording.clone();
         // The origin started cleanly once on this seed and is deterministic, so it starts again.
         let Ok(fresh) = self.origin.start(rec.seed) else { return };
@@ -266,7 +268,7 @@ impl Engine {
         self.cursor = cursor;
         self.echoes.clear();
         self.last_fetch = None;
-        let mut at = self.start_ms;
+        let mut at = self.start_ms.min(t);
         loop {
             for (i, o) in self.cursor.advance(&mut self.attempt, &rec, at) {
                 self.replayed(rec.inputs.get(i).map(|s| &s.input), &o);
