@@ -6,6 +6,11 @@
 //! `PODLAB_BENCH_MB=4` changes the input size; `PODLAB_BENCH_RUNS` the repetitions;
 //! `PODLAB_BENCH_ONLY=text` runs only the lines whose label contains the text.
 
+
+/// The allocator of the native `podlab` binary, so the numbers are the ones it gets.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use podlab_api::check::check_manifest;
 use podlab_api::manifest;
 use podlab_api::manifest::scanner::Scanner;

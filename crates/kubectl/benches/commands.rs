@@ -12,6 +12,11 @@
 //! commands, `PODLAB_BENCH_REPEAT=n` repeats each n times (default 20), and
 //! `PODLAB_BENCH_CLUSTER=running|pending` measures one cluster only.
 
+
+/// The allocator of the native `podlab` binary, so the numbers are the ones it gets.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use podlab_kubectl::Session;
 use podlab_sim::ClusterSpec;
 use std::time::Instant;

@@ -4,6 +4,11 @@
 //! is complete. Reports wall time, simulated time, API objects and trace size. A benchmark,
 //! not a test: it asserts the rollout's correctness, never its timing.
 
+
+/// The allocator of the native `podlab` binary, so the numbers are the ones it gets.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use podlab_sim::{ApiRequest, ClusterSpec, PatchType, SimDuration, Simulation};
 use serde_json::{json, Value};
 use std::time::Instant;

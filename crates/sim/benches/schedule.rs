@@ -15,21 +15,30 @@
 
 use podlab_sim::{ApiRequest, ClusterSpec, SimDuration, Simulation};
 use serde_json::json;
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+/// Counts live heap bytes on top of mimalloc, the allocator of the native `podlab` binary.
 struct Counting;
+static MI: mimalloc::MiMalloc = mimalloc::MiMalloc;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         LIVE.fetch_add(l.size(), Ordering::Relaxed);
-        unsafe { System.alloc(l) }
+        unsafe { MI.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(p, l) }
+        unsafe { MI.dealloc(p, l) }
+    }
+    // Forwarded so a growing Vec or String can grow in place, as it does without the counter
+    // (GlobalAlloc's default realloc always allocates, copies and frees).
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { MI.realloc(p, l, new_size) }
     }
 }
 

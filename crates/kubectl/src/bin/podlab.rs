@@ -5,6 +5,12 @@ use podlab_kubectl::{script::run_script, session::Session};
 use podlab_sim::ClusterSpec;
 use std::io::Read;
 
+// The simulation allocates and frees many small JSON values; glibc's malloc was a fifth of its
+// native profile, mimalloc about half that. The wasm build keeps Rust's default allocator.
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: podlab run [--seed N] [--cluster FILE] SCRIPT|-\n";
 
 fn main() {
