@@ -59,7 +59,7 @@ fn push_unique(out: &mut Vec<Marker>, m: Marker) {
 /// first non-empty one.
 fn pick_document<'a>(docs: &'a [Document], message: &str) -> Option<&'a Document> {
     let named = docs.iter().find(|d| {
-        let name = d.json.pointer("/metadata/name").and_then(|n| n.as_str()).unwrap_or("");
+        let name = d.json().pointer("/metadata/name").and_then(|n| n.as_str()).unwrap_or("");
         !name.is_empty() && message.contains(&format!("\"{name}\""))
     });
     named.or_else(|| docs.iter().find(|d| !d.is_empty()))

@@ -335,7 +335,7 @@ impl Engine {
 pub fn applied_object(text: &str) -> String {
     let doc = podlab_api::manifest::parse(text).into_iter().find_map(|d| d.ok().filter(|d| !d.is_empty()));
     let Some(doc) = doc else { return String::new() };
-    let j = &doc.json;
+    let j = doc.json();
     let get = |p: &str| j.pointer(p).and_then(|v| v.as_str()).unwrap_or("").to_string();
     let ns = get("/metadata/namespace");
     format!("{}/{}/{}", get("/kind"), if ns.is_empty() { "default".into() } else { ns }, get("/metadata/name"))

@@ -129,7 +129,7 @@ fn compact(v: &Value) -> String {
 
 fn mark(s: &mut Station, e: &TraceEntry) {
     s.at.get_or_insert(e.time.as_millis());
-    let d = &e.details;
+    let d: &Value = &e.details;
     let failed = matches!(e.outcome, Outcome::Denied | Outcome::Error);
     s.lit = if failed { Lit::Stopped } else { Lit::Passed };
     s.summary = match e.step.as_str() {
@@ -148,7 +148,7 @@ fn mark(s: &mut Station, e: &TraceEntry) {
 
 fn scheduler_step(s: &mut Station, e: &TraceEntry) {
     s.at.get_or_insert(e.time.as_millis());
-    let d = &e.details;
+    let d: &Value = &e.details;
     match (e.step.as_str(), e.outcome) {
         ("bind", Outcome::Ok) => {
             s.lit = Lit::Passed;

@@ -6,7 +6,7 @@ use serde_json::json;
 const POD: &str = "Pod/default/web";
 
 fn entry(seq: u64, t: u64, component: &str, step: &str, outcome: Outcome, request: Option<u64>, object: &str, details: Value) -> TraceEntry {
-    TraceEntry { seq, time: SimTime(t), component: component.into(), step: step.into(), outcome, request, object: object.into(), details }
+    TraceEntry { seq, time: SimTime(t), component: component.into(), step: step.into(), outcome, request, object: object.into(), details: details.into() }
 }
 
 fn accepted() -> Vec<TraceEntry> {

@@ -1,11 +1,11 @@
 //! Manifest-reader benchmark (`cargo bench -p podlab-api --bench manifest`): builds 1 MB
 //! manifests of the shapes a learner or a hostile paste can produce and prints how long
-//! `manifest::parse` (YAML -> node tree -> JSON) and the whole `check_manifest` path take,
+//! `manifest::parse` (documents read into their compact form), `parse+json` (also building
+//! the `serde_json::Value` kubectl sends) and the whole `check_manifest` path take,
 //! so the claim "a 1 MB manifest parses in well under a 16 ms frame on native" is measured,
 //! not asserted. A benchmark, not a test: it checks the outcome of each parse, never timing.
 //! `PODLAB_BENCH_MB=4` changes the input size; `PODLAB_BENCH_RUNS` the repetitions;
 //! `PODLAB_BENCH_ONLY=text` runs only the lines whose label contains the text.
-
 
 /// The allocator of the native `podlab` binary, so the numbers are the ones it gets.
 #[global_allocator]
@@ -182,6 +182,12 @@ fn main() {
         );
         measure(&format!("{label}: tokens only"), text, runs, count_tokens);
         measure(&format!("{label}: parse"), text, runs, manifest::parse);
+        measure(&format!("{label}: parse+json"), text, runs, |t| {
+            manifest::parse(t)
+                .into_iter()
+                .map(|d| d.map(manifest::Document::into_json))
+                .collect::<Vec<_>>()
+        });
         measure(
             &format!("{label}: parse+decode+validate"),
             text,
@@ -189,7 +195,11 @@ fn main() {
             |t| check_manifest(t, "default"),
         );
         // The floor for building the same serde_json values: parsing them from JSON text.
-        let json: Vec<String> = docs.iter().flatten().map(|d| d.json.to_string()).collect();
+        let json: Vec<String> = docs
+            .iter()
+            .flatten()
+            .map(|d| d.json().to_string())
+            .collect();
         // Normalised per MB of the YAML text, like the other lines.
         measure(
             &format!("{label}: reference, same values from JSON"),

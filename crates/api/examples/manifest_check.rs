@@ -18,7 +18,7 @@ fn main() {
         match doc {
             Err(e) => println!("ERROR {} @ {:?}", e.message, e.position),
             Ok(d) => {
-                println!("DOC {} {}", d.index, podlab_api::manifest::go_json(&d.json));
+                println!("DOC {} {}", d.index, podlab_api::manifest::go_json(d.json()));
                 for r in d.decode() {
                     match r {
                         Ok(o) => println!("  OK {}/{}", o.kind(), o.name()),

@@ -49,8 +49,19 @@ impl Outcome {
 /// Runs a manifest text through parse -> decode -> defaults -> validation. Objects without a
 /// namespace get `default_namespace` when their kind is namespaced, as kubectl does.
 pub fn check_manifest(text: &str, default_namespace: &str) -> Vec<Outcome> {
-    let mut out = Vec::new();
-    for doc in manifest::parse(text) {
+    let docs = manifest::parse(text);
+    // An outcome holds a whole object: sized up front, the vector never copies the outcomes
+    // already in it to grow.
+    let count = docs
+        .iter()
+        .map(|d| match d {
+            Ok(d) if d.is_empty() => 0,
+            Ok(d) => d.item_values().len(),
+            Err(_) => 1,
+        })
+        .sum();
+    let mut out = Vec::with_capacity(count);
+    for doc in docs {
         let doc = match doc {
             Ok(d) => d,
             Err(e) => {

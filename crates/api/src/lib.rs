@@ -26,6 +26,7 @@
 //!   (`The Pod "web" is invalid: ...`); `to_status_message` is the Status message the server sends.
 
 pub mod check;
+pub mod controllerrevision;
 pub mod coordination;
 pub mod core;
 pub mod daemonset;
@@ -53,6 +54,7 @@ pub use crate::core::pod::*;
 pub use crate::coordination::*;
 pub use crate::core::storage::*;
 pub use crate::core::volume::*;
+pub use crate::controllerrevision::ControllerRevision;
 pub use crate::daemonset::{DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetUpdateStrategy, RollingUpdateDaemonSet};
 pub use crate::policy::{PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus};
 pub use crate::decode::{DecodeError, DecodeErrorKind};

@@ -16,6 +16,7 @@ use crate::meta::ObjectMeta;
 use crate::rbac::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use crate::workloads::{Deployment, Job, ReplicaSet};
 use crate::daemonset::DaemonSet;
+use crate::controllerrevision::ControllerRevision;
 use crate::policy::PodDisruptionBudget;
 use serde_json::{Map, Value};
 
@@ -85,6 +86,7 @@ objects! {
     ReplicaSet => "apps/v1",
     Deployment => "apps/v1",
     DaemonSet => "apps/v1",
+    ControllerRevision => "apps/v1",
     Job => "batch/v1",
     Lease => "coordination.k8s.io/v1",
     PodDisruptionBudget => "policy/v1",

@@ -153,6 +153,16 @@ static RESOURCES: &[ResourceInfo] = &[
         ALL
     ),
     r!(
+        "ControllerRevision",
+        "controllerrevisions",
+        "controllerrevision",
+        [],
+        true,
+        "apps",
+        "v1",
+        ALL
+    ),
+    r!(
         "DaemonSet",
         "daemonsets",
         "daemonset",
@@ -368,6 +378,7 @@ mod tests {
             ("pods.v1.", "Pod"),
             ("ds", "DaemonSet"),
             ("daemonsets.apps", "DaemonSet"),
+            ("controllerrevisions", "ControllerRevision"),
             ("pdb", "PodDisruptionBudget"),
         ];
         for (name, kind) in cases {

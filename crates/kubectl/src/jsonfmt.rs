@@ -70,7 +70,7 @@ impl<'v> Writer<'v> {
         let start = self.entries.len();
         self.entries.extend(m.iter().map(|(k, v)| (k.as_str(), v)));
         // Keys of one map are unique, so an unstable sort gives the one possible order.
-        self.entries[start..].sort_unstable_by(|a, b| a.0.cmp(b.0));
+        self.entries[start..].sort_unstable_by(|a, b| key_cmp(a.0, b.0));
         (start, self.entries.len())
     }
 
@@ -146,6 +146,30 @@ impl<'v> Writer<'v> {
     }
 }
 
+/// Byte order of two strings, decided on their first eight bytes where those differ (most
+/// field names do) without a `memcmp` call. Zero-padding keeps that order exact: a string that
+/// ends early pads with 0x00, which sorts below any byte the other has there, as the shorter
+/// prefix must; equal padded prefixes fall back to the full comparison.
+pub(crate) fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (pa, pb) = (prefix8(a.as_bytes()), prefix8(b.as_bytes()));
+    if pa != pb {
+        return pa.cmp(&pb);
+    }
+    a.cmp(b)
+}
+
+/// The first eight bytes as a big-endian number (zero-padded), so numbers compare like bytes.
+fn prefix8(b: &[u8]) -> u64 {
+    match b.get(..8) {
+        Some(head) => u64::from_be_bytes(head.try_into().unwrap_or([0; 8])),
+        None => {
+            let mut buf = [0u8; 8];
+            buf[..b.len()].copy_from_slice(b);
+            u64::from_be_bytes(buf)
+        }
+    }
+}
+
 const SPACES: &str = "                                                                ";
 
 fn indent(out: &mut String, depth: usize) {
@@ -194,14 +218,25 @@ pub(crate) fn push_i64(out: &mut String, i: i64) {
 
 /// Does this byte start something Go's HTML-safe encoder escapes? (`0xE2` leads U+2028/U+2029
 /// in UTF-8; other characters it leads are copied after a closer look.)
-fn needs_escape(b: u8) -> bool {
+const fn needs_escape(b: u8) -> bool {
     b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2)
 }
+
+/// [`needs_escape`] for every byte, so the scan of a string is one load per byte.
+static ESCAPES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = needs_escape(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// Go's `encoding/json` string encoding with HTML escaping on.
 pub fn string(out: &mut String, s: &str) {
     out.push('"');
-    if !s.bytes().any(needs_escape) {
+    if !s.bytes().any(|b| ESCAPES[usize::from(b)]) {
         out.push_str(s);
     } else {
         escaped(out, s);

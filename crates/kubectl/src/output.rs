@@ -30,6 +30,20 @@ impl CommandOutput {
         self.push(Stream::Stdout, text);
     }
 
+    /// Like [`CommandOutput::out`] for text the command built and no longer needs: a printer's
+    /// finished output (half a megabyte for `get pods -o yaml`) becomes `stdout` without being
+    /// copied when nothing was written before it; its chunk is the one copy left.
+    pub fn out_string(&mut self, text: String) {
+        if text.is_empty() {
+            return;
+        }
+        if !self.stdout.is_empty() {
+            return self.out(&text);
+        }
+        self.push(Stream::Stdout, &text);
+        self.stdout = text;
+    }
+
     pub fn err(&mut self, text: &str) {
         if text.is_empty() {
             return;
@@ -60,5 +74,52 @@ impl CommandOutput {
         }
         self.exit_code = other.exit_code;
         self.streaming = other.streaming;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One write: to stderr, or to stdout borrowed (`out`) or handed over (`out_string`).
+    #[derive(Clone, Copy)]
+    enum Write {
+        Err(&'static str),
+        Out(&'static str),
+        Owned(&'static str),
+    }
+
+    /// Handing a String over must leave exactly what borrowing it would.
+    #[test]
+    fn out_string_matches_out() {
+        use Write::*;
+        let cases: &[&[Write]] = &[
+            &[Owned("a\n")],
+            &[Owned("")],
+            &[Owned(""), Err("e\n"), Owned("b\n")],
+            &[Out("a"), Owned("b\n")],
+            &[Err("e\n"), Owned("b\n"), Owned("c\n")],
+            &[Owned("a"), Out("b"), Err("e"), Owned("c")],
+        ];
+        for case in cases {
+            let (mut borrowed, mut owned) = (CommandOutput::default(), CommandOutput::default());
+            for w in *case {
+                match *w {
+                    Err(t) => {
+                        borrowed.err(t);
+                        owned.err(t);
+                    }
+                    Out(t) => {
+                        borrowed.out(t);
+                        owned.out(t);
+                    }
+                    Owned(t) => {
+                        borrowed.out(t);
+                        owned.out_string(t.to_string());
+                    }
+                }
+            }
+            assert_eq!(owned, borrowed);
+        }
     }
 }

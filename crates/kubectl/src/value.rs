@@ -12,15 +12,20 @@ pub fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(v, field)
 }
 
-/// Maps up to this size are searched by comparing keys rather than hashing the key: printers
-/// look up a few fields in each of hundreds of small objects.
-const SCAN_MAX: usize = 16;
+/// Maps up to this size are searched by comparing keys rather than hashing the key (SipHash
+/// costs more than a few dozen length and first-byte checks): printers look up a few fields in
+/// each of hundreds of small objects, and an Event has about twenty top-level fields.
+const SCAN_MAX: usize = 32;
 
 /// `v[key]` when `v` is an object that has it.
 pub fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     let m = v.as_object()?;
     if m.len() <= SCAN_MAX {
-        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, x)| x)
+        // Length and first byte rule out almost every other key before a full comparison.
+        let first = key.as_bytes().first().copied();
+        m.iter()
+            .find(|(k, _)| k.len() == key.len() && k.as_bytes().first().copied() == first && k.as_str() == key)
+            .map(|(_, x)| x)
     } else {
         m.get(key)
     }
@@ -71,11 +76,24 @@ pub fn scalar_text(v: &Value) -> String {
 
 /// `labels.FormatLabels`: `k=v,k2=v2` sorted by key, `<none>` when empty.
 pub fn format_labels(v: &Value, path: &str) -> String {
-    let m = map(v, path);
-    if m.is_empty() {
-        return "<none>".to_string();
+    let Some(m) = at(v, path).and_then(Value::as_object).filter(|m| !m.is_empty()) else { return "<none>".to_string() };
+    // Written into one String (`--show-labels` does this for every row); keys are unique, so
+    // sorting by key alone is the order of sorting the pairs.
+    let mut pairs: Vec<(&str, &Value)> = m.iter().map(|(k, x)| (k.as_str(), x)).collect();
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::with_capacity(pairs.iter().map(|(k, _)| k.len() + 16).sum());
+    for (n, (k, x)) in pairs.into_iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(k);
+        out.push('=');
+        match x {
+            Value::String(s) => out.push_str(s),
+            other => out.push_str(&scalar_text(other)),
+        }
     }
-    m.iter().map(|(k, x)| format!("{k}={x}")).collect::<Vec<_>>().join(",")
+    out
 }
 
 /// `metav1.FormatLabelSelector`: matchLabels then matchExpressions, `<none>` when empty.

@@ -118,15 +118,38 @@ fn key_order_of<T: Copy + Ord>(ar: &[T], br: &[T], alpha: impl Fn(T) -> bool, di
 
 /// Sorts one mapping's entries in go-yaml's key order. That order is not a total order (mixed
 /// digits and punctuation), so Rust's sort may refuse it; Go sorts small slices by insertion,
-/// which we replay exactly.
-fn sort_entries(entries: &mut [(&str, &Value)]) {
+/// which we replay exactly. When every key is [`simple_key`] the order is plain byte order
+/// (a total order, so any sort gives Go's result) and a faster sort does.
+fn sort_entries(entries: &mut [Entry<'_>], all_simple: bool) {
+    if all_simple {
+        entries.sort_unstable_by(|a, b| crate::jsonfmt::key_cmp(a.key, b.key));
+        return;
+    }
     for i in 1..entries.len() {
         let mut j = i;
-        while j > 0 && key_order(entries[j].0, entries[j - 1].0) == Ordering::Less {
+        while j > 0 && key_order(entries[j].key, entries[j - 1].key) == Ordering::Less {
             entries.swap(j, j - 1);
             j -= 1;
         }
     }
+}
+
+/// Is `key` made of letters and `-`, `.`, `/` only, starting with a letter? (Almost every
+/// Kubernetes field name and many label keys.) Among such keys go-yaml's order is byte order:
+/// letters compare by code point, the three punctuation bytes sort below every letter as
+/// go-yaml's "non-letters first" wants, and without digits no number runs compare. Such a key
+/// is also a plain scalar unless the resolver reads it as a word (`yes`, `on`, `null`, ...).
+fn simple_key(key: &str) -> bool {
+    let b = key.as_bytes();
+    b.first().is_some_and(u8::is_ascii_alphabetic) && b.iter().all(|&c| c.is_ascii_alphabetic() || matches!(c, b'-' | b'.' | b'/'))
+}
+
+/// One entry of a mapping being written, and whether its key is [`simple_key`].
+#[derive(Clone, Copy)]
+struct Entry<'v> {
+    key: &'v str,
+    value: &'v Value,
+    simple: bool,
 }
 
 const SPACES: &str = "                                                                ";
@@ -144,7 +167,7 @@ fn pad(out: &mut String, indent: usize) {
 /// last), so no mapping allocates its own list.
 struct Writer<'v> {
     out: String,
-    entries: Vec<(&'v str, &'v Value)>,
+    entries: Vec<Entry<'v>>,
 }
 
 impl<'v> Writer<'v> {
@@ -156,20 +179,30 @@ impl<'v> Writer<'v> {
     /// first key shares the line of a sequence item's `- `.
     fn map(&mut self, m: &'v Map<String, Value>, indent: usize, inline_first: bool) {
         let start = self.entries.len();
-        self.entries.extend(m.iter().map(|(k, v)| (k.as_str(), v)));
-        sort_entries(&mut self.entries[start..]);
+        let mut all_simple = true;
+        self.entries.extend(m.iter().map(|(k, v)| {
+            let simple = simple_key(k);
+            all_simple &= simple;
+            Entry { key: k.as_str(), value: v, simple }
+        }));
+        sort_entries(&mut self.entries[start..], all_simple);
         let end = self.entries.len();
         for i in start..end {
-            let (k, v) = self.entries[i];
+            let Entry { key, value, simple } = self.entries[i];
             if i > start || !inline_first {
                 pad(&mut self.out, indent);
             }
-            let key_at = self.out.len();
-            scalar_style::write_str(&mut self.out, k, indent, indent, true);
-            // Keys never fold, so the key is all on this line.
-            let key_width = width(&self.out[key_at..]);
+            let key_width = if simple && !(key.len() <= resolve::LONGEST_WORD && needs_quotes(key)) {
+                self.out.push_str(key);
+                key.len()
+            } else {
+                let key_at = self.out.len();
+                scalar_style::write_str(&mut self.out, key, indent, indent, true);
+                // Keys never fold, so the key is all on this line.
+                width(&self.out[key_at..])
+            };
             self.out.push(':');
-            self.value(v, indent, indent + key_width + 2);
+            self.value(value, indent, indent + key_width + 2);
         }
         self.entries.truncate(start);
     }

@@ -39,13 +39,16 @@ fn rbac_objects(rng: &mut Rng, created: &str) -> Vec<Value> {
         json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": meta_obj(rng, name, "", created), "rules": rules})
     };
     out.push(role("cluster-admin", vec![rule(&["*"], &["*"], &["*"])]));
-    let edit = vec![rule(&[""], &workloads, &rw), rule(&["apps"], &apps, &rw), rule(&["batch"], &["jobs", "cronjobs"], &rw), rule(&["discovery.k8s.io"], &["endpointslices"], &ro)];
+    // ControllerRevisions (rollout history of DaemonSets) are read-only even for edit, which
+    // aggregates view's read rule for them.
+    let revisions = rule(&["apps"], &["controllerrevisions"], &ro);
+    let edit = vec![rule(&[""], &workloads, &rw), rule(&["apps"], &apps, &rw), revisions.clone(), rule(&["batch"], &["jobs", "cronjobs"], &rw), rule(&["discovery.k8s.io"], &["endpointslices"], &ro)];
     let mut admin = edit.clone();
     admin.push(rule(&["rbac.authorization.k8s.io"], &["roles", "rolebindings"], &rw));
     out.push(role("admin", admin));
     out.push(role("edit", edit));
     let view_res = ["pods", "pods/log", "services", "configmaps", "persistentvolumeclaims", "serviceaccounts", "endpoints", "events", "limitranges", "resourcequotas", "namespaces"];
-    out.push(role("view", vec![rule(&[""], &view_res, &ro), rule(&["apps"], &apps, &ro), rule(&["batch"], &["jobs", "cronjobs"], &ro)]));
+    out.push(role("view", vec![rule(&[""], &view_res, &ro), rule(&["apps"], &apps, &ro), revisions, rule(&["batch"], &["jobs", "cronjobs"], &ro)]));
     out.push(role(
         "system:kube-scheduler",
         vec![

@@ -10,7 +10,7 @@ use crate::sim::Core;
 use crate::status::Status;
 use crate::store::{WatchEvent, WatchFilter, WatchId};
 use crate::time::{Epoch, SimDuration, SimTime};
-use crate::trace::Outcome;
+use crate::trace::{Details, Label, Outcome};
 use serde_json::Value;
 
 /// Index of a registered component.
@@ -51,7 +51,8 @@ pub trait Component {
 pub struct Ctx<'a> {
     pub(crate) core: &'a mut Core,
     pub(crate) id: ComponentId,
-    pub(crate) name: String,
+    /// The component's name, interned at registration (every trace entry it records shares it).
+    pub(crate) name: Label,
     pub(crate) user: String,
 }
 
@@ -75,7 +76,7 @@ impl Ctx<'_> {
         if req.user.is_none() {
             req.user = Some(self.user.clone());
         }
-        crate::apiserver::handle(self.core, req, Some(&self.name))
+        crate::apiserver::handle(self.core, req, Some(self.name.as_str()))
     }
 
     /// Opens a watch whose events wake this component.
@@ -113,9 +114,16 @@ impl Ctx<'_> {
         self.core.record_event(ev, true)
     }
 
-    pub fn trace(&mut self, step: &str, outcome: Outcome, object: String, details: Value) {
-        let (now, name) = (self.core.now, self.name.clone());
-        self.core.trace.push(now, &name, step, outcome, None, object, details);
+    /// Records a step of this component; `details` is JSON or a typed `DetailSource`
+    /// (`Details::typed`) that becomes JSON only when read.
+    pub fn trace(&mut self, step: &str, outcome: Outcome, object: impl Into<Label>, details: impl Into<Details>) {
+        let now = self.core.now;
+        self.core.trace.push_labeled(now, self.name.clone(), step, outcome, None, object.into(), details.into());
+    }
+
+    /// The shared copy of a repeated string, for typed trace details.
+    pub fn intern(&mut self, s: &str) -> Label {
+        self.core.trace.intern(s)
     }
 
     /// How many nodes per cycle may carry per-node detail in the trace.

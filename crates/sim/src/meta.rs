@@ -138,12 +138,21 @@ mod tests {
 /// whose strict structs do not carry those two fields — without cloning the object.
 pub fn typed<'a, T: serde::Deserialize<'a>>(v: &'a Value) -> Option<T> {
     let map = v.as_object()?;
-    T::deserialize(TopLevel(map)).ok()
+    T::deserialize(TopLevel(map, None)).ok()
 }
 
-struct TopLevel<'a>(&'a Map<String, Value>);
+/// `typed` of `v` with its `key` field replaced by `replacement` (appended when `v` has no
+/// such field) — the decoding of that edited copy, without making it: a pod's status write
+/// decodes the stored pod with the new status this way instead of deep-copying the pod first.
+pub fn typed_with<'a, T: serde::Deserialize<'a>>(v: &'a Value, key: &'a str, replacement: &'a Value) -> Option<T> {
+    let map = v.as_object()?;
+    T::deserialize(TopLevel(map, Some((key, replacement)))).ok()
+}
 
-struct TopLevelMap<'a, I: Iterator<Item = (&'a String, &'a Value)>> {
+/// An object's fields, optionally with one (key, value) substituted or appended.
+struct TopLevel<'a>(&'a Map<String, Value>, Option<(&'a str, &'a Value)>);
+
+struct TopLevelMap<'a, I: Iterator<Item = (&'a str, &'a Value)>> {
     iter: I,
     value: Option<&'a Value>,
 }
@@ -152,7 +161,13 @@ impl<'de> serde::Deserializer<'de> for TopLevel<'de> {
     type Error = serde_json::Error;
 
     fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        let iter = self.0.iter().filter(|(k, _)| k.as_str() != "apiVersion" && k.as_str() != "kind");
+        let TopLevel(map, replace) = self;
+        let fields = map.iter().map(move |(k, v)| match replace {
+            Some((rk, rv)) if rk == k.as_str() => (k.as_str(), rv),
+            _ => (k.as_str(), v),
+        });
+        let appended = replace.filter(|(rk, _)| !map.contains_key(*rk));
+        let iter = fields.chain(appended).filter(|(k, _)| *k != "apiVersion" && *k != "kind");
         visitor.visit_map(TopLevelMap { iter, value: None })
     }
 
@@ -162,14 +177,14 @@ impl<'de> serde::Deserializer<'de> for TopLevel<'de> {
     }
 }
 
-impl<'de, I: Iterator<Item = (&'de String, &'de Value)>> serde::de::MapAccess<'de> for TopLevelMap<'de, I> {
+impl<'de, I: Iterator<Item = (&'de str, &'de Value)>> serde::de::MapAccess<'de> for TopLevelMap<'de, I> {
     type Error = serde_json::Error;
 
     fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
         match self.iter.next() {
             Some((k, v)) => {
                 self.value = Some(v);
-                seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(k.as_str())).map(Some)
+                seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(k)).map(Some)
             }
             None => Ok(None),
         }
@@ -195,5 +210,26 @@ mod typed_tests {
         assert_eq!(p.metadata.name(), "web");
         assert!(typed::<podlab_api::Pod>(&json!({"kind": "Pod", "bogus": 1})).is_none());
         assert!(typed::<podlab_api::Pod>(&json!([1])).is_none());
+    }
+
+    /// `typed_with` decodes exactly what `typed` of the edited copy decodes.
+    #[test]
+    fn typed_with_equals_typed_of_the_edited_copy() {
+        let pods = [
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": {"containers": []}, "status": {"phase": "Pending"}}),
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"}, "spec": {"containers": []}}),
+            json!({"kind": "Pod", "status": {"phase": "Pending"}, "metadata": {"name": "a"}}),
+        ];
+        let statuses = [json!({"phase": "Running", "podIP": "10.0.0.1"}), json!({}), json!({"phase": 3}), json!({"bogus": true})];
+        for pod in &pods {
+            for status in &statuses {
+                let mut edited = pod.clone();
+                edited["status"] = status.clone();
+                let want = typed::<podlab_api::Pod>(&edited).map(|p| serde_json::to_string(&p).unwrap());
+                let got = typed_with::<podlab_api::Pod>(pod, "status", status).map(|p| serde_json::to_string(&p).unwrap());
+                assert_eq!(got, want, "{pod} {status}");
+            }
+        }
+        assert!(typed_with::<podlab_api::Pod>(&json!("x"), "status", &json!({})).is_none());
     }
 }

@@ -67,6 +67,7 @@ pub const RESOURCES: &[ResourceInfo] = &[
     r("Service", "services", "service", &["svc"], "", "v1", true),
     r("MutatingAdmissionPolicy", "mutatingadmissionpolicies", "mutatingadmissionpolicy", &[], "admissionregistration.k8s.io", "v1alpha1", false),
     r("ValidatingAdmissionPolicy", "validatingadmissionpolicies", "validatingadmissionpolicy", &[], "admissionregistration.k8s.io", "v1", false),
+    r("ControllerRevision", "controllerrevisions", "controllerrevision", &[], "apps", "v1", true),
     r("DaemonSet", "daemonsets", "daemonset", &["ds"], "apps", "v1", true),
     r("Deployment", "deployments", "deployment", &["deploy"], "apps", "v1", true),
     r("ReplicaSet", "replicasets", "replicaset", &["rs"], "apps", "v1", true),

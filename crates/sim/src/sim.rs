@@ -12,7 +12,7 @@ use crate::request::{ApiRequest, ApiResponse};
 use crate::status::Status;
 use crate::store::{ObjectKey, Store, WatchEvent, WatchFilter, WatchId, Woken};
 use crate::time::{Epoch, SimDuration, SimTime};
-use crate::trace::{object_label, Outcome, Trace, TraceEntry};
+use crate::trace::{object_label, Details, Label, Outcome, Trace, TraceEntry};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -43,6 +43,8 @@ pub struct Core {
     watch_wake_pending: Vec<bool>,
     latencies: Vec<SimDuration>,
     pub(crate) component_names: Vec<String>,
+    /// The same names interned for the trace (a component's `Ctx` carries its own).
+    component_labels: Vec<Label>,
     /// Components that are not running (a stopped kubelet, or a powered-off node's): the
     /// wake-ups they miss wait here until `start_kubelet` / `start_node` replays them.
     pub(crate) paused: BTreeMap<ComponentId, Vec<Wake>>,
@@ -82,17 +84,11 @@ impl Core {
         };
         self.wake_watchers(woken);
         let r = &ev.regarding;
-        let (outcome, what) = match &recorded {
-            Recorded::Created { name } => (Outcome::Info, json!({"created": name})),
-            Recorded::Updated { name, count } => (Outcome::Info, json!({"updated": name, "count": count})),
-            Recorded::Cached { count } => (Outcome::Info, json!({"seriesCount": count})),
-            Recorded::DroppedBySpamFilter => (Outcome::Denied, json!({"dropped": "spam filter"})),
-        };
-        let details = json!({
-            "type": ev.event_type.as_str(), "reason": ev.reason, "message": ev.message,
-            "source": ev.component, "host": ev.host, "fieldPath": r.field_path, "result": what,
-        });
-        self.trace.push(self.now, "event-recorder", "event", outcome, None, object_label(&r.kind, &r.namespace, &r.name), details);
+        let outcome = if recorded == Recorded::DroppedBySpamFilter { Outcome::Denied } else { Outcome::Info };
+        let details = crate::events::EventDetail::new(&mut self.trace, ev, &recorded);
+        let label = Label::from(object_label(&r.kind, &r.namespace, &r.name));
+        let component = self.trace.intern("event-recorder");
+        self.trace.push_labeled(self.now, component, "event", outcome, None, label, Details::typed(details));
         recorded
     }
 
@@ -142,6 +138,7 @@ impl Simulation {
             watch_wake_pending: Vec::new(),
             latencies: Vec::new(),
             component_names: Vec::new(),
+            component_labels: Vec::new(),
             paused: BTreeMap::new(),
             powered_off: std::collections::BTreeSet::new(),
             dataplane: Arc::default(),
@@ -160,7 +157,10 @@ impl Simulation {
         let id = self.components.len();
         self.core.watch_wake_pending.push(false);
         self.core.latencies.push(component.watch_latency());
-        self.core.component_names.push(component.name());
+        let name = component.name();
+        let label = self.core.trace.intern(&name);
+        self.core.component_labels.push(label);
+        self.core.component_names.push(name);
         self.components.push(Some(component));
         self.run_component(id, None);
         id
@@ -174,7 +174,8 @@ impl Simulation {
             return;
         }
         let Some(mut c) = self.components.get_mut(id).and_then(Option::take) else { return };
-        let mut ctx = Ctx { core: &mut self.core, id, name: c.name(), user: c.user() };
+        let name = self.core.component_labels[id].clone();
+        let mut ctx = Ctx { core: &mut self.core, id, name, user: c.user() };
         match wake {
             None => c.start(&mut ctx),
             Some(w) => c.on_wake(&mut ctx, w),

@@ -3,10 +3,17 @@
 //! and etcd write, every watch notification a component acted on, each scheduling cycle's
 //! per-node filter reasons and per-plugin scores, and every event recorded. The UI's apply
 //! journey and timeline are built from it alone, so details are data, not prose.
+//!
+//! Entries are kept for the whole session, so they are compact: component and step names are
+//! interned `Label`s, and the bulky per-cycle details are typed values that become JSON only
+//! when read (`details`).
+
+mod details;
+
+pub use details::{DetailSource, Details, Interner, Label};
 
 use crate::time::SimTime;
 use serde::Serialize;
-use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -27,16 +34,17 @@ pub struct TraceEntry {
     pub seq: u64,
     pub time: SimTime,
     /// `kube-apiserver`, `etcd`, `kube-scheduler`, `kubelet/node01`, `event-recorder`, ...
-    pub component: String,
+    pub component: Label,
     /// `authentication`, `authorization`, `mutating-admission`, `validation`, `persistence`,
     /// `filter`, `score`, `bind`, ...
-    pub step: String,
+    pub step: Label,
     pub outcome: Outcome,
     /// The API request this step belongs to, when it belongs to one.
     pub request: Option<u64>,
     /// `Kind/namespace/name` of the object concerned ("" when none).
-    pub object: String,
-    pub details: Value,
+    pub object: Label,
+    /// Reads as the step's JSON details (`Deref<Target = serde_json::Value>`).
+    pub details: Details,
 }
 
 /// Traces are bounded: a browser tab left running for days drops the oldest half instead of
@@ -50,6 +58,7 @@ pub struct Trace {
     dropped: u64,
     /// Scheduler per-node detail is capped at this many nodes per cycle (0 = no per-node detail).
     pub node_detail_max: usize,
+    names: Interner,
 }
 
 impl Trace {
@@ -58,7 +67,14 @@ impl Trace {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn push(&mut self, time: SimTime, component: &str, step: &str, outcome: Outcome, request: Option<u64>, object: String, details: Value) {
+    pub fn push(&mut self, time: SimTime, component: &str, step: &str, outcome: Outcome, request: Option<u64>, object: impl Into<Label>, details: impl Into<Details>) {
+        let component = self.names.intern(component);
+        self.push_labeled(time, component, step, outcome, request, object.into(), details.into());
+    }
+
+    /// `push` for a caller holding its component's interned label (a component's `Ctx`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_labeled(&mut self, time: SimTime, component: Label, step: &str, outcome: Outcome, request: Option<u64>, object: Label, details: Details) {
         if self.entries.len() >= TRACE_MAX {
             let half = TRACE_MAX / 2;
             self.entries.drain(..half);
@@ -66,7 +82,13 @@ impl Trace {
         }
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.entries.push(TraceEntry { seq, time, component: component.to_string(), step: step.to_string(), outcome, request, object, details });
+        let step = self.names.intern(step);
+        self.entries.push(TraceEntry { seq, time, component, step, outcome, request, object, details });
+    }
+
+    /// The shared copy of a repeated string (component names, event reasons and sources).
+    pub fn intern(&mut self, s: &str) -> Label {
+        self.names.intern(s)
     }
 
     pub fn entries(&self) -> &[TraceEntry] {

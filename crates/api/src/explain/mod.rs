@@ -6,10 +6,12 @@
 //! crate lays it out; this module only resolves paths like `pod.spec.containers.ports`.
 //!
 //! The schemas live in one file per area (`meta`, `pod`, `container`, `volume`, `workloads`,
-//! `service`, `cluster`) to keep each file small.
+//! `daemonset`, `availability`, `service`, `cluster`) to keep each file small.
 
+mod availability;
 mod cluster;
 mod container;
+mod daemonset;
 mod meta;
 mod pod;
 mod service;
@@ -98,8 +100,8 @@ macro_rules! top_level {
 pub(crate) use top_level;
 
 /// Every documented schema, per area.
-fn areas() -> [&'static [Schema]; 7] {
-    [meta::SCHEMAS, pod::SCHEMAS, container::SCHEMAS, volume::SCHEMAS, workloads::SCHEMAS, service::SCHEMAS, cluster::SCHEMAS]
+fn areas() -> [&'static [Schema]; 9] {
+    [meta::SCHEMAS, pod::SCHEMAS, container::SCHEMAS, volume::SCHEMAS, workloads::SCHEMAS, daemonset::SCHEMAS, availability::SCHEMAS, service::SCHEMAS, cluster::SCHEMAS]
 }
 
 /// The documentation of a named schema (`PodSpec`, `Container` ...).
@@ -147,6 +149,11 @@ mod tests {
             ("pod.spec.containers.imagee", Err("field \"imagee\" does not exist")),
             ("pod.spec.restartPolicy.foo", Err("field \"foo\" does not exist")),
             ("pood", Err("the server doesn't have a resource type \"pood\"")),
+            ("ds.spec.updateStrategy.type", Ok(("DaemonSet", "v1", Some("string")))),
+            ("pdb.spec.minAvailable", Ok(("PodDisruptionBudget", "v1", Some("IntOrString")))),
+            ("lease.spec.renewTime", Ok(("Lease", "v1", Some("string")))),
+            ("controllerrevision.revision", Ok(("ControllerRevision", "v1", Some("integer")))),
+            ("lease.status", Err("field \"status\" does not exist")),
         ];
         for (path, want) in cases {
             let got = explain(path).map(|e| (e.kind, e.version, e.field.map(|f| f.type_name))).map_err(|e| e.to_string());
@@ -180,7 +187,7 @@ mod tests {
 
     #[test]
     fn every_workload_kind_a_learner_meets_is_documented() {
-        for r in ["pod", "deployment", "replicaset", "job", "service", "configmap", "secret", "node", "namespace", "pvc", "pv", "serviceaccount", "event"] {
+        for r in ["pod", "deployment", "replicaset", "job", "service", "configmap", "secret", "node", "namespace", "pvc", "pv", "serviceaccount", "event", "daemonset", "pdb", "lease", "controllerrevision"] {
             let e = explain(r).unwrap();
             assert!(!e.description.is_empty() && !e.fields.is_empty(), "{r}");
         }

@@ -1,20 +1,25 @@
 //! Manifests as `kubectl apply -f` reads them: the file is cut into documents on `---` lines
 //! (kubectl's YAMLReader, so go-yaml line numbers restart in every document), each document
 //! is parsed into the JSON kubectl sends, and decoded strictly into `Object`s. `List`
-//! documents are flattened into their items. A document is read straight into JSON when it
-//! can be (`json_sink.rs`) and through a node tree with a position on every node otherwise
-//! (`tree.rs`); the tree of a document read the fast way is built when an error asks where a
-//! field is, so positions cost nothing for the manifests that apply cleanly.
+//! documents are flattened into their items. A document in the block-YAML subset nearly
+//! every manifest is written in is read by the fast reader (`block.rs`) into a compact tape
+//! of nodes with positions (`tape.rs`), whose JSON is built only when a caller asks for it.
+//! Any other document goes to the full libyaml-like scanner and parser, which builds its JSON
+//! directly when it can (`json_sink.rs`) and through a node tree with a position on every
+//! node otherwise (`tree.rs`); the tree of a document read without one is built when an error
+//! asks where a field is. Both readers give the same values, errors and positions.
 //!
 //! Message layering (what callers print): for a syntax error kubectl prints
 //! `error: error parsing <file>: <ManifestError.message>`; for decode errors see `decode`.
 
+mod block;
 pub mod convert;
 mod json_sink;
 pub mod parser;
 mod reader;
 pub mod scalars;
 pub mod scanner;
+mod tape;
 pub mod token;
 pub mod tree;
 
@@ -23,6 +28,7 @@ use crate::object::Object;
 use parser::{Node, NodeValue, ParseFailure, Tree};
 use serde_json::Value;
 use std::sync::OnceLock;
+use tape::Tape;
 
 /// A 1-based line and column in the whole file, for the editor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,22 +56,24 @@ pub struct Document {
     pub index: usize,
     /// 0-based file line of the chunk's first line.
     pub first_line: usize,
-    /// The JSON kubectl would send (Null for an empty document, which kubectl skips).
-    pub json: Value,
-    /// The chunk's text, kept so positions can be found when they are asked for.
+    /// The chunk's text: scalars of the tape point into it, positions are found in it.
     source: String,
-    /// The node tree with positions: built while parsing when the document needed it,
-    /// otherwise on the first `position_of`.
+    /// The fast reader's compact form, or None when the full parser read the document.
+    tape: Option<Tape>,
+    /// The JSON kubectl would send (Null for an empty document, which kubectl skips): built
+    /// while parsing when the full parser read the document, otherwise on the first `json`.
+    json: OnceLock<Value>,
+    /// The full parser's node tree with positions, for a document without a tape: built
+    /// while parsing when the document needed it, otherwise on the first `position_of`.
     tree: OnceLock<Box<Tree>>,
 }
 
-/// Two documents are equal when they were read from the same text to the same JSON, whether
-/// or not either has built its tree yet.
+/// Two documents are equal when they were read from the same text: the JSON, tape and tree
+/// are functions of it, whether or not they have been built yet.
 impl PartialEq for Document {
     fn eq(&self, other: &Self) -> bool {
         self.index == other.index
             && self.first_line == other.first_line
-            && self.json == other.json
             && self.source == other.source
     }
 }
@@ -143,9 +151,19 @@ pub fn parse(text: &str) -> Vec<Result<Document, ManifestError>> {
     parse_counting_steps(text).0
 }
 
+/// `parse` without the fast reader: every document through the full parser. The reference
+/// the fast reader is tested against; callers use `parse`.
+pub fn parse_full(text: &str) -> Vec<Result<Document, ManifestError>> {
+    parse_with(text, false).0
+}
+
 /// `parse`, also returning the work it did (characters scanned, tokens, nodes, values
 /// decoded): the number tests use to show reading a manifest stays linear in its size.
 pub fn parse_counting_steps(text: &str) -> (Vec<Result<Document, ManifestError>>, u64) {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, fast: bool) -> (Vec<Result<Document, ManifestError>>, u64) {
     let mut out = Vec::new();
     let mut steps = 0u64;
     for (index, chunk) in split_chunks(text).into_iter().enumerate() {
@@ -161,12 +179,21 @@ pub fn parse_counting_steps(text: &str) -> (Vec<Result<Document, ManifestError>>
             }
         };
         steps += body.len() as u64;
-        match parse_chunk(&body, &mut steps) {
-            Ok((tree, json)) => out.push(Ok(Document {
+        match parse_chunk(&body, fast, &mut steps) {
+            Ok(Read::Tape(tape)) => out.push(Ok(Document {
                 index,
                 first_line,
-                json,
                 source: body,
+                tape: Some(tape),
+                json: OnceLock::new(),
+                tree: OnceLock::new(),
+            })),
+            Ok(Read::Full(tree, json)) => out.push(Ok(Document {
+                index,
+                first_line,
+                source: body,
+                tape: None,
+                json: OnceLock::from(json),
                 tree: tree
                     .map(|t| OnceLock::from(Box::new(t)))
                     .unwrap_or_default(),
@@ -191,15 +218,30 @@ pub fn parse_counting_steps(text: &str) -> (Vec<Result<Document, ManifestError>>
 /// A chunk failure: message and 0-based (line, column) within the chunk.
 type ChunkError = (String, Option<(usize, usize)>);
 
-/// Parses one chunk into its JSON, and its tree when reading it needed one, adding the work
-/// done to `steps`.
-fn parse_chunk(body: &str, steps: &mut u64) -> Result<(Option<Tree>, Value), ChunkError> {
+/// What reading a chunk made: the fast reader's tape, or the full parser's JSON and, when
+/// reading needed one, its tree.
+enum Read {
+    Tape(Tape),
+    Full(Option<Tree>, Value),
+}
+
+/// Reads one chunk (with the fast reader first when `fast`), adding the work done to `steps`.
+fn parse_chunk(body: &str, fast: bool, steps: &mut u64) -> Result<Read, ChunkError> {
     if has_control_characters(body) {
         return Err((wrap("control characters are not allowed"), None));
     }
+    if fast {
+        match block::read(body) {
+            Ok((tape, work)) => {
+                *steps += work;
+                return Ok(Read::Tape(tape));
+            }
+            Err(work) => *steps += work,
+        }
+    }
     if let Some((json, work)) = parser::parse_json(body).map_err(chunk_error)? {
         *steps += work;
-        return Ok((None, json));
+        return Ok(Read::Full(None, json));
     }
     let tree = parser::parse_document(body.to_string()).map_err(chunk_error)?;
     *steps += tree.steps;
@@ -211,7 +253,7 @@ fn parse_chunk(body: &str, steps: &mut u64) -> Result<(Option<Tree>, Value), Chu
         }
     })?;
     *steps += decoded;
-    Ok((Some(tree), json))
+    Ok(Read::Full(Some(tree), json))
 }
 
 /// go-yaml's bare text as kubectl quotes it.
@@ -246,9 +288,32 @@ fn chunk_error(failure: ParseFailure) -> ChunkError {
 }
 
 impl Document {
+    /// The JSON kubectl sends for this document (Null for an empty one).
+    pub fn json(&self) -> &Value {
+        self.json.get_or_init(|| match &self.tape {
+            Some(tape) => tape.to_json(&self.source),
+            None => Value::Null,
+        })
+    }
+
+    /// `json`, taken out of the document.
+    pub fn into_json(self) -> Value {
+        self.json();
+        self.json.into_inner().unwrap_or_default()
+    }
+
+    /// Whether the fast reader read this document (the full parser read it otherwise).
+    pub fn read_fast(&self) -> bool {
+        self.tape.is_some()
+    }
+
     /// kubectl skips documents that are empty or `null`.
     pub fn is_empty(&self) -> bool {
-        self.json.is_null()
+        match (&self.tape, self.json.get()) {
+            (_, Some(json)) => json.is_null(),
+            (Some(tape), None) => tape.is_null(&self.source),
+            (None, None) => true,
+        }
     }
 
     /// The objects in this document: itself, or the items of a `*List` kind.
@@ -265,16 +330,16 @@ impl Document {
     /// `items` without copying the objects: each one with its index in the `List` (None when
     /// the document is the object itself). `item_prefix` gives its field-path prefix.
     pub fn item_values(&self) -> Vec<(Option<usize>, &Value)> {
-        let kind = self.json.get("kind").and_then(Value::as_str).unwrap_or("");
-        if let (true, Some(Value::Array(items))) = (kind.ends_with("List"), self.json.get("items"))
-        {
+        let json = self.json();
+        let kind = json.get("kind").and_then(Value::as_str).unwrap_or("");
+        if let (true, Some(Value::Array(items))) = (kind.ends_with("List"), json.get("items")) {
             return items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (Some(i), v))
                 .collect();
         }
-        vec![(None, &self.json)]
+        vec![(None, json)]
     }
 
     /// Strictly decodes every item; errors carry paths relative to the item.
@@ -297,6 +362,14 @@ impl Document {
     /// file. Falls back to the deepest existing ancestor, so an error about a missing field
     /// points at its parent.
     pub fn position_of(&self, path: &str) -> Option<Position> {
+        if let Some(tape) = &self.tape {
+            let node = tape.locate(&self.source, &split_path(path))?;
+            let (line, column) = tape::line_column(node, &self.source);
+            return Some(Position {
+                line: self.first_line + line + 1,
+                column: column + 1,
+            });
+        }
         let tree = self.tree();
         let root = tree.node(tree.root?)?;
         let node = locate(tree, root, &split_path(path));

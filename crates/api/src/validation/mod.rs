@@ -62,6 +62,7 @@ pub(crate) fn validate_create_list(obj: &Object) -> ErrorList {
         Object::ReplicaSet(r) => other::replica_set(r),
         Object::Deployment(d) => other::deployment(d),
         Object::DaemonSet(d) => crate::daemonset::validate_daemon_set(d),
+        Object::ControllerRevision(c) => crate::controllerrevision::validate_controller_revision(c),
         Object::PodDisruptionBudget(p) => crate::policy::validate_pdb(p),
         Object::Job(j) => other::job(j),
         Object::Lease(l) => crate::coordination::validate_lease(l),

@@ -46,7 +46,7 @@ fn run(args: &[String]) -> Result<String, String> {
                     .next()
                     .ok_or(format!("podlab: {path}: empty cluster file\n"))?
                     .map_err(|e| format!("podlab: {path}: {}\n", e.message))?
-                    .json;
+                    .into_json();
                 cluster = ClusterSpec::from_json(&value).map_err(|e| format!("podlab: {path}: {e}\n"))?;
             }
             other if script_path.is_none() => script_path = Some(other.to_string()),

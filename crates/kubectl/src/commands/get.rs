@@ -105,8 +105,8 @@ pub fn print_objects<T: Borrow<Value>>(ctx: &mut Ctx, format: &Format, objs: &[T
     let items: Vec<&Value> = objs.iter().map(|o| o.as_ref()).collect();
     let one = (single && items.len() == 1).then(|| items[0]);
     match format {
-        Format::Yaml => ctx.stdout(&one.map_or_else(|| crate::yaml::list_to_yaml(&items), crate::yaml::to_yaml)),
-        Format::Json => ctx.stdout(&one.map_or_else(|| crate::jsonfmt::list_to_json(&items), crate::jsonfmt::to_json)),
+        Format::Yaml => ctx.out.out_string(one.map_or_else(|| crate::yaml::list_to_yaml(&items), crate::yaml::to_yaml)),
+        Format::Json => ctx.out.out_string(one.map_or_else(|| crate::jsonfmt::list_to_json(&items), crate::jsonfmt::to_json)),
         Format::JsonPath(t) => {
             let wrapper = json!({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}});
             let text = match one {
@@ -288,8 +288,7 @@ fn print_tables(ctx: &mut Ctx, groups: &[(Target, Vec<Arc<Value>>)], wide: bool,
         first = false;
         let prefix = several.then(|| kind_prefix(t.info));
         let opts = table_options(ctx, wide, t.info.namespaced, prefix);
-        let text = render_table(t.info.kind, objs, &opts, now);
-        ctx.stdout(&text);
+        ctx.out.out_string(render_table(t.info.kind, objs, &opts, now));
     }
     Ok(())
 }

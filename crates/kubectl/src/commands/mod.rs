@@ -18,6 +18,7 @@ pub mod logs;
 pub mod modify;
 pub mod portforward;
 pub mod rollout;
+pub mod rollout_history;
 pub mod run;
 pub mod top;
 

@@ -141,7 +141,7 @@ fn parse_patch(text: &str) -> Result<Value, Fail> {
         return Ok(v);
     }
     match podlab_api::manifest::parse(text).into_iter().next() {
-        Some(Ok(doc)) => Ok(doc.json),
+        Some(Ok(doc)) => Ok(doc.into_json()),
         Some(Err(e)) => fail(format!("unable to parse {text:?}: {}", e.message.trim_start_matches("error converting YAML to JSON: "))),
         None => fail(format!("unable to parse {text:?}: empty patch")),
     }

@@ -1,7 +1,8 @@
-//! `kubectl rollout status|restart|history|undo` for Deployments: status follows the
-//! deployment as simulated time advances and prints kubectl's progress lines; restart stamps
-//! `kubectl.kubernetes.io/restartedAt`; history lists the ReplicaSets' revisions; undo rolls
-//! the pod template back to the previous revision.
+//! `kubectl rollout status|restart|history|undo` for Deployments and DaemonSets: status
+//! follows the object as simulated time advances and prints kubectl's progress lines; restart
+//! stamps `kubectl.kubernetes.io/restartedAt`; history (`rollout_history`) lists the
+//! ReplicaSets' or ControllerRevisions' revisions; undo rolls the pod template back to the
+//! previous (or `--to-revision`) revision.
 
 use super::{fail, kind_prefix, parse_targets, resource, CmdResult, Ctx, Fail};
 use crate::value::{arr, at, i, s, scalar_text};
@@ -115,28 +116,14 @@ fn restart(ctx: &mut Ctx) -> CmdResult {
 }
 
 fn history(ctx: &mut Ctx) -> CmdResult {
-    let (info, dep) = target(ctx, "history")?;
-    if info.kind == "DaemonSet" {
-        // DaemonSet revisions live in ControllerRevisions, which Podlab does not serve.
-        return fail("no rollbacker has been implemented for \"DaemonSet\"");
-    }
-    let sets = owned_replicasets(ctx, &dep)?;
-    let mut text = String::from("REVISION\tCHANGE-CAUSE\n");
-    for rs in &sets {
-        let cause = at(rs, "metadata.annotations").and_then(|a| a.get("kubernetes.io/change-cause")).map(scalar_text).unwrap_or_else(|| "<none>".into());
-        text.push_str(&format!("{}\t{cause}\n", revision(rs)));
-    }
-    ctx.stdout(&format!("{}/{} \n", kind_prefix(info), s(&dep, "metadata.name")));
-    ctx.stdout(&crate::tabwriter::layout(&text, crate::tabwriter::TabConfig { min_width: 0, padding: 2 }));
-    ctx.stdout("\n");
-    Ok(())
+    let (info, obj) = target(ctx, "history")?;
+    super::rollout_history::history(ctx, info, &obj)
 }
 
 fn undo(ctx: &mut Ctx) -> CmdResult {
     let (info, dep) = target(ctx, "undo")?;
     if info.kind == "DaemonSet" {
-        // DaemonSet revisions live in ControllerRevisions, which Podlab does not serve.
-        return fail("no rollbacker has been implemented for \"DaemonSet\"");
+        return super::rollout_history::undo_daemonset(ctx, info, &dep);
     }
     let sets = owned_replicasets(ctx, &dep)?;
     let current = revision(&dep);

@@ -191,8 +191,30 @@ pub(crate) fn pod_template(w: &mut Writer, tpl: &Value) {
     }
     containers(w, tpl, "  ", "Containers", "spec.containers", "status.none");
     volumes(w, "  ", arr(tpl, "spec.volumes"));
+    topology_spread_constraints(w, tpl);
+    if !s(tpl, "spec.priorityClassName").is_empty() {
+        w.write(L0, &format!("  Priority Class Name:\t{}\n", s(tpl, "spec.priorityClassName")));
+    }
     labels_multiline(w, "  ", "Node-Selectors", "\t", tpl, "spec.nodeSelector");
     tolerations(w, "  ", "Tolerations", "\t", arr(tpl, "spec.tolerations"));
+}
+
+/// `describeTopologySpreadConstraints`: sorted by topology key, one per line.
+fn topology_spread_constraints(w: &mut Writer, tpl: &Value) {
+    let mut tscs: Vec<&Value> = arr(tpl, "spec.topologySpreadConstraints").iter().collect();
+    if tscs.is_empty() {
+        return;
+    }
+    tscs.sort_by(|a, b| s(a, "topologyKey").cmp(s(b, "topologyKey")));
+    for (idx, t) in tscs.iter().enumerate() {
+        let title = if idx == 0 { "  Topology Spread Constraints:\t" } else { "  \t" };
+        let mut line = format!("{title}{}:{} when max skew {} is exceeded", s(t, "topologyKey"), s(t, "whenUnsatisfiable"), i(t, "maxSkew"));
+        if at(t, "labelSelector").is_some() {
+            line.push_str(&format!(" for selector {}", format_label_selector(t, "labelSelector")));
+        }
+        line.push('\n');
+        w.write(L0, &line);
+    }
 }
 
 fn conditions_table(w: &mut Writer, obj: &Value) {

@@ -3,6 +3,7 @@
 
 pub mod common;
 pub mod daemonset;
+pub mod generic;
 pub mod kinds;
 pub mod node;
 pub mod persistentvolume;
@@ -31,6 +32,8 @@ pub fn describe_object(obj: &Value, events: Option<&[Value]>, related: &[Arc<Val
         "Job" => kinds::job(obj, related, events, now),
         "PersistentVolumeClaim" => kinds::pvc(obj, related, events, now),
         "PersistentVolume" => persistentvolume::describe_pv(obj, events, now),
+        // kubectl has no describer of its own for these: its generic one prints every field.
+        "ControllerRevision" | "Lease" => generic::describe(obj, events, now),
         _ => generic(obj, events, now),
     }
 }

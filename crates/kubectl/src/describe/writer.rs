@@ -36,6 +36,12 @@ impl Writer {
         let text = std::mem::take(&mut self.pending);
         self.done.push_str(&layout(&text, DESCRIBE));
     }
+    /// What was written, tabs left as they are: kubectl's `printTemplate` (rollout history
+    /// `--revision`, undo `--dry-run`) writes DescribePodTemplate into a plain buffer, not a
+    /// tabwriter.
+    pub fn finish_unaligned(self) -> String {
+        self.done + &self.pending
+    }
     pub fn finish(mut self) -> String {
         self.flush();
         self.done

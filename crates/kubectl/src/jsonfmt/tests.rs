@@ -206,3 +206,14 @@ proptest! {
         prop_assert_eq!(to_compact(&v), reference::to_compact(&v));
     }
 }
+
+proptest! {
+    /// The eight-byte shortcut orders keys exactly like `str::cmp`, across the eight-byte
+    /// boundary, prefixes of each other and NUL bytes.
+    #[test]
+    fn key_cmp_is_byte_order(a in "[a-c\u{0}é]{0,12}", b in "[a-c\u{0}é]{0,12}") {
+        prop_assert_eq!(key_cmp(&a, &b), a.cmp(&b));
+        let longer = format!("{a}{b}");
+        prop_assert_eq!(key_cmp(&a, &longer), a.as_str().cmp(longer.as_str()));
+    }
+}

@@ -129,7 +129,7 @@ impl Host {
 /// What the kubelet's file source accepts: one document that is a Pod with a name.
 fn decode_pod(text: &str) -> Option<Value> {
     let doc = podlab_api::manifest::parse(text).into_iter().next()?.ok()?;
-    let pod = doc.json;
+    let pod = doc.into_json();
     let is_pod = pod["kind"] == "Pod" && pod["apiVersion"] == "v1";
     let named = pod["metadata"]["name"].as_str().is_some_and(|n| !n.is_empty());
     (is_pod && named).then_some(pod)

@@ -2,9 +2,9 @@
 //! from printers.go. Columns marked `wide` appear only with `-o wide`; a kind's cell function
 //! returns every cell in column order and the table drops the wide ones.
 
-use super::pod::{age, pod_cells, since};
+use super::pod::{age, pod_cells};
 use crate::duration::human_duration;
-use crate::value::{arr, at, b, format_label_selector, format_labels, i, map, oi, s, scalar_text, time_ms};
+use crate::value::{arr, at, b, field, format_label_selector, format_labels, i, map, oi, s, scalar_text, time_ms};
 use serde_json::Value;
 
 /// One column: header text as printed and whether it is an `-o wide` (priority 1) column.
@@ -52,6 +52,7 @@ pub static TABLES: &[KindTable] = &[
     KindTable { kind: "RoleBinding", columns: &[c("NAME"), c("ROLE"), c("AGE"), w("USERS"), w("GROUPS"), w("SERVICEACCOUNTS")], cells: binding_cells },
     KindTable { kind: "ClusterRoleBinding", columns: &[c("NAME"), c("ROLE"), c("AGE"), w("USERS"), w("GROUPS"), w("SERVICEACCOUNTS")], cells: binding_cells },
     KindTable { kind: "LimitRange", columns: &[c("NAME"), c("CREATED AT")], cells: created_at_cells },
+    KindTable { kind: "ControllerRevision", columns: &[c("NAME"), c("CONTROLLER"), c("REVISION"), c("AGE")], cells: super::controllerrevision::controllerrevision_cells },
     KindTable { kind: "Lease", columns: &[c("NAME"), c("HOLDER"), c("AGE")], cells: super::lease::lease_cells },
     KindTable { kind: "ResourceQuota", columns: &[c("NAME"), c("AGE"), c("REQUEST"), c("LIMIT")], cells: quota_cells },
 ];
@@ -109,31 +110,61 @@ fn node_cells(v: &Value, now: i64) -> Vec<String> {
     ]
 }
 
-/// LAST SEEN, FIRST SEEN and COUNT of an event, as printEvent and describe compute them.
+/// LAST SEEN, FIRST SEEN and COUNT of an event, as printEvent and describe compute them. Each
+/// timestamp is parsed once (`get events` does this for hundreds of rows).
 pub fn event_times(v: &Value, now: i64) -> (String, String, i64) {
-    let micro = |p: &str| time_ms(v, p).map(|t| human_duration(now - t)).unwrap_or_else(|| "<unknown>".into());
-    let first = if time_ms(v, "firstTimestamp").is_some() { since(v, "firstTimestamp", now) } else { micro("eventTime") };
-    let mut last = if time_ms(v, "lastTimestamp").is_some() { since(v, "lastTimestamp", now) } else { first.clone() };
-    let mut count = i(v, "count");
-    if at(v, "series").is_some_and(|x| !x.is_null()) {
-        last = micro("series.lastObservedTime");
-        count = i(v, "series.count");
-    } else if count == 0 {
-        count = 1;
+    let ago = |t: Option<i64>| t.map_or_else(|| "<unknown>".to_string(), |t| human_duration(now - t));
+    let first = match time_ms(v, "firstTimestamp") {
+        Some(t) => human_duration(now - t),
+        None => ago(time_ms(v, "eventTime")),
+    };
+    match field(v, "series").filter(|x| !x.is_null()) {
+        Some(series) => (ago(time_ms(series, "lastObservedTime")), first, i(series, "count")),
+        None => {
+            let last = time_ms(v, "lastTimestamp").map_or_else(|| first.clone(), |t| human_duration(now - t));
+            let count = match i(v, "count") {
+                0 => 1,
+                n => n,
+            };
+            (last, first, count)
+        }
     }
-    (last, first, count)
 }
 
+/// The first of two fields that is set (the older `source` field, then its newer twin).
+fn either<'a>(a: &'a str, b: &'a str) -> &'a str {
+    if a.is_empty() {
+        b
+    } else {
+        a
+    }
+}
+
+/// The string field `key` of `o`, or "".
+fn of<'a>(o: Option<&'a Value>, key: &str) -> &'a str {
+    o.and_then(|o| field(o, key)).and_then(Value::as_str).unwrap_or("")
+}
+
+/// One `get events` row. The nested objects are looked up once and read field by field.
 fn event_cells(v: &Value, now: i64) -> Vec<String> {
     let (last, first, count) = event_times(v, now);
-    let kind = s(v, "involvedObject.kind").to_lowercase();
-    let target = if s(v, "involvedObject.name").is_empty() { kind } else { format!("{kind}/{}", s(v, "involvedObject.name")) };
-    let component = [s(v, "source.component"), s(v, "reportingComponent")].into_iter().find(|x| !x.is_empty()).unwrap_or("");
-    let host = [s(v, "source.host"), s(v, "reportingInstance")].into_iter().find(|x| !x.is_empty()).unwrap_or("");
-    let source = if host.is_empty() { component.to_string() } else { format!("{component}, {host}") };
+    let (involved, source) = (field(v, "involvedObject"), field(v, "source"));
+    let mut target = of(involved, "kind").to_lowercase();
+    let involved_name = of(involved, "name");
+    if !involved_name.is_empty() {
+        target.push('/');
+        target.push_str(involved_name);
+    }
+    let component = either(of(source, "component"), of(Some(v), "reportingComponent"));
+    let host = either(of(source, "host"), of(Some(v), "reportingInstance"));
+    let mut source_text = component.to_string();
+    if !host.is_empty() {
+        source_text.push_str(", ");
+        source_text.push_str(host);
+    }
     vec![
-        last, s(v, "type").into(), s(v, "reason").into(), target, s(v, "involvedObject.fieldPath").into(), source,
-        s(v, "message").trim().to_string(), first, count.to_string(), name(v),
+        last, of(Some(v), "type").into(), of(Some(v), "reason").into(), target, of(involved, "fieldPath").into(), source_text,
+        of(Some(v), "message").trim().to_string(), first, count.to_string(), name(v),
     ]
 }
 

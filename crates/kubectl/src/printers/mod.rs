@@ -3,6 +3,7 @@
 //! column with `-A`, `kind/name` prefixes when several types are listed, `-L` label columns,
 //! `--show-labels`, `--no-headers`) before the tabwriter lays the table out.
 
+pub mod controllerrevision;
 pub mod daemonset;
 pub mod kinds;
 pub mod lease;

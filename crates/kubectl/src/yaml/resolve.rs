@@ -13,7 +13,7 @@ const BOOLS: [&str; 22] = [
 const SPECIAL_FLOATS: [&str; 12] =
     [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"];
 /// The longest of the words above: longer text is none of them.
-const LONGEST_WORD: usize = 5;
+pub(super) const LONGEST_WORD: usize = 5;
 
 /// Would go-yaml's resolver read this plain text back as something other than a string?
 pub fn needs_quotes(s: &str) -> bool {

@@ -123,6 +123,33 @@ pub fn write_str(out: &mut String, s: &str, indent: usize, column: usize, is_key
     }
 }
 
+/// What [`quick_style`] does with each byte: most bytes of most strings are [`ORDINARY`], so
+/// the scan is one table load and one compare per byte.
+const ORDINARY: u8 = 0;
+const SPACE: u8 = 1;
+const COLON: u8 = 2;
+const HASH: u8 = 3;
+/// `"`, `\` or `'`: fine in plain text, not in a quoted style that would have to escape them.
+const QUOTE: u8 = 4;
+/// A control character, DEL or a non-ASCII byte: the full analysis decides.
+const FULL: u8 = 5;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [FULL; 256];
+    let mut c = 0x21;
+    while c <= 0x7E {
+        table[c] = match c as u8 {
+            b':' => COLON,
+            b'#' => HASH,
+            b'"' | b'\\' | b'\'' => QUOTE,
+            _ => ORDINARY,
+        };
+        c += 1;
+    }
+    table[b' ' as usize] = SPACE;
+    table
+};
+
 /// The style of a string that go-yaml writes unchanged between its quotes, or None when the
 /// full analysis must decide. That is printable ASCII without line breaks (so no escapes and
 /// no literal block), no quote to double or escape in a quoted style, and no space past
@@ -141,12 +168,12 @@ fn quick_style(s: &str, column: usize, is_key: bool) -> Option<Style> {
         || b.starts_with(b"...");
     let (mut last_space, mut quotes) = (None, false);
     for (i, &c) in b.iter().enumerate() {
-        match c {
-            b' ' => last_space = Some(i),
-            b':' => indicator |= i > 0 && blank_after(i),
-            b'#' => indicator |= i > 0 && b[i - 1] == b' ',
-            b'"' | b'\\' | b'\'' => quotes = true,
-            0x21..=0x7E => {}
+        match BYTE_CLASS[usize::from(c)] {
+            ORDINARY => {}
+            SPACE => last_space = Some(i),
+            COLON => indicator |= i > 0 && blank_after(i),
+            HASH => indicator |= i > 0 && b[i - 1] == b' ',
+            QUOTE => quotes = true,
             _ => return None,
         }
     }

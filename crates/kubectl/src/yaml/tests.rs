@@ -107,3 +107,23 @@ proptest::proptest! {
         proptest::prop_assert_eq!(to_yaml(&v), reference::to_yaml(&v));
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, .. proptest::prelude::ProptestConfig::default() })]
+
+    /// Mappings whose keys take the simple-key path (byte-order sort, keys copied without
+    /// analysis), mixed with resolver words and keys that do not: same bytes as the reference.
+    #[test]
+    fn simple_keys_sort_and_print_like_the_reference(
+        keys in proptest::collection::vec(proptest::prop_oneof![
+            6 => "[a-zA-Z][a-zA-Z./-]{0,10}",
+            1 => proptest::strategy::Strategy::prop_map(
+                proptest::sample::select(vec!["y", "No", "on", "OFF", "true", "Null", "a-", "a.", "a/b", "Z", "_z", "a1", "a-1"]),
+                String::from,
+            ),
+        ], 0..12),
+    ) {
+        let v = Value::Object(keys.into_iter().map(|k| (k, json!({ "x": 1 }))).collect());
+        proptest::prop_assert_eq!(to_yaml(&v), reference::to_yaml(&v));
+    }
+}

@@ -27,6 +27,23 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
     ops
 }
 
+/// Appends to `ops` the operations turning `before` into `after`, both found at `path` (an
+/// RFC 6901 pointer, escaped) at nesting `depth`: what `diff` of the two whole documents yields
+/// for that subtree, so a caller that knows only some subtrees changed can diff just those.
+pub fn diff_at(before: &Value, after: &Value, path: &mut String, depth: usize, ops: &mut Vec<Value>) {
+    walk(before, after, path, ops, depth);
+}
+
+/// The `add` operation for `value` at `path`, as `diff` writes it for a key `after` gained.
+pub fn add_op(path: &str, value: &Value) -> Value {
+    op("add", path, Some(value))
+}
+
+/// Appends `/key` to a pointer with RFC 6901 escaping (what `diff` does per key).
+pub fn push_pointer_key(path: &mut String, key: &str) {
+    push_key(path, key);
+}
+
 fn op(kind: &str, path: &str, value: Option<&Value>) -> Value {
     let mut m = serde_json::Map::with_capacity(3);
     m.insert("op".into(), Value::from(kind));

@@ -30,6 +30,13 @@ pub fn apply(target: &Value, patch_type: PatchType, patch: &Value) -> Result<Val
 
 fn merge(target: &Value, patch: &Value, strategic: bool, depth: usize) -> Value {
     let Value::Object(p) = patch else { return patch.clone() };
+    // Strategic `$patch: replace` on a map: the map replaces the target's (kubectl rollout
+    // undo ds sends a ControllerRevision's `{"spec":{"template":{"$patch":"replace",...}}}`).
+    if strategic && p.get("$patch").and_then(Value::as_str) == Some("replace") {
+        let mut without = p.clone();
+        without.shift_remove("$patch");
+        return merge(&Value::Null, &Value::Object(without), strategic, depth + 1);
+    }
     let mut out = match target {
         Value::Object(t) => t.clone(),
         _ => Map::new(),
@@ -175,6 +182,7 @@ mod tests {
             (PatchType::Strategic, json!({"spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}), Some(json!("nginx:1.27")), "/spec/containers/0/image"),
             (PatchType::Strategic, json!({"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}), Some(json!(1)), "len"),
             (PatchType::Merge, json!({"spec": {"containers": [{"name": "only"}]}}), Some(json!(1)), "len"),
+            (PatchType::Strategic, json!({"metadata": {"$patch": "replace", "labels": {"z": "9"}}}), Some(json!({"z": "9"})), "/metadata/labels"),
             (PatchType::Json, json!([{"op": "replace", "path": "/spec/containers/0/image", "value": "x"}]), Some(json!("x")), "/spec/containers/0/image"),
             (PatchType::Json, json!([{"op": "add", "path": "/metadata/labels/c", "value": "3"}]), Some(json!("3")), "/metadata/labels/c"),
             (PatchType::Json, json!([{"op": "remove", "path": "/nope"}]), None, ""),

@@ -35,14 +35,24 @@ fn decode_and_default(r: &mut Req, body: &Value, label: &str) -> Result<Value, S
     }
 }
 
+/// What `validate` checks: an object in wire form, or a pod already decoded (a status write
+/// decodes the stored pod with its new status in place, `meta::typed_with`, instead of first
+/// deep-copying the pod to put the status in).
+enum Candidate {
+    Wire(Value),
+    Pod(Box<podlab_api::Pod>),
+}
+
 /// Re-decodes after admission (catching shape errors a plugin could introduce), runs the
 /// object model's create (or, with `old`, update) validation and returns the canonical wire
 /// form. A 422's message is what kubectl prints for it (`The Pod "web" is invalid: ...`,
 /// several causes as a bullet list), because that is the contract kubectl codes against.
-fn validate(r: &mut Req, obj: Value, old: Option<&Value>, label: &str) -> Result<Value, Status> {
+fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Result<Value, Status> {
     use podlab_api::validation::{self, Error, ErrorList};
-    let kind = meta::kind(&obj).to_string();
-    let name = meta::name(&obj).to_string();
+    let (kind, name) = match &obj {
+        Candidate::Wire(v) => (meta::kind(v).to_string(), meta::name(v).to_string()),
+        Candidate::Pod(p) => ("Pod".to_string(), p.metadata.name().to_string()),
+    };
     let mut errors = ErrorList::new();
     if name.is_empty() {
         errors.push(Error::required("metadata.name", "name or generateName is required"));
@@ -53,8 +63,12 @@ fn validate(r: &mut Req, obj: Value, old: Option<&Value>, label: &str) -> Result
         "Pod" => meta::typed::<podlab_api::Pod>(v).map(podlab_api::Object::Pod),
         _ => podlab_api::Object::from_json_value(v).ok(),
     };
-    let canonical = match typed(&obj) {
-        Some(o) => {
+    let decoded = match obj {
+        Candidate::Wire(v) => typed(&v).ok_or(v),
+        Candidate::Pod(p) => Ok(podlab_api::Object::Pod(*p)),
+    };
+    let canonical = match decoded {
+        Ok(o) => {
             let checked = match old.and_then(typed) {
                 Some(prev) => validation::validate_update(&prev, &o),
                 None => validation::validate_create(&o),
@@ -66,7 +80,7 @@ fn validate(r: &mut Req, obj: Value, old: Option<&Value>, label: &str) -> Result
             meta::status_last(&mut v);
             v
         }
-        None => obj,
+        Err(v) => v,
     };
     if errors.is_empty() {
         r.trace("validation", Outcome::Ok, label, json!({}));
@@ -160,7 +174,7 @@ pub(crate) fn create(r: &mut Req, mut body: Value) -> ApiResponse {
         crate::controllers::job::prepare_for_create(&mut obj);
     }
     let label = label_of(info, &ns, meta::name(&obj));
-    let obj = validate(r, obj, None, &label)?;
+    let obj = validate(r, Candidate::Wire(obj), None, &label)?;
     if info.kind == "Pod" {
         validating_admission(r, &obj, &label)?;
     }
@@ -168,7 +182,10 @@ pub(crate) fn create(r: &mut Req, mut body: Value) -> ApiResponse {
 }
 
 fn validating_admission(r: &mut Req, pod: &Value, label: &str) -> Result<(), Status> {
-    if let Some(typed) = meta::typed::<podlab_api::Pod>(pod) {
+    // LimitRanger's min/max need the typed pod, but only a namespace with a LimitRange has
+    // any to check: elsewhere the decode is skipped (the outcome is Ok either way).
+    let limited = r.core.store.list("LimitRange", Some(meta::namespace(pod))).next().is_some();
+    if let Some(typed) = limited.then(|| meta::typed::<podlab_api::Pod>(pod)).flatten() {
         if let Err(cause) = admission::limit_ranger_validate(r, &typed) {
             r.trace("validating-admission", Outcome::Denied, label, json!({"plugin": "LimitRanger", "error": cause}));
             return Err(Status::forbidden("pods", meta::name(pod), &cause));
@@ -211,6 +228,15 @@ pub(crate) fn update(r: &mut Req, body: Value, status_only: bool) -> ApiResponse
     let mut new = if status_only {
         let mut body = body;
         let status = body.get_mut("status").map(Value::take).unwrap_or(json!({}));
+        // A pod's status write (the kubelet's most frequent request) decodes the stored pod
+        // with the new status in place; `keep_system_metadata` has nothing to do for it, as
+        // all of its metadata is the stored pod's. Anything that does not decode goes the
+        // general way and meets the same outcome there.
+        if info.kind == "Pod" && !wire_only() {
+            if let Some(pod) = meta::typed_with::<podlab_api::Pod>(&current, "status", &status) {
+                return write_update(r, info, Candidate::Pod(Box::new(pod)), &current, &expected_rv, &label, false);
+            }
+        }
         with_status(&current, status)
     } else {
         let mut b = body;
@@ -222,7 +248,23 @@ pub(crate) fn update(r: &mut Req, body: Value, status_only: bool) -> ApiResponse
         n
     };
     keep_system_metadata(&mut new, &current);
-    write_update(r, info, new, &current, &expected_rv, &label, !status_only)
+    write_update(r, info, Candidate::Wire(new), &current, &expected_rv, &label, !status_only)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests switch the typed status write off to compare it with the general path.
+    static WIRE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn wire_only() -> bool {
+    WIRE_ONLY.with(std::cell::Cell::get)
+}
+
+#[cfg(not(test))]
+fn wire_only() -> bool {
+    false
 }
 
 /// `current` with its status replaced, in the same key order as assigning `status` on a full
@@ -247,9 +289,12 @@ fn with_status(current: &Value, status: Value) -> Value {
 
 /// Validation, precondition and the etcd write shared by update and patch. `main_resource`
 /// is false for the status subresource, whose writes never bump `metadata.generation`.
-fn write_update(r: &mut Req, info: &ResourceInfo, new: Value, current: &Arc<Value>, expected_rv: &str, label: &str, main_resource: bool) -> ApiResponse {
+fn write_update(r: &mut Req, info: &ResourceInfo, new: Candidate, current: &Arc<Value>, expected_rv: &str, label: &str, main_resource: bool) -> ApiResponse {
     if info.namespaced && info.kind != "Event" {
-        let ns = meta::namespace(&new).to_string();
+        let ns = match &new {
+            Candidate::Wire(v) => meta::namespace(v).to_string(),
+            Candidate::Pod(p) => p.metadata.namespace().to_string(),
+        };
         if r.core.store.get(&ObjectKey::new("Namespace", "", &ns)).is_none() {
             return Err(Status::not_found("namespaces", &ns));
         }
@@ -292,7 +337,7 @@ pub(crate) fn patch(r: &mut Req, kind: &str, ns: &str, name: &str, ty: PatchType
     let expected_rv = meta::str_at(p, &["metadata", "resourceVersion"]).unwrap_or("").to_string();
     let mut new = decode_and_default(r, &patched, &label)?;
     keep_system_metadata(&mut new, &current);
-    write_update(r, info, new, &current, &expected_rv, &label, true)
+    write_update(r, info, Candidate::Wire(new), &current, &expected_rv, &label, true)
 }
 
 /// Finalizers that hold a deleted object: `metadata.finalizers`, and for a Namespace also
@@ -391,6 +436,10 @@ pub fn set_condition(pod: &mut Value, cond: Value) {
         None => arr.push(cond),
     }
 }
+
+#[cfg(test)]
+#[path = "write_status_tests.rs"]
+mod status_tests;
 
 #[cfg(test)]
 mod tests {

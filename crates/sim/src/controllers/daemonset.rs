@@ -5,9 +5,13 @@
 //! Pods on one node and Failed Pods, replaces Pods of an older template revision under the
 //! RollingUpdate strategy (at most `maxUnavailable` unavailable nodes at a time, surge 0), and
 //! publishes status (desired/current/ready/available/updated/misscheduled, observedGeneration).
+//! Each sync first brings the rollout history up to date (`daemonset_history`: the
+//! ControllerRevisions `kubectl rollout history|undo ds` read) and takes the Pods' revision
+//! hash from the current revision, then trims old revisions after acting on the Pods.
 //! Events carry the real reasons: SuccessfulCreate, SuccessfulDelete, FailedCreate,
 //! FailedDaemonPod.
 
+use super::daemonset_history::{cleanup_history, construct_history, HASH_LABEL};
 use super::daemonset_pods::{daemon_pod, placement, pod_node};
 use super::queue::{Key, WorkQueue};
 use super::{event, pods, sa_user, submit_obj, Informer};
@@ -16,7 +20,7 @@ use crate::meta;
 use crate::request::ApiRequest;
 use crate::time::SimDuration;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub const NAME: &str = "daemon-set-controller";
@@ -29,6 +33,7 @@ pub struct DaemonSetController {
     ds: Informer,
     pods: Informer,
     nodes: Informer,
+    revisions: Informer,
     queue: WorkQueue,
 }
 
@@ -48,9 +53,11 @@ impl Component for DaemonSetController {
         self.ds = Informer::new("DaemonSet");
         self.pods = Informer::new("Pod");
         self.nodes = Informer::new("Node");
+        self.revisions = Informer::new("ControllerRevision");
         self.ds.start(ctx);
         self.pods.start(ctx);
         self.nodes.start(ctx);
+        self.revisions.start(ctx);
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         if let Wake::Timer(_) = wake {
@@ -76,6 +83,15 @@ impl DaemonSetController {
             if c.new.is_none() {
                 if let Some((_, _, uid)) = c.old.as_deref().and_then(super::controller_ref) {
                     self.queue.disown(uid, &c.key);
+                }
+            }
+        }
+        // A revision changed by someone else (deleted, relabelled) makes its owner rebuild
+        // its history.
+        for c in self.revisions.pump(ctx) {
+            for obj in [&c.old, &c.new].into_iter().flatten() {
+                if let Some(("DaemonSet", name, _)) = super::controller_ref(obj) {
+                    self.queue.mark((c.key.0.clone(), name.to_string()));
                 }
             }
         }
@@ -111,7 +127,11 @@ impl DaemonSetController {
         if meta::deletion_timestamp(&ds).is_some() {
             return;
         }
-        let hash = revision_hash(&ds);
+        let Some(history) = construct_history(ctx, &mut self.revisions, &ds) else {
+            self.requeue(ctx, &ds, 1);
+            return;
+        };
+        let hash = history.hash;
         let template_spec = meta::at(&ds, &["spec", "template", "spec"]).cloned().unwrap_or(json!({}));
         let mut current = self.node_pods(&ds);
         let mut creates = Vec::new();
@@ -157,6 +177,8 @@ impl DaemonSetController {
         for p in deletes {
             self.delete_pod(ctx, &ds, &p);
         }
+        let live: BTreeSet<String> = self.queue.controlled(meta::uid(&ds), &self.pods).iter().filter_map(|p| meta::label(p, HASH_LABEL)).map(str::to_string).collect();
+        cleanup_history(ctx, &ds, history.old, &live);
         self.update_status(ctx, &ds, &nodes, &hash);
     }
 
@@ -278,8 +300,9 @@ impl DaemonSetController {
     }
 }
 
-/// The `controller-revision-hash` of the DaemonSet's current template (the name suffix of
-/// its ControllerRevision), from the same hash the Deployment controller uses.
+/// The hash of the DaemonSet's current template and collision count, which names a new
+/// ControllerRevision (`<ds>-<hash>`) and becomes its `controller-revision-hash` label; the
+/// same hash the Deployment controller uses.
 pub fn revision_hash(ds: &Value) -> String {
     let template = meta::at(ds, &["spec", "template"]).cloned().unwrap_or(json!({}));
     let collisions = meta::at(ds, &["status", "collisionCount"]).and_then(Value::as_u64).and_then(|c| u32::try_from(c).ok());

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub const NAME: &str = "generic-garbage-collector";
 /// Kinds whose objects own or are owned by others in this cluster.
-pub const KINDS: [&str; 7] = ["Deployment", "ReplicaSet", "Pod", "Job", "Service", "EndpointSlice", "DaemonSet"];
+pub const KINDS: [&str; 8] = ["Deployment", "ReplicaSet", "Pod", "Job", "Service", "EndpointSlice", "DaemonSet", "ControllerRevision"];
 
 type Node = (String, String, String);
 

@@ -8,6 +8,7 @@
 
 pub mod attachdetach;
 pub mod daemonset;
+pub mod daemonset_history;
 pub mod daemonset_pods;
 pub mod deployment;
 pub mod deployment_scale;
@@ -165,17 +166,27 @@ impl Informer {
 
     /// Applies pending watch events to the cache; returns the (namespace, name) keys touched
     /// together with the object before and after (None when absent).
+    ///
+    /// Every pod write reaches a handful of pod informers, so this is per-event hot: the key is
+    /// read with one `metadata` lookup, an object already cached is replaced in place (no
+    /// second key copy, no second search), and the new object is the event's own `Arc`.
     pub fn pump(&mut self, ctx: &mut Ctx<'_>) -> Vec<Change> {
         let Some(id) = self.watch else { return Vec::new() };
-        let mut out = Vec::new();
-        for ev in ctx.drain(id) {
-            let key = (meta::namespace(&ev.object).to_string(), meta::name(&ev.object).to_string());
-            let old = match ev.event_type {
-                WatchEventType::Added | WatchEventType::Modified => self.objs.insert(key.clone(), Arc::clone(&ev.object)),
-                WatchEventType::Deleted => self.objs.remove(&key),
+        let events = ctx.drain(id);
+        let mut out = Vec::with_capacity(events.len());
+        for ev in events {
+            let key = object_key(&ev.object);
+            let (old, new) = match ev.event_type {
+                WatchEventType::Added | WatchEventType::Modified => {
+                    let old = match self.objs.get_mut(&key) {
+                        Some(slot) => Some(std::mem::replace(slot, Arc::clone(&ev.object))),
+                        None => self.objs.insert(key.clone(), Arc::clone(&ev.object)),
+                    };
+                    (old, Some(ev.object))
+                }
+                WatchEventType::Deleted => (self.objs.remove(&key), None),
                 WatchEventType::Error => continue,
             };
-            let new = self.objs.get(&key).cloned();
             out.push(Change { key, old, new });
         }
         out
@@ -195,6 +206,18 @@ impl Informer {
     pub fn in_namespace<'a>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
         self.objs.range((ns.to_string(), String::new())..).take_while(move |((n, _), _)| n == ns).map(|(_, v)| v)
     }
+}
+
+/// (namespace, name) of an object, reading `metadata` once. The keys are found by a linear
+/// scan: `apiVersion, kind, metadata` and `name, namespace` lead their maps, so a few string
+/// compares beat hashing each key (`Map::get`), on a path every pod write takes per informer.
+fn object_key(obj: &Value) -> (String, String) {
+    fn field<'a>(v: Option<&'a Value>, key: &str) -> Option<&'a Value> {
+        v?.as_object()?.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    }
+    let m = field(Some(obj), "metadata");
+    let s = |k: &str| field(m, k).and_then(Value::as_str).unwrap_or("").to_string();
+    (s("namespace"), s("name"))
 }
 
 /// One cache change seen by an informer.

@@ -7,6 +7,7 @@ use super::{EventRecord, ObjectRef};
 use crate::store::ObjectKey;
 use crate::time::{SimDuration, SimTime};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 const MAX_CACHE_ENTRIES: usize = 4096;
 const AGGREGATE_MAX_EVENTS: usize = 10;
@@ -58,11 +59,13 @@ fn object_key(r: &ObjectRef) -> String {
 }
 
 /// A bounded map that evicts the least recently used key, like client-go's LRU caches, with
-/// O(log n) touch and eviction.
+/// O(log n) touch and eviction. A key is stored once and shared by both indexes (the keys are
+/// long joined strings, and every event touches one).
 #[derive(Debug)]
 pub struct Lru<V> {
-    map: BTreeMap<String, (V, u64)>,
-    order: BTreeMap<u64, String>,
+    map: BTreeMap<Arc<str>, (V, u64)>,
+    /// Use stamp → key; `order[map[k].1] == k` for every key.
+    order: BTreeMap<u64, Arc<str>>,
     clock: u64,
 }
 
@@ -77,24 +80,26 @@ impl<V> Lru<V> {
         self.clock += 1;
         let stamp = self.clock;
         if let Some(slot) = self.map.get_mut(key) {
-            self.order.remove(&slot.1);
+            if let Some(k) = self.order.remove(&slot.1) {
+                self.order.insert(stamp, k);
+            }
             slot.1 = stamp;
-            self.order.insert(stamp, key.to_string());
         }
     }
 
     /// The entry for `key` (created with `init` when absent), marked most recently used.
     pub fn entry(&mut self, key: &str, init: impl FnOnce() -> V) -> &mut V {
-        if !self.map.contains_key(key) {
-            self.map.insert(key.to_string(), (init(), 0));
-            self.order.insert(0, key.to_string());
+        if self.map.contains_key(key) {
             self.touch(key);
+        } else {
+            self.clock += 1;
+            let k: Arc<str> = Arc::from(key);
+            self.map.insert(Arc::clone(&k), (init(), self.clock));
+            self.order.insert(self.clock, k);
             while self.map.len() > MAX_CACHE_ENTRIES {
                 let Some((_, victim)) = self.order.pop_first() else { break };
                 self.map.remove(&victim);
             }
-        } else {
-            self.touch(key);
         }
         &mut self.map.get_mut(key).expect("present or just inserted").0
     }
@@ -119,8 +124,8 @@ impl<V> Lru<V> {
         self.map.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
-        self.map.iter().map(|(k, (v, _))| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.map.iter().map(|(k, (v, _))| (&**k, v))
     }
 }
 
@@ -188,7 +193,8 @@ impl Correlator {
 /// What the series cache decided for an events.k8s.io event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SeriesStep {
-    First,
+    /// A new series: create the event under this name.
+    First { name: String },
     Repeat { name: String, count: u64, write_now: bool },
 }
 
@@ -208,27 +214,31 @@ pub struct SeriesCache {
     last_refresh_tick: u64,
 }
 
+/// The isomorphism key of client-go's `getKey`, its fields ordered most-distinct first (the
+/// order is private to the cache) so comparing keys in its B-tree stops at the object name
+/// instead of after the common reason/component/host prefix.
 fn series_key(ev: &EventRecord) -> String {
     let r = &ev.regarding;
     [
+        &r.name,
+        &r.uid,
+        &r.namespace,
+        &r.kind,
+        &r.api_version,
+        &r.resource_version,
+        &r.field_path,
         ev.event_type.as_str(),
         &ev.action,
         &ev.reason,
         &ev.component,
         &ev.host,
-        &r.kind,
-        &r.namespace,
-        &r.name,
-        &r.uid,
-        &r.api_version,
-        &r.resource_version,
-        &r.field_path,
     ]
     .join("\u{1}")
 }
 
 impl SeriesCache {
-    pub fn observe(&mut self, ev: &EventRecord, now: SimTime) -> SeriesStep {
+    /// Counts `ev` into its series; a new series takes its event name from `new_name`.
+    pub fn observe(&mut self, ev: &EventRecord, now: SimTime, new_name: impl FnOnce() -> String) -> SeriesStep {
         let key = series_key(ev);
         match self.entries.get_mut(&key) {
             Some(e) => {
@@ -238,16 +248,11 @@ impl SeriesCache {
             }
             None => {
                 let namespace = if ev.regarding.namespace.is_empty() { "default" } else { &ev.regarding.namespace };
-                let entry = SeriesEntry { namespace: namespace.to_string(), name: String::new(), count: 1, event_time: now, last_observed: now };
+                let name = new_name();
+                let entry = SeriesEntry { namespace: namespace.to_string(), name: name.clone(), count: 1, event_time: now, last_observed: now };
                 self.entries.insert(&key, entry);
-                SeriesStep::First
+                SeriesStep::First { name }
             }
-        }
-    }
-
-    pub fn set_name(&mut self, ev: &EventRecord, name: &str) {
-        if let Some(e) = self.entries.get_mut(&series_key(ev)) {
-            e.name = name.to_string();
         }
     }
 
@@ -280,7 +285,7 @@ impl SeriesCache {
                 .entries
                 .iter()
                 .filter(|(_, e)| if e.count > 1 { e.last_observed < horizon } else { e.event_time < horizon })
-                .map(|(k, _)| k.clone())
+                .map(|(k, _)| k.to_string())
                 .collect();
             for k in done {
                 if let Some(e) = self.entries.remove(&k) {

@@ -7,6 +7,7 @@
 //! TTL the API server attaches to events; expired events are deleted in simulated time.
 
 mod correlator;
+mod detail;
 #[cfg(test)]
 mod tests;
 
@@ -15,8 +16,11 @@ use crate::rng::Rng;
 use crate::store::{ObjectKey, Store, Woken};
 use crate::time::{Epoch, SimDuration, SimTime};
 use correlator::{Correlator, SeriesCache};
+pub use detail::EventDetail;
+use crate::apiserver::diff::fields;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// kube-apiserver `--event-ttl` default.
 pub const EVENT_TTL: SimDuration = SimDuration(3_600_000);
@@ -69,8 +73,8 @@ impl ObjectRef {
     }
 
     fn to_json(&self) -> Value {
-        let mut v = json!({"kind": self.kind});
-        let m = v.as_object_mut().expect("object literal");
+        let mut m = serde_json::Map::with_capacity(7);
+        m.insert("kind".to_string(), Value::String(self.kind.clone()));
         for (k, x) in [
             ("namespace", &self.namespace),
             ("name", &self.name),
@@ -83,7 +87,7 @@ impl ObjectRef {
                 m.insert(k.to_string(), Value::String(x.clone()));
             }
         }
-        v
+        Value::Object(m)
     }
 }
 
@@ -112,15 +116,70 @@ pub enum Recorded {
     DroppedBySpamFilter,
 }
 
+/// `<object>.<hex unix nanoseconds>` like client-go; nanoseconds are kept strictly
+/// increasing (in `last_nanos`) so two events in one simulated millisecond still get distinct
+/// names.
+fn next_event_name(last_nanos: &mut u128, obj_name: &str, epoch: Epoch, now: SimTime) -> String {
+    let nanos = (epoch.epoch_ms(now).max(0) as u128) * 1_000_000;
+    *last_nanos = nanos.max(*last_nanos + 1);
+    format!("{obj_name}.{:x}", *last_nanos)
+}
+
+/// A new events.k8s.io event in core/v1 wire form, fields in the order the API server keeps.
+/// Built with exact-capacity maps and moved strings (`json!` serialises each value again).
+fn series_event(ev: &EventRecord, name: &str, ns: &str, uid: String, epoch: Epoch, now: SimTime) -> Value {
+    let s = |x: &str| Value::String(x.to_string());
+    let metadata = fields([("name", s(name)), ("namespace", s(ns)), ("uid", Value::String(uid)), ("creationTimestamp", Value::String(epoch.rfc3339(now)))]);
+    fields([
+        ("apiVersion", s("v1")),
+        ("kind", s("Event")),
+        ("metadata", metadata),
+        ("involvedObject", ev.regarding.to_json()),
+        ("reason", s(&ev.reason)),
+        ("message", s(&ev.message)),
+        ("source", Value::Object(serde_json::Map::new())),
+        ("firstTimestamp", Value::Null),
+        ("lastTimestamp", Value::Null),
+        ("type", s(ev.event_type.as_str())),
+        ("eventTime", Value::String(epoch.rfc3339_micro(now))),
+        ("action", s(&ev.action)),
+        ("reportingComponent", s(&ev.component)),
+        ("reportingInstance", s(&ev.host)),
+    ])
+}
+
+/// A new client-go (core/v1) event in wire form, like `series_event`.
+fn legacy_event(ev: &EventRecord, outcome: &correlator::Outcome, name: &str, ns: &str, uid: String, epoch: Epoch, now: SimTime) -> Value {
+    let s = |x: &str| Value::String(x.to_string());
+    let metadata = fields([("name", s(name)), ("namespace", s(ns)), ("uid", Value::String(uid)), ("creationTimestamp", Value::String(epoch.rfc3339(now)))]);
+    fields([
+        ("apiVersion", s("v1")),
+        ("kind", s("Event")),
+        ("metadata", metadata),
+        ("involvedObject", ev.regarding.to_json()),
+        ("reason", s(&ev.reason)),
+        ("message", s(&outcome.message)),
+        ("source", fields([("component", s(&ev.component)), ("host", s(&ev.host))])),
+        ("firstTimestamp", Value::String(epoch.rfc3339(outcome.first_seen))),
+        ("lastTimestamp", Value::String(epoch.rfc3339(now))),
+        ("count", Value::from(outcome.count)),
+        ("type", s(ev.event_type.as_str())),
+        ("eventTime", Value::Null),
+        ("reportingComponent", s(&ev.component)),
+        ("reportingInstance", s(&ev.host)),
+    ])
+}
+
 /// Event recorder state plus the TTL bookkeeping.
 #[derive(Debug)]
 pub struct Recorder {
     correlator: Correlator,
     series: SeriesCache,
     rng: Rng,
-    /// When each stored event was last written (the TTL counts from there).
-    written: BTreeMap<ObjectKey, SimTime>,
-    expiry: BTreeSet<(SimTime, ObjectKey)>,
+    /// When each stored event was last written (the TTL counts from there). The key is shared
+    /// with `expiry`, not copied.
+    written: BTreeMap<Arc<ObjectKey>, SimTime>,
+    expiry: BTreeSet<(SimTime, Arc<ObjectKey>)>,
     last_name_nanos: u128,
 }
 
@@ -139,9 +198,7 @@ impl Recorder {
     /// `<object>.<hex unix nanoseconds>` like client-go; nanoseconds are kept strictly
     /// increasing so two events in one simulated millisecond still get distinct names.
     fn event_name(&mut self, obj_name: &str, epoch: Epoch, now: SimTime) -> String {
-        let nanos = (epoch.epoch_ms(now).max(0) as u128) * 1_000_000;
-        self.last_name_nanos = nanos.max(self.last_name_nanos + 1);
-        format!("{obj_name}.{:x}", self.last_name_nanos)
+        next_event_name(&mut self.last_name_nanos, obj_name, epoch, now)
     }
 
     /// Records through the kubelet-style (client-go `record`) path.
@@ -165,49 +222,17 @@ impl Recorder {
         }
         let name = outcome.existing_name.clone().unwrap_or_else(|| self.event_name(&ev.regarding.name, epoch, now));
         self.correlator.remember_name(ev, &outcome, &name);
-        let first = outcome.first_seen;
-        let obj = json!({
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": {"name": name, "namespace": ns, "uid": self.rng.uid(), "creationTimestamp": epoch.rfc3339(now)},
-            "involvedObject": ev.regarding.to_json(),
-            "reason": ev.reason,
-            "message": outcome.message,
-            "source": {"component": ev.component, "host": ev.host},
-            "firstTimestamp": epoch.rfc3339(first),
-            "lastTimestamp": epoch.rfc3339(now),
-            "count": outcome.count,
-            "type": ev.event_type.as_str(),
-            "eventTime": null,
-            "reportingComponent": ev.component,
-            "reportingInstance": ev.host,
-        });
+        let obj = legacy_event(ev, &outcome, &name, ns, self.rng.uid(), epoch, now);
         self.create(store, obj, now, name, outcome.count)
     }
 
     /// Records through the events.k8s.io path the scheduler uses.
     pub fn record_series(&mut self, store: &mut Store, epoch: Epoch, now: SimTime, ev: &EventRecord) -> (Recorded, Woken) {
         let ns = if ev.regarding.namespace.is_empty() { "default" } else { ev.regarding.namespace.as_str() };
-        match self.series.observe(ev, now) {
-            correlator::SeriesStep::First => {
-                let name = self.event_name(&ev.regarding.name, epoch, now);
-                self.series.set_name(ev, &name);
-                let obj = json!({
-                    "apiVersion": "v1",
-                    "kind": "Event",
-                    "metadata": {"name": name, "namespace": ns, "uid": self.rng.uid(), "creationTimestamp": epoch.rfc3339(now)},
-                    "involvedObject": ev.regarding.to_json(),
-                    "reason": ev.reason,
-                    "message": ev.message,
-                    "source": {},
-                    "firstTimestamp": null,
-                    "lastTimestamp": null,
-                    "type": ev.event_type.as_str(),
-                    "eventTime": epoch.rfc3339_micro(now),
-                    "action": ev.action,
-                    "reportingComponent": ev.component,
-                    "reportingInstance": ev.host,
-                });
+        let last_name_nanos = &mut self.last_name_nanos;
+        match self.series.observe(ev, now, || next_event_name(last_name_nanos, &ev.regarding.name, epoch, now)) {
+            correlator::SeriesStep::First { name } => {
+                let obj = series_event(ev, &name, ns, self.rng.uid(), epoch, now);
                 self.create(store, obj, now, name, 1)
             }
             // The first repeat is written at once (count 2); later repeats stay in the cache
@@ -247,8 +272,12 @@ impl Recorder {
     }
 
     fn touch(&mut self, key: ObjectKey, now: SimTime) {
-        if let Some(old) = self.written.insert(key.clone(), now) {
-            self.expiry.remove(&(old.plus(EVENT_TTL), key.clone()));
+        let key = match self.written.get_key_value(&key) {
+            Some((k, _)) => Arc::clone(k),
+            None => Arc::new(key),
+        };
+        if let Some(old) = self.written.insert(Arc::clone(&key), now) {
+            self.expiry.remove(&(old.plus(EVENT_TTL), Arc::clone(&key)));
         }
         self.expiry.insert((now.plus(EVENT_TTL), key));
     }
@@ -273,11 +302,11 @@ impl Recorder {
             if t > now {
                 break;
             }
-            self.expiry.remove(&(t, key.clone()));
+            self.expiry.remove(&(t, Arc::clone(&key)));
             self.written.remove(&key);
             if let Ok((_, w)) = store.delete(&key, None) {
                 woken.extend(w);
-                deleted.push(key);
+                deleted.push(ObjectKey::clone(&key));
             }
         }
         (deleted, woken)

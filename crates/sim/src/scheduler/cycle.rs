@@ -1,35 +1,36 @@
 //! One scheduling cycle for one pod: PreFilter, Filter over a round-robin window of nodes,
 //! PostFilter (preemption) when nothing fits, Score and host selection, then the binding
-//! cycle. Every phase is traced with per-node detail (capped by the ClusterSpec).
+//! cycle. Every phase is traced with per-node detail (capped by the ClusterSpec), recorded as
+//! typed values (`trace_detail`) that become JSON only when read.
 
 use super::fit_error::{self, fit_error_message, histogram, preemption_message};
 use super::framework::{num_feasible_nodes_to_find, FilterStatus, NodeInfo, PodInfo, PodUsage};
 use super::plugins::{self, SCORE_WEIGHTS};
 use super::queue::PodKey;
+use super::trace_detail::{BindDetail, CycleDetail, FilterDetail, ScoreDetail, ScoreRow};
 use super::{preemption, Scheduler, SCHEDULER_NAME};
-use crate::apiserver::diff::fields as obj;
 use crate::component::Ctx;
 use crate::events::{EventRecord, EventType, ObjectRef};
 use crate::request::{ApiRequest, DeleteOptions, Verb};
-use crate::trace::{object_label, Outcome};
-use serde_json::{json, Map, Value};
+use crate::trace::{object_label, Details, Label, Outcome};
+use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 pub fn schedule_one(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey) {
     let Some(obj) = s.pending.get(&key).cloned() else { return };
-    let Some(pod) = crate::meta::typed::<podlab_api::Pod>(&obj) else {
+    let Some(info) = PodInfo::from_object(&obj) else {
         s.queue.done(&key);
         return;
     };
-    let info = PodInfo::from_pod(&pod);
-    let label = object_label("Pod", &key.0, &key.1);
-    ctx.trace("scheduling-cycle", Outcome::Info, label.clone(), json!({"attempt": s.queue.attempts(&key), "priority": info.priority}));
+    // One shared label for every entry of this cycle.
+    let label = Label::from(object_label("Pod", &key.0, &key.1));
+    ctx.trace("scheduling-cycle", Outcome::Info, &label, Details::typed(CycleDetail { attempt: s.queue.attempts(&key), priority: info.priority }));
     if s.nodes.is_empty() {
         return fail(s, ctx, &key, &obj, fit_error::NO_NODES_MSG.to_string(), BTreeSet::new());
     }
     if let Some(msg) = s.volume_binder.as_ref().and_then(|b| b.pre_filter(&info)) {
-        ctx.trace("prefilter", Outcome::Denied, label, json!({"plugin": plugins::volume_binding::NAME, "message": msg}));
+        ctx.trace("prefilter", Outcome::Denied, &label, json!({"plugin": plugins::volume_binding::NAME, "message": msg}));
         let all = s.nodes.len();
         let pre = preemption_message(all, &format!("{all} {}", fit_error::NO_VICTIMS));
         let message = fit_error_message(all, Some(&msg), "", Some(&pre));
@@ -47,13 +48,14 @@ pub fn schedule_one(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey) {
     let (node, details) = score_and_select(&info, &feasible, &spread, &mut rng, cap);
     s.rng = Some(rng);
     s.next_start_node_index = next_start;
-    ctx.trace("score", Outcome::Ok, label.clone(), details);
-    bind(s, ctx, key, &obj, &info, &node, &label);
+    ctx.trace("score", Outcome::Ok, &label, Details::typed(details));
+    bind(s, ctx, key, &obj, &info, node, &label);
 }
 
 /// Filter over a round-robin window of nodes. Feasible nodes come back as references into the
-/// cache (no name copies); rejected ones keep their name for the FitError and preemption.
-fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: &str) -> (Vec<&'s NodeInfo>, Vec<(String, FilterStatus)>, usize) {
+/// cache (no name copies); rejected ones keep their (shared) name for the FitError and
+/// preemption.
+fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: &Label) -> (Vec<&'s NodeInfo>, Vec<(Label, FilterStatus)>, usize) {
     let all = s.node_order.len();
     let to_find = num_feasible_nodes_to_find(all);
     let start = s.next_start_node_index % all.max(1);
@@ -80,26 +82,22 @@ fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: 
     }
     let next_start = (start + processed) % all.max(1);
     let cap = ctx.trace_node_detail_max();
-    // Per-node detail is built only for the nodes the trace keeps, moved (not re-serialised)
-    // into the entry.
-    let rejected: Vec<Value> = statuses.iter().take(cap).map(|(n, st)| obj([("node", Value::from(n.as_str())), ("plugin", Value::from(st.plugin)), ("reasons", Value::from(st.reasons.clone()))])).collect();
-    let kept: Vec<Value> = feasible.iter().take(cap).map(|n| Value::from(n.name.as_str())).collect();
     let outcome = if feasible.is_empty() { Outcome::Denied } else { Outcome::Ok };
-    let details = obj([
-        ("nodes", Value::from(all)),
-        ("evaluated", Value::from(processed)),
-        ("feasible", Value::Array(kept)),
-        ("feasibleCount", Value::from(feasible.len())),
-        ("rejected", Value::Array(rejected)),
-        ("rejectedCount", Value::from(statuses.len())),
-    ]);
-    ctx.trace("filter", outcome, label.to_string(), details);
+    let details = FilterDetail {
+        nodes: all,
+        evaluated: processed,
+        feasible: feasible.iter().take(cap).map(|n| n.name.clone()).collect(),
+        feasible_count: feasible.len(),
+        rejected: statuses.iter().take(cap).cloned().collect(),
+        rejected_count: statuses.len(),
+    };
+    ctx.trace("filter", outcome, label, Details::typed(details));
     (feasible, statuses, next_start)
 }
 
 /// Score with the default weights and select the host (ties broken by reservoir sampling, as
 /// `selectHost` does); returns the selected node's name and the trace details.
-fn score_and_select(info: &PodInfo, nodes: &[&NodeInfo], spread_of: &dyn Fn(&str) -> (i64, i64), rng: &mut crate::rng::Rng, cap: usize) -> (String, Value) {
+fn score_and_select(info: &PodInfo, nodes: &[&NodeInfo], spread_of: &dyn Fn(&str) -> (i64, i64), rng: &mut crate::rng::Rng, cap: usize) -> (Label, ScoreDetail) {
     let mut per_plugin: Vec<Vec<i64>> = vec![
         nodes.iter().map(|n| plugins::taint_toleration::score(info, n)).collect(),
         nodes.iter().map(|n| plugins::node_affinity::score(info, n)).collect(),
@@ -122,30 +120,23 @@ fn score_and_select(info: &PodInfo, nodes: &[&NodeInfo], spread_of: &dyn Fn(&str
             }
         }
     }
-    let detail: Vec<Value> = (0..nodes.len())
-        .take(cap)
-        .map(|i| {
-            let scores: Map<String, Value> = SCORE_WEIGHTS.iter().enumerate().map(|(p, (n, _))| (n.to_string(), Value::from(per_plugin[p][i]))).collect();
-            obj([("node", Value::from(nodes[i].name.as_str())), ("scores", Value::Object(scores)), ("total", Value::from(totals[i]))])
-        })
-        .collect();
+    let rows = (0..nodes.len()).take(cap).map(|i| ScoreRow { node: nodes[i].name.clone(), scores: std::array::from_fn(|p| per_plugin[p][i]), total: totals[i] }).collect();
     let selected = nodes.get(best).map(|n| n.name.clone()).unwrap_or_default();
-    let weights: Map<String, Value> = SCORE_WEIGHTS.iter().map(|(n, w)| (n.to_string(), Value::from(*w))).collect();
-    let details = obj([("weights", Value::Object(weights)), ("nodes", Value::Array(detail)), ("selected", Value::from(selected.as_str()))]);
-    (selected, details)
+    (selected.clone(), ScoreDetail { rows, selected })
 }
 
 fn scheduler_event(s: &Scheduler, regarding: ObjectRef, ty: EventType, reason: &str, action: &str, message: String) -> EventRecord {
     EventRecord { regarding, event_type: ty, reason: reason.into(), message, component: SCHEDULER_NAME.into(), host: s.reporting_instance.clone(), action: action.into() }
 }
 
-fn bind(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey, obj: &Arc<Value>, info: &PodInfo, node: &str, label: &str) {
+fn bind(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey, obj: &Arc<Value>, info: &PodInfo, node_label: Label, label: &Label) {
+    let node = node_label.as_str();
     s.assume(key.clone(), node, PodUsage::from(info));
     match ctx.submit(ApiRequest::bind(&key.0, &key.1, node)) {
         Ok(_) => {
             s.pending.remove(&key);
             s.queue.done(&key);
-            ctx.trace("bind", Outcome::Ok, label.to_string(), json!({"node": node}));
+            ctx.trace("bind", Outcome::Ok, label, Details::typed(BindDetail { node: node_label.clone() }));
             let msg = format!("Successfully assigned {}/{} to {node}", key.0, key.1);
             let ev = scheduler_event(s, ObjectRef::of(obj), EventType::Normal, "Scheduled", "Binding", msg);
             ctx.record_series_event(&ev);
@@ -155,14 +146,14 @@ fn bind(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey, obj: &Arc<Value>, inf
             if let Some(n) = s.nodes.get_mut(node) {
                 n.remove_pod(&key);
             }
-            ctx.trace("bind", Outcome::Error, label.to_string(), json!({"node": node, "error": st.message}));
+            ctx.trace("bind", Outcome::Error, label, json!({"node": node, "error": st.message}));
             let message = format!("binding rejected: running Bind plugin \"DefaultBinder\": {}", st.message);
             fail(s, ctx, &key, obj, message, BTreeSet::new());
         }
     }
 }
 
-fn unschedulable(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: &PodKey, obj: &Arc<Value>, info: &PodInfo, statuses: &[(String, FilterStatus)]) {
+fn unschedulable(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: &PodKey, obj: &Arc<Value>, info: &PodInfo, statuses: &[(Label, FilterStatus)]) {
     let all = s.nodes.len();
     let hist = histogram(statuses.iter().map(|(_, st)| st.reasons.as_slice()));
     let rejectors: BTreeSet<&'static str> = statuses.iter().map(|(_, st)| st.plugin).collect();

@@ -117,7 +117,25 @@ pub struct PodInfo {
 
 impl PodInfo {
     pub fn from_pod(pod: &podlab_api::Pod) -> Self {
-        let spec = &pod.spec;
+        let m = &pod.metadata;
+        let (uid, rv) = (m.uid.as_deref().unwrap_or(""), m.resource_version.as_deref().unwrap_or(""));
+        Self::from_spec(m.namespace(), m.name(), uid, rv, &pod.spec)
+    }
+
+    /// From a stored pod in wire form. Only `spec` is decoded (the plugins read nothing else but
+    /// four metadata strings): decoding the whole pod, metadata and status included, was most
+    /// of the cost of a cycle's setup. None when the spec does not decode.
+    pub fn from_object(obj: &serde_json::Value) -> Option<Self> {
+        use serde::Deserialize;
+        let spec = match obj.get("spec") {
+            Some(s) => podlab_api::PodSpec::deserialize(s).ok()?,
+            None => podlab_api::PodSpec::default(),
+        };
+        let m = |k: &str| obj.get("metadata").and_then(|m| m.get(k)).and_then(serde_json::Value::as_str).unwrap_or("");
+        Some(Self::from_spec(m("namespace"), m("name"), m("uid"), m("resourceVersion"), &spec))
+    }
+
+    fn from_spec(namespace: &str, name: &str, uid: &str, resource_version: &str, spec: &podlab_api::PodSpec) -> Self {
         let (cpu, mem) = podres::pod_nonzero_requests(spec);
         let mut host_ports = Vec::new();
         let sidecars = spec.init_containers.iter().filter(|c| c.restart_policy.as_deref() == Some("Always"));
@@ -129,10 +147,10 @@ impl PodInfo {
         }
         let node_affinity = spec.affinity.as_ref().and_then(|a| a.node_affinity.as_ref());
         PodInfo {
-            namespace: pod.metadata.namespace().to_string(),
-            name: pod.metadata.name().to_string(),
-            uid: pod.metadata.uid.clone().unwrap_or_default(),
-            resource_version: pod.metadata.resource_version.clone().unwrap_or_default(),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            uid: uid.to_string(),
+            resource_version: resource_version.to_string(),
             priority: spec.priority.unwrap_or(0),
             preemption_never: spec.preemption_policy.as_deref() == Some("Never"),
             node_name: spec.node_name.clone(),
@@ -185,7 +203,8 @@ pub struct PodUsage {
 /// The scheduler cache's view of one node.
 #[derive(Clone, Debug, Default)]
 pub struct NodeInfo {
-    pub name: String,
+    /// Shared with the trace details that name the node.
+    pub name: crate::trace::Label,
     pub labels: BTreeMap<String, String>,
     pub taints: Vec<Taint>,
     pub unschedulable: bool,
@@ -207,7 +226,7 @@ impl NodeInfo {
             }
         }
         NodeInfo {
-            name: node.metadata.name().to_string(),
+            name: node.metadata.name().into(),
             labels: node.metadata.labels.clone(),
             taints: node.spec.taints.clone(),
             unschedulable: node.spec.unschedulable,

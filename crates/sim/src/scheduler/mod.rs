@@ -11,6 +11,7 @@ pub mod framework;
 pub mod plugins;
 pub mod preemption;
 pub mod queue;
+pub mod trace_detail;
 
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -150,7 +151,7 @@ impl Scheduler {
 
     pub(crate) fn assume(&mut self, key: PodKey, node: &str, usage: PodUsage) {
         self.forget_assigned(&key);
-        let n = self.nodes.entry(node.to_string()).or_insert_with(|| NodeInfo { name: node.to_string(), ..NodeInfo::default() });
+        let n = self.nodes.entry(node.to_string()).or_insert_with(|| NodeInfo { name: node.into(), ..NodeInfo::default() });
         n.add_pod(key.clone(), usage);
         self.assigned.insert(key, node.to_string());
     }
@@ -172,8 +173,7 @@ impl Scheduler {
             if self.assigned.get(&key).is_some_and(|n| n == node) {
                 return;
             }
-            if let Some(pod) = meta::typed::<podlab_api::Pod>(obj) {
-                let info = framework::PodInfo::from_pod(&pod);
+            if let Some(info) = framework::PodInfo::from_object(obj) {
                 self.assume(key, node, PodUsage::from(&info));
             }
             return;

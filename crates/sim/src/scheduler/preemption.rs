@@ -52,7 +52,7 @@ fn victims_on(node: &NodeInfo, pod: &PodInfo) -> Option<Vec<(PodKey, i32, String
     Some(victims)
 }
 
-pub fn evaluate(nodes: &std::collections::BTreeMap<String, NodeInfo>, pod: &PodInfo, statuses: &[(String, FilterStatus)]) -> Diagnosis {
+pub fn evaluate(nodes: &std::collections::BTreeMap<String, NodeInfo>, pod: &PodInfo, statuses: &[(crate::trace::Label, FilterStatus)]) -> Diagnosis {
     let mut per_node = Vec::new();
     let mut candidates = Vec::new();
     for (name, status) in statuses {
@@ -60,8 +60,8 @@ pub fn evaluate(nodes: &std::collections::BTreeMap<String, NodeInfo>, pod: &PodI
             per_node.push(vec![PREEMPTION_NOT_HELPFUL.to_string()]);
             continue;
         }
-        match nodes.get(name).and_then(|n| victims_on(n, pod)) {
-            Some(victims) => candidates.push(Candidate { node: name.clone(), victims }),
+        match nodes.get(name.as_str()).and_then(|n| victims_on(n, pod)) {
+            Some(victims) => candidates.push(Candidate { node: name.to_string(), victims }),
             None => per_node.push(vec![NO_VICTIMS.to_string()]),
         }
     }

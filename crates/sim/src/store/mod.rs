@@ -222,7 +222,7 @@ impl Store {
     pub fn watch(&mut self, filter: WatchFilter, from_rv: Option<u64>, owner: Option<usize>) -> Result<WatchId, Status> {
         let initial = match from_rv.filter(|rv| *rv > 0) {
             None => self
-                .list(&filter.kind, filter.namespace.as_deref())
+                .initial_candidates(&filter)
                 .filter(|o| filter.matches(o))
                 .map(|o| WatchEvent {
                     event_type: WatchEventType::Added,
@@ -233,6 +233,19 @@ impl Store {
             Some(rv) => self.replay(&filter, rv)?,
         };
         Ok(self.watches.open(filter, owner, initial))
+    }
+
+    /// The objects a new watch's initial ADDED events are chosen from: the one object a watch
+    /// pinned to a name within a known namespace (or of a cluster-scoped kind) can match — each
+    /// node's heartbeat opens one, and listing every Node for each made a 1 000-node cluster's
+    /// start quadratic — otherwise the kind's objects (in the namespace), in key order.
+    fn initial_candidates<'a>(&'a self, filter: &WatchFilter) -> Box<dyn Iterator<Item = &'a Arc<Value>> + 'a> {
+        let scoped = resources::by_kind(&filter.kind).is_none_or(|r| r.namespaced);
+        match (watch::pinned_name(filter), filter.namespace.as_deref()) {
+            (Some(name), Some(ns)) => Box::new(self.get(&ObjectKey::new(&filter.kind, ns, name)).into_iter()),
+            (Some(name), None) if !scoped => Box::new(self.get(&ObjectKey::new(&filter.kind, "", name)).into_iter()),
+            _ => Box::new(self.list(&filter.kind, filter.namespace.as_deref())),
+        }
     }
 
     fn replay(&self, filter: &WatchFilter, from_rv: u64) -> Result<Vec<WatchEvent>, Status> {

@@ -164,6 +164,14 @@ fn pin(filter: &WatchFilter) -> Pin<'_> {
     }
 }
 
+/// The name a watch is pinned to (`metadata.name=<name>`), if any.
+pub(crate) fn pinned_name(filter: &WatchFilter) -> Option<&str> {
+    match pin(filter) {
+        Pin::Name(name) => Some(name),
+        Pin::Node(_) | Pin::Kind => None,
+    }
+}
+
 impl Watches {
     /// Opens a watch; `owner` is the component to wake when events arrive.
     pub fn open(&mut self, filter: WatchFilter, owner: Option<usize>, initial: Vec<WatchEvent>) -> WatchId {

@@ -4,6 +4,7 @@
 //! outside `min`/`max` with the plugin's messages.
 
 use super::super::Req;
+use super::Touched;
 use crate::meta;
 use crate::podres::amount;
 use podlab_api::{LimitRange, LimitRangeItem, Quantity};
@@ -40,11 +41,13 @@ fn fill(c: &mut Value, field: &str, defaults: &BTreeMap<String, Quantity>) -> Ve
     set
 }
 
-pub fn mutate(r: &mut Req, pod: &mut Value) -> Result<(), String> {
+pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(), String> {
     let items = container_items(r, meta::namespace(pod));
     if items.is_empty() {
         return Ok(());
     }
+    touched.metadata(pod, &["annotations"]);
+    touched.spec(pod, &["initContainers", "containers"]);
     let mut notes = Vec::new();
     for (list, what) in [("initContainers", "init container"), ("containers", "container")] {
         let Some(cs) = pod.get_mut("spec").and_then(|s| s.get_mut(list)).and_then(Value::as_array_mut) else { continue };

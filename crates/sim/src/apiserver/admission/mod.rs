@@ -6,6 +6,7 @@
 
 mod limit_ranger;
 mod priority;
+mod scope;
 mod service_account;
 mod tolerations;
 
@@ -15,6 +16,7 @@ use crate::meta;
 use crate::status::Status;
 use crate::store::ObjectKey;
 use crate::trace::Outcome;
+use scope::Touched;
 use serde_json::{json, Value};
 
 pub(crate) use limit_ranger::validate as limit_ranger_validate;
@@ -34,22 +36,24 @@ pub(crate) fn namespace_lifecycle(r: &mut Req, kind: &str, ns: &str, name: &str,
     Ok(())
 }
 
-type Plugin = fn(&mut Req, &mut Value) -> Result<(), String>;
+/// A mutating plugin: changes the pod in place, saving what it changes in `Touched` first
+/// (see `scope`); Err is the 403 cause text.
+type Plugin = fn(&mut Req, &mut Value, &mut Touched) -> Result<(), String>;
+
+const PLUGINS: [(&str, Plugin); 4] = [
+    ("LimitRanger", limit_ranger::mutate),
+    ("ServiceAccount", service_account::mutate),
+    ("Priority", priority::mutate),
+    ("DefaultTolerationSeconds", tolerations::mutate),
+];
 
 /// Runs the mutating chain on a pod being created; Err carries the 403 cause text.
 pub(crate) fn mutate_pod(r: &mut Req, pod: &mut Value, label: &str) -> Result<(), Status> {
-    let plugins: [(&str, Plugin); 4] = [
-        ("LimitRanger", limit_ranger::mutate),
-        ("ServiceAccount", service_account::mutate),
-        ("Priority", priority::mutate),
-        ("DefaultTolerationSeconds", tolerations::mutate),
-    ];
     let name = meta::name(pod).to_string();
-    for (plugin, f) in plugins {
-        let before = pod.clone();
-        match f(r, pod) {
-            Ok(()) => {
-                let patch = diff(&before, pod);
+    for (plugin, f) in PLUGINS {
+        let scoped = scope::scopable(pod);
+        match run_plugin(r, pod, f, scoped) {
+            Ok(patch) => {
                 r.trace("mutating-admission", Outcome::Ok, label, super::diff::fields([("plugin", json!(plugin)), ("patch", Value::Array(patch))]));
             }
             Err(cause) => {
@@ -60,6 +64,19 @@ pub(crate) fn mutate_pod(r: &mut Req, pod: &mut Value, label: &str) -> Result<()
     }
     webhooks(r, pod, label);
     Ok(())
+}
+
+/// Runs one plugin and returns its patch: from the keys it saved when `scoped`, otherwise
+/// (a pod `scope::scopable` cannot vouch for) from a whole copy taken before.
+fn run_plugin(r: &mut Req, pod: &mut Value, f: Plugin, scoped: bool) -> Result<Vec<Value>, String> {
+    if scoped {
+        let mut touched = Touched::new(true);
+        f(r, pod, &mut touched)?;
+        return Ok(touched.patch(pod));
+    }
+    let before = pod.clone();
+    f(r, pod, &mut Touched::new(false))?;
+    Ok(diff(&before, pod))
 }
 
 fn namespace_labels(r: &Req, ns: &str) -> Vec<(String, String)> {
@@ -127,3 +144,6 @@ pub(crate) fn validate_policies(r: &mut Req, pod: &Value, label: &str) -> Result
     r.trace("validating-admission", Outcome::Ok, label, json!({"plugin": "ValidatingAdmissionPolicy"}));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,10 +3,12 @@
 //! classes and hand-written priorities with the plugin's own messages.
 
 use super::super::Req;
+use super::Touched;
 use crate::meta;
 use serde_json::{json, Value};
 
-pub fn mutate(r: &mut Req, pod: &mut Value) -> Result<(), String> {
+pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(), String> {
+    touched.spec(pod, &["priority", "preemptionPolicy"]);
     let class_name = meta::str_at(pod, &["spec", "priorityClassName"]).unwrap_or("").to_string();
     let classes: Vec<&Value> = r.core.store.list("PriorityClass", None).map(|a| &**a).collect();
     let class = if class_name.is_empty() {

@@ -5,16 +5,18 @@
 //! read-only at /var/run/secrets/kubernetes.io/serviceaccount in every container.
 
 use super::super::Req;
+use super::Touched;
 use crate::meta;
 use crate::store::ObjectKey;
 use serde_json::{json, Value};
 
 pub const MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-pub fn mutate(r: &mut Req, pod: &mut Value) -> Result<(), String> {
+pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(), String> {
     if meta::str_at(pod, &["metadata", "annotations", "kubernetes.io/config.mirror"]).is_some() {
         return Ok(());
     }
+    touched.spec(pod, &["serviceAccountName", "serviceAccount", "initContainers", "containers", "volumes"]);
     let ns = meta::namespace(pod).to_string();
     let sa_name = meta::str_at(pod, &["spec", "serviceAccountName"]).filter(|s| !s.is_empty()).unwrap_or("default").to_string();
     let spec = meta::object_mut(pod, "spec");

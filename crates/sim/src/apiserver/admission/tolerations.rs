@@ -3,6 +3,7 @@
 //! tolerations for 300 s — the reason pods on a dead node are evicted after five minutes.
 
 use super::super::Req;
+use super::Touched;
 use crate::meta;
 use serde_json::{json, Value};
 
@@ -19,7 +20,8 @@ fn tolerates_no_execute(tols: &[Value], key: &str) -> bool {
     })
 }
 
-pub fn mutate(_r: &mut Req, pod: &mut Value) -> Result<(), String> {
+pub fn mutate(_r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(), String> {
+    touched.spec(pod, &["tolerations"]);
     let spec = pod.get_mut("spec").ok_or("pod has no spec")?;
     let tols = meta::array_mut(spec, "tolerations");
     for key in [NOT_READY, UNREACHABLE] {

@@ -8,7 +8,7 @@ pub const NAME: &str = "NodeName";
 pub const REASON: &str = "node(s) didn't match the requested node name";
 
 pub fn filter(pod: &PodInfo, node: &NodeInfo) -> Option<FilterStatus> {
-    (!pod.node_name.is_empty() && pod.node_name != node.name).then(|| FilterStatus::new(NAME, Code::UnschedulableAndUnresolvable, REASON))
+    (!pod.node_name.is_empty() && pod.node_name != node.name.as_str()).then(|| FilterStatus::new(NAME, Code::UnschedulableAndUnresolvable, REASON))
 }
 
 #[cfg(test)]
