@@ -141,8 +141,19 @@ fn sort_entries(entries: &mut [Entry<'_>], all_simple: bool) {
 /// is also a plain scalar unless the resolver reads it as a word (`yes`, `on`, `null`, ...).
 fn simple_key(key: &str) -> bool {
     let b = key.as_bytes();
-    b.first().is_some_and(u8::is_ascii_alphabetic) && b.iter().all(|&c| c.is_ascii_alphabetic() || matches!(c, b'-' | b'.' | b'/'))
+    b.first().is_some_and(u8::is_ascii_alphabetic) && b.iter().all(|&c| SIMPLE_KEY_BYTE[usize::from(c)])
 }
+
+/// The bytes a [`simple_key`] is made of, as a table: one load per byte of every key written.
+static SIMPLE_KEY_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = (c as u8).is_ascii_alphabetic() || matches!(c as u8, b'-' | b'.' | b'/');
+        c += 1;
+    }
+    table
+};
 
 /// One entry of a mapping being written, and whether its key is [`simple_key`].
 #[derive(Clone, Copy)]

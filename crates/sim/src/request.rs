@@ -113,7 +113,9 @@ impl ApiRequest {
 /// A successful answer.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum ApiOk {
-    Object(Value),
+    /// The object as answered. A stored object is the store's own shared copy: a create, an
+    /// update or a get must not deep-copy a pod that most callers only look at or drop.
+    Object(std::sync::Arc<Value>),
     /// A list with the revision it was read at (`metadata.resourceVersion` of the List). The
     /// items share the store's copies: a list of 200 pods must not deep-copy 200 objects.
     List { items: Vec<std::sync::Arc<Value>>, resource_version: String },
@@ -129,13 +131,15 @@ pub enum ApiOk {
 impl ApiOk {
     pub fn object(&self) -> Option<&Value> {
         match self {
-            ApiOk::Object(v) | ApiOk::Deleted { object: v, .. } => Some(v),
+            ApiOk::Object(v) => Some(v),
+            ApiOk::Deleted { object: v, .. } => Some(v),
             ApiOk::List { .. } | ApiOk::Logs(_) | ApiOk::Exec(_) => None,
         }
     }
     pub fn into_object(self) -> Option<Value> {
         match self {
-            ApiOk::Object(v) | ApiOk::Deleted { object: v, .. } => Some(v),
+            ApiOk::Object(v) => Some(std::sync::Arc::unwrap_or_clone(v)),
+            ApiOk::Deleted { object: v, .. } => Some(v),
             ApiOk::List { .. } | ApiOk::Logs(_) | ApiOk::Exec(_) => None,
         }
     }

@@ -14,7 +14,7 @@ pub fn sim() -> Simulation {
 
 pub fn apply(sim: &mut Simulation, pod: Value) -> Value {
     match sim.submit(ApiRequest::create(pod)) {
-        Ok(ApiOk::Object(v)) => v,
+        Ok(ApiOk::Object(v)) => std::sync::Arc::unwrap_or_clone(v),
         other => panic!("create failed: {other:?}"),
     }
 }

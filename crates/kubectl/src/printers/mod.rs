@@ -50,8 +50,9 @@ pub fn table_lines<T: Borrow<Value>>(kind: &str, items: &[T], opts: &TableOption
         out.push('\n');
     }
     // Cells go straight into `out`, tab-separated; `cells` counts those of the current row.
-    for item in items {
+    for (row, item) in items.iter().enumerate() {
         let item: &Value = item.borrow();
+        let row_start = out.len();
         let mut cells = 0usize;
         if opts.namespace_column {
             push_cell(&mut out, &mut cells, s(item, "metadata.namespace"));
@@ -73,6 +74,11 @@ pub fn table_lines<T: Borrow<Value>>(kind: &str, items: &[T], opts: &TableOption
             push_cell(&mut out, &mut cells, &format_labels(item, "metadata.labels"));
         }
         out.push('\n');
+        if row == 0 {
+            // Rows of one kind are alike (an Event row is three times a Pod row): size the
+            // text once from the first instead of growing it.
+            out.reserve((out.len() - row_start) * (items.len() - 1));
+        }
     }
     out
 }

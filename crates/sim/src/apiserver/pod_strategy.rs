@@ -16,6 +16,22 @@ pub fn prepare_for_create(pod: &mut Value) {
     }
 }
 
+/// The first half of `prepare_for_create` for a pod that `create` will decode anyway: the
+/// status becomes empty (where the old one stood), so whatever status the client sent cannot
+/// fail that decode; `prepare_typed` then fills it from the decoded spec.
+pub fn clear_status(pod: &mut Value) {
+    if let Some(m) = pod.as_object_mut() {
+        m.insert("status".into(), json!({}));
+    }
+}
+
+/// `prepare_for_create` on the decoded pod: the same status, with the QoS class from the spec
+/// the pod was decoded with (no second decode of the spec).
+pub fn prepare_typed(pod: &mut podlab_api::Pod) {
+    let qos = crate::podres::qos_class(&pod.spec);
+    pod.status = podlab_api::PodStatus { phase: "Pending".into(), qos_class: qos.into(), ..podlab_api::PodStatus::default() };
+}
+
 /// Helper so callers can decode a spec from an optional JSON value.
 trait FromOptional: Sized {
     fn deserialize_from(v: Option<&Value>) -> Option<Self>;
@@ -65,6 +81,42 @@ mod tests {
         ];
         for (pod, req, want) in cases {
             assert_eq!(grace_period(pod, req), want, "{pod} {req:?}");
+        }
+    }
+
+    /// Clearing the status and preparing the decoded pod gives what preparing the wire form
+    /// and decoding it gives, for every QoS class and whatever status the client sent.
+    #[test]
+    fn typed_prepare_equals_wire_prepare() {
+        let res = |r: Value| json!({"name": "a", "image": "x", "resources": r});
+        let specs = [
+            json!({"containers": [res(json!({}))]}),
+            json!({"containers": [res(json!({"requests": {"cpu": "100m"}}))]}),
+            json!({"containers": [res(json!({"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1", "memory": "1Gi"}}))]}),
+            json!({"initContainers": [res(json!({"limits": {"cpu": "1", "memory": "1Gi"}}))], "containers": [res(json!({"limits": {"cpu": "1", "memory": "1Gi"}}))]}),
+            json!({"containers": [res(json!({"requests": {"cpu": "0"}}))]}),
+        ];
+        let statuses = [None, Some(json!({"phase": "Running"})), Some(json!({"phase": 3, "bogus": true}))];
+        for spec in &specs {
+            for status in &statuses {
+                let mut pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec});
+                if let Some(st) = status {
+                    pod["status"] = st.clone();
+                }
+                let mut wire = pod.clone();
+                prepare_for_create(&mut wire);
+                let want = meta::typed::<podlab_api::Pod>(&wire).map(|p| serde_json::to_string(&p).unwrap());
+                let mut cleared = pod.clone();
+                clear_status(&mut cleared);
+                let got = meta::typed::<podlab_api::Pod>(&cleared).map(|mut p| {
+                    prepare_typed(&mut p);
+                    serde_json::to_string(&p).unwrap()
+                });
+                assert!(want.is_some());
+                assert_eq!(got, want, "{spec} {status:?}");
+                let keys = |v: &Value| v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>());
+                assert_eq!(keys(&cleared), keys(&wire));
+            }
         }
     }
 

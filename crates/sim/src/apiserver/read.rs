@@ -17,7 +17,7 @@ pub(crate) fn get(r: &mut Req, kind: &str, ns: &str, name: &str) -> ApiResponse 
     r.authorize(info, "get", "", ns, name, &label)?;
     match r.core.store.get(&ObjectKey::new(info.kind, ns, name)) {
         Some(obj) => {
-            let obj = (**obj).clone();
+            let obj = obj.clone();
             r.trace("read", Outcome::Ok, &label, json!({"resourceVersion": meta::resource_version(&obj)}));
             Ok(ApiOk::Object(obj))
         }

@@ -41,6 +41,9 @@ fn decode_and_default(r: &mut Req, body: &Value, label: &str) -> Result<Value, S
 enum Candidate {
     Wire(Value),
     Pod(Box<podlab_api::Pod>),
+    /// A pod being created, its status cleared (`pod_strategy::clear_status`): the decode
+    /// validation makes also gives `PrepareForCreate` its spec (`pod_strategy::prepare_typed`).
+    NewPod(Value),
 }
 
 /// Re-decodes after admission (catching shape errors a plugin could introduce), runs the
@@ -50,7 +53,7 @@ enum Candidate {
 fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Result<Value, Status> {
     use podlab_api::validation::{self, Error, ErrorList};
     let (kind, name) = match &obj {
-        Candidate::Wire(v) => (meta::kind(v).to_string(), meta::name(v).to_string()),
+        Candidate::Wire(v) | Candidate::NewPod(v) => (meta::kind(v).to_string(), meta::name(v).to_string()),
         Candidate::Pod(p) => ("Pod".to_string(), p.metadata.name().to_string()),
     };
     let mut errors = ErrorList::new();
@@ -66,6 +69,17 @@ fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Re
     let decoded = match obj {
         Candidate::Wire(v) => typed(&v).ok_or(v),
         Candidate::Pod(p) => Ok(podlab_api::Object::Pod(*p)),
+        Candidate::NewPod(mut v) => match meta::typed::<podlab_api::Pod>(&v) {
+            Some(mut p) => {
+                pod_strategy::prepare_typed(&mut p);
+                Ok(podlab_api::Object::Pod(p))
+            }
+            None => {
+                // Stored as sent, as before: with the status the wire-form strategy gives.
+                pod_strategy::prepare_for_create(&mut v);
+                Err(v)
+            }
+        },
     };
     let canonical = match decoded {
         Ok(o) => {
@@ -95,13 +109,13 @@ fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Re
 fn persist_create(r: &mut Req, obj: Value, label: &str) -> ApiResponse {
     if r.dry_run {
         r.trace("persistence", Outcome::Info, label, json!({"dryRun": true}));
-        return Ok(ApiOk::Object(obj));
+        return Ok(ApiOk::Object(Arc::new(obj)));
     }
     match r.core.store.create(obj) {
         Ok((stored, woken)) => {
             r.trace("persistence", Outcome::Ok, label, json!({"op": "create", "resourceVersion": meta::resource_version(&stored)}));
             r.core.wake_watchers(woken);
-            Ok(ApiOk::Object((*stored).clone()))
+            Ok(ApiOk::Object(stored))
         }
         Err(st) => {
             r.trace("persistence", Outcome::Error, label, json!({"op": "create", "error": st.message}));
@@ -134,7 +148,8 @@ fn before_create(r: &mut Req, obj: &mut Value, info: &ResourceInfo) {
     }
     super::generation::on_create(info.kind, obj);
     if info.kind == "Pod" {
-        pod_strategy::prepare_for_create(obj);
+        // The rest of `PrepareForCreate` happens on the decoded pod in `validate`.
+        pod_strategy::clear_status(obj);
     }
     if info.kind == "Namespace" {
         let name = meta::name(obj).to_string();
@@ -174,7 +189,8 @@ pub(crate) fn create(r: &mut Req, mut body: Value) -> ApiResponse {
         crate::controllers::job::prepare_for_create(&mut obj);
     }
     let label = label_of(info, &ns, meta::name(&obj));
-    let obj = validate(r, Candidate::Wire(obj), None, &label)?;
+    let candidate = if info.kind == "Pod" { Candidate::NewPod(obj) } else { Candidate::Wire(obj) };
+    let obj = validate(r, candidate, None, &label)?;
     if info.kind == "Pod" {
         validating_admission(r, &obj, &label)?;
     }
@@ -292,7 +308,7 @@ fn with_status(current: &Value, status: Value) -> Value {
 fn write_update(r: &mut Req, info: &ResourceInfo, new: Candidate, current: &Arc<Value>, expected_rv: &str, label: &str, main_resource: bool) -> ApiResponse {
     if info.namespaced && info.kind != "Event" {
         let ns = match &new {
-            Candidate::Wire(v) => meta::namespace(v).to_string(),
+            Candidate::Wire(v) | Candidate::NewPod(v) => meta::namespace(v).to_string(),
             Candidate::Pod(p) => p.metadata.namespace().to_string(),
         };
         if r.core.store.get(&ObjectKey::new("Namespace", "", &ns)).is_none() {
@@ -310,7 +326,7 @@ fn write_update(r: &mut Req, info: &ResourceInfo, new: Candidate, current: &Arc<
     }
     if new == **current || r.dry_run {
         r.trace("persistence", Outcome::Info, label, json!({"op": "update", "noop": new == **current, "dryRun": r.dry_run}));
-        return Ok(ApiOk::Object(new));
+        return Ok(ApiOk::Object(Arc::new(new)));
     }
     let finalized = meta::deletion_timestamp(&new).is_some()
         && !finalizers_pending(&new)
@@ -321,7 +337,7 @@ fn write_update(r: &mut Req, info: &ResourceInfo, new: Candidate, current: &Arc<
     let (stored, woken) = r.core.store.update(new, None)?;
     r.trace("persistence", Outcome::Ok, label, json!({"op": "update", "resourceVersion": meta::resource_version(&stored)}));
     r.core.wake_watchers(woken);
-    Ok(ApiOk::Object((*stored).clone()))
+    Ok(ApiOk::Object(stored))
 }
 
 pub(crate) fn patch(r: &mut Req, kind: &str, ns: &str, name: &str, ty: PatchType, p: &Value) -> ApiResponse {
@@ -419,7 +435,7 @@ pub(crate) fn bind(r: &mut Req, ns: &str, pod: &str, node: &str) -> ApiResponse 
     r.core.apiserver.bound_uids.insert(meta::uid(&stored).to_string());
     r.trace("persistence", Outcome::Ok, &label, json!({"op": "bind", "node": node, "resourceVersion": meta::resource_version(&stored)}));
     r.core.wake_watchers(woken);
-    Ok(ApiOk::Object(json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201})))
+    Ok(ApiOk::Object(Arc::new(json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}))))
 }
 
 /// Replaces (or appends) a pod condition by type, keeping the list order.

@@ -153,7 +153,7 @@ fn snapshot(ctx: &mut Ctx<'_>, revisions: &mut Informer, ds: &Value, patch: &Val
     match ctx.submit(ApiRequest::create(cr)) {
         Ok(crate::request::ApiOk::Object(stored)) => {
             revisions.assume(stored.clone());
-            Some(Arc::new(stored))
+            Some(stored)
         }
         Err(st) if st.reason == "AlreadyExists" => {
             let existing = submit_obj(ctx, ApiRequest::get("ControllerRevision", meta::namespace(ds), &name)).ok()?;

@@ -194,9 +194,10 @@ impl Informer {
 
     /// Records the result of this controller's own write before its watch delivers it, the
     /// way client-go's expectations keep a controller from acting twice on stale data.
-    pub fn assume(&mut self, obj: Value) {
+    pub fn assume(&mut self, obj: impl Into<Arc<Value>>) {
+        let obj = obj.into();
         let key = (meta::namespace(&obj).to_string(), meta::name(&obj).to_string());
-        self.objs.insert(key, Arc::new(obj));
+        self.objs.insert(key, obj);
     }
 
     pub fn get(&self, ns: &str, name: &str) -> Option<&Arc<Value>> {
@@ -296,7 +297,8 @@ pub fn event(ctx: &mut Ctx<'_>, component: &str, obj: &Value, warning: bool, rea
 pub fn submit_obj(ctx: &mut Ctx<'_>, req: ApiRequest) -> Result<Value, String> {
     match ctx.submit(req) {
         Ok(ok) => Ok(match ok {
-            ApiOk::Object(v) | ApiOk::Deleted { object: v, .. } => v,
+            ApiOk::Object(v) => Arc::unwrap_or_clone(v),
+            ApiOk::Deleted { object: v, .. } => v,
             _ => Value::Null,
         }),
         Err(st) => Err(st.message),

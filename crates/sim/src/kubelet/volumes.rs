@@ -38,7 +38,7 @@ pub struct PodVolumes {
 /// Reads an object through the API server as this kubelet (the Node authorizer allows it).
 pub fn fetch(ctx: &mut Ctx<'_>, kind: &str, ns: &str, name: &str) -> Option<Value> {
     match ctx.submit(ApiRequest::get(kind, ns, name)) {
-        Ok(ApiOk::Object(v)) => Some(v),
+        Ok(ApiOk::Object(v)) => Some(std::sync::Arc::unwrap_or_clone(v)),
         _ => None,
     }
 }

@@ -415,7 +415,7 @@ impl PodWorker {
             m.remove("resourceVersion");
         }
         if let Ok(ApiOk::Object(o)) = env.ctx.submit(ApiRequest::update_status(obj)) {
-            self.pod = o;
+            self.pod = std::sync::Arc::unwrap_or_clone(o);
             self.last_status = Some(v);
         }
     }

@@ -70,7 +70,12 @@ fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: 
     for i in 0..all {
         let Some(node) = order[(start + i) % all] else { continue };
         processed = i + 1;
-        match plugins::run_filters(info, node).or_else(|| binder.and_then(|b| b.filter(info, node))) {
+        // The compact summary settles the common case (an ordinary pod on a node with room)
+        // without reading the rest of `NodeInfo`; the filters decide everything else.
+        let hot_ok = node.hot.admits(info);
+        debug_assert!(!hot_ok || plugins::run_filters(info, node).is_none(), "FilterHot admitted what the filters reject");
+        let status = if hot_ok { None } else { plugins::run_filters(info, node) };
+        match status.or_else(|| binder.and_then(|b| b.filter(info, node))) {
             None => {
                 feasible.push(node);
                 if feasible.len() >= to_find {

@@ -215,6 +215,9 @@ pub struct NodeInfo {
     pub pods: BTreeMap<(String, String), PodUsage>,
     /// Normalised image name → size in bytes.
     pub images: BTreeMap<String, i64>,
+    /// The filter walk's one-line summary of the fields above; every method that changes
+    /// them refreshes it (`FilterHot::of`).
+    pub hot: super::filter_hot::FilterHot,
 }
 
 impl NodeInfo {
@@ -225,7 +228,7 @@ impl NodeInfo {
                 images.insert(normalize_image(n), img.size_bytes);
             }
         }
-        NodeInfo {
+        let mut info = NodeInfo {
             name: node.metadata.name().into(),
             labels: node.metadata.labels.clone(),
             taints: node.spec.taints.clone(),
@@ -233,7 +236,9 @@ impl NodeInfo {
             allocatable: Resources::from_list(&podres::to_list(&node.status.allocatable)),
             images,
             ..NodeInfo::default()
-        }
+        };
+        info.hot = super::filter_hot::FilterHot::of(&info);
+        info
     }
 
     /// Replaces the node's own fields, keeping the pods accounted on it.
@@ -243,6 +248,7 @@ impl NodeInfo {
         self.unschedulable = fresh.unschedulable;
         self.allocatable = fresh.allocatable;
         self.images = fresh.images;
+        self.hot = super::filter_hot::FilterHot::of(self);
     }
 
     pub fn add_pod(&mut self, key: (String, String), usage: PodUsage) {
@@ -251,6 +257,7 @@ impl NodeInfo {
         self.nonzero_cpu_millis += usage.nonzero_cpu_millis;
         self.nonzero_memory_bytes += usage.nonzero_memory_bytes;
         self.pods.insert(key, usage);
+        self.hot = super::filter_hot::FilterHot::of(self);
     }
 
     pub fn remove_pod(&mut self, key: &(String, String)) -> Option<PodUsage> {
@@ -258,6 +265,7 @@ impl NodeInfo {
         self.requested.add(&usage.requests, -1);
         self.nonzero_cpu_millis -= usage.nonzero_cpu_millis;
         self.nonzero_memory_bytes -= usage.nonzero_memory_bytes;
+        self.hot = super::filter_hot::FilterHot::of(self);
         Some(usage)
     }
 
@@ -321,6 +329,29 @@ mod tests {
         for (i, want) in cases {
             assert_eq!(normalize_image(i), want, "{i}");
         }
+    }
+
+    /// `from_object` (spec decoded alone) sees the same pod as `from_pod` (whole pod decoded).
+    #[test]
+    fn pod_info_from_object_matches_from_pod() {
+        use serde_json::json;
+        let pods = [
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "default", "uid": "u1", "resourceVersion": "7"},
+                "spec": {"containers": [{"name": "a", "image": "nginx", "ports": [{"containerPort": 80, "hostPort": 8080}], "resources": {"requests": {"cpu": "250m", "memory": "64Mi"}}}],
+                    "initContainers": [{"name": "side", "image": "busybox:1.36", "restartPolicy": "Always", "resources": {"requests": {"cpu": "1"}}}],
+                    "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoSchedule"}], "nodeSelector": {"disk": "ssd"}, "priority": 5, "preemptionPolicy": "Never",
+                    "affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 3, "preference": {"matchExpressions": [{"key": "z", "operator": "In", "values": ["a"]}]}}]}},
+                    "volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]},
+                "status": {"phase": "Pending"}}),
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bare"}}),
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bound", "namespace": "ns"}, "spec": {"nodeName": "node01", "containers": [{"name": "c", "image": "redis"}]}}),
+        ];
+        for obj in &pods {
+            let whole = crate::meta::typed::<podlab_api::Pod>(obj).expect("decodes");
+            let (a, b) = (PodInfo::from_pod(&whole), PodInfo::from_object(obj).expect("spec decodes"));
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{obj}");
+        }
+        assert!(PodInfo::from_object(&json!({"spec": {"bogus": 1}})).is_none(), "a spec the API would reject does not decode");
     }
 
     #[test]

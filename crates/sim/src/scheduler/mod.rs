@@ -6,6 +6,7 @@
 //! wording. Terminal pods are invisible to it, as with the real informer's field selector.
 
 pub mod cycle;
+pub mod filter_hot;
 pub mod fit_error;
 pub mod framework;
 pub mod plugins;
