@@ -33,10 +33,15 @@ const SUBCOMMANDS: &[&str] = &[
     "drain", "edit", "events", "exec", "explain", "expose", "get", "label", "logs", "patch", "port-forward", "replace",
     "rollout", "run", "scale", "taint", "top", "uncordon", "version",
 ];
-const KINDS: &[&str] = &[
-    "configmaps", "deployments", "events", "jobs", "limitranges", "namespaces", "nodes", "persistentvolumeclaims",
-    "pods", "priorityclasses", "replicasets", "resourcequotas", "secrets", "serviceaccounts", "services",
-];
+
+/// Every resource the simulated API server lists, by plural (what bash completion offers after
+/// `kubectl get`), read from the registry so a new kind is never missing here.
+fn kinds() -> Vec<String> {
+    let mut out: Vec<String> = podlab_api::registry::resources().iter().filter(|r| r.verbs.contains(&"list")).map(|r| r.plural.to_string()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
 const COMMON_FLAGS: &[&str] = &["--all-namespaces", "--namespace", "--output", "--selector", "--help"];
 const OUTPUTS: &[&str] = &["json", "jsonpath=", "custom-columns=", "name", "wide", "yaml"];
 
@@ -110,7 +115,7 @@ fn candidates(words: &[&str], word: &str, names: &Names) -> (String, Vec<String>
     match sub {
         "logs" | "exec" | "port-forward" | "attach" if args.is_empty() => (String::new(), pods_in(namespace, names)),
         "get" | "describe" | "delete" | "label" | "annotate" | "edit" | "patch" | "explain" => match args.first() {
-            None => (String::new(), own(KINDS)),
+            None => (String::new(), kinds()),
             Some(kind) if sub != "explain" => (String::new(), objects(kind, namespace, names)),
             Some(_) => (String::new(), Vec::new()),
         },
@@ -227,7 +232,11 @@ mod tests {
 
     #[test]
     fn completes_kinds_then_names() {
-        assert_eq!(tab("kubectl get po").line, "kubectl get pods ");
+        assert_eq!(tab("kubectl get depl").line, "kubectl get deployments ");
+        assert_eq!(tab("kubectl get daemons").line, "kubectl get daemonsets ");
+        let c = tab("kubectl get po");
+        assert_eq!(c.line, "kubectl get pod");
+        assert!(c.candidates.iter().any(|k| k == "poddisruptionbudgets") && c.candidates.iter().any(|k| k == "pods"), "{:?}", c.candidates);
         assert_eq!(tab("kubectl get pods mu").line, "kubectl get pods multi-container-pod ");
         assert_eq!(tab("kubectl describe pod/i").line, "kubectl describe pod/init-pod ");
         assert_eq!(tab("kubectl get nodes n").line, "kubectl get nodes node01 ");
