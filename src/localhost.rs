@@ -6,6 +6,9 @@
 //! travel reproduces it. No Leptos here: the component (`ui_localhost.rs`) only renders it.
 
 use podlab_kubectl::output::CommandOutput;
+// The status line says what the container's server sent, so it takes the runtime's wording
+// (nginx's "503 Service Temporarily Unavailable"), the same one `curl -i` prints in a pod.
+use podlab_runtime::net::reason_phrase;
 
 /// A parsed address bar: the local port and the request path (always starting with `/`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,28 +70,6 @@ impl Fetch {
     /// `HTTP/1.1 200 OK`, as curl -i shows it (None when nothing answered).
     pub fn status_line(&self) -> Option<String> {
         self.outcome.as_ref().ok().map(|(status, _)| format!("HTTP/1.1 {status} {}", reason_phrase(*status)).trim_end().to_string())
-    }
-}
-
-/// The standard reason phrase of the status codes the image programs send.
-pub fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        304 => "Not Modified",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Not Allowed",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Time-out",
-        _ => "",
     }
 }
 
@@ -171,6 +152,7 @@ mod tests {
         let f = |s: u16| Fetch { url: String::new(), outcome: Ok((s, String::new())) }.status_line();
         assert_eq!(f(200).as_deref(), Some("HTTP/1.1 200 OK"));
         assert_eq!(f(404).as_deref(), Some("HTTP/1.1 404 Not Found"));
+        assert_eq!(f(503).as_deref(), Some("HTTP/1.1 503 Service Temporarily Unavailable"));
         assert_eq!(f(599).as_deref(), Some("HTTP/1.1 599"));
         assert_eq!(Fetch { url: String::new(), outcome: Err("x".into()) }.status_line(), None);
     }
