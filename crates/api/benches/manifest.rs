@@ -9,7 +9,7 @@
 
 /// The allocator of the native `podlab` binary, so the numbers are the ones it gets.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: podlab_alloc::MiMalloc = podlab_alloc::MiMalloc;
 
 use podlab_api::check::check_manifest;
 use podlab_api::manifest;
@@ -165,6 +165,7 @@ fn env_usize(name: &str, default: usize) -> usize {
 }
 
 fn main() {
+    podlab_alloc::retain_freed_memory();
     let bytes = env_usize("PODLAB_BENCH_MB", 1) * 1024 * 1024;
     let runs = env_usize("PODLAB_BENCH_RUNS", 11).max(1);
     let shapes: [(&str, String); 4] = [

@@ -15,7 +15,7 @@
 
 /// The allocator of the native `podlab` binary, so the numbers are the ones it gets.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: podlab_alloc::MiMalloc = podlab_alloc::MiMalloc;
 
 use podlab_kubectl::Session;
 use podlab_sim::ClusterSpec;
@@ -149,6 +149,7 @@ fn run(phase: Phase, filter: &str, repeat: u32, worst: &mut f64) {
 }
 
 fn main() {
+    podlab_alloc::retain_freed_memory();
     let filter = std::env::var("PODLAB_BENCH_FILTER").unwrap_or_default();
     let repeat = std::env::var("PODLAB_BENCH_REPEAT").ok().and_then(|r| r.parse().ok()).filter(|&r| r > 0).unwrap_or(20);
     let only = std::env::var("PODLAB_BENCH_CLUSTER").unwrap_or_default();

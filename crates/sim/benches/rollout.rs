@@ -7,7 +7,7 @@
 
 /// The allocator of the native `podlab` binary, so the numbers are the ones it gets.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: podlab_alloc::MiMalloc = podlab_alloc::MiMalloc;
 
 use podlab_sim::{ApiRequest, ClusterSpec, PatchType, SimDuration, Simulation};
 use serde_json::{json, Value};
@@ -62,6 +62,7 @@ fn run(replicas: i64, nodes: usize) {
 }
 
 fn main() {
+    podlab_alloc::retain_freed_memory();
     let replicas = std::env::var("PODLAB_ROLLOUT_REPLICAS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     run(replicas, 50);
 }

@@ -21,7 +21,7 @@ use std::time::Instant;
 
 /// Counts live heap bytes on top of mimalloc, the allocator of the native `podlab` binary.
 struct Counting;
-static MI: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static MI: podlab_alloc::MiMalloc = podlab_alloc::MiMalloc;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
@@ -121,6 +121,7 @@ fn run(pods: usize, nodes: usize, detail: usize, mode: Mode) {
 }
 
 fn main() {
+    podlab_alloc::retain_freed_memory();
     // `PODLAB_BENCH=pods,nodes,detail[,hollow|full]` runs one configuration (profiling);
     // default: the scaling series in both modes.
     if let Ok(cfg) = std::env::var("PODLAB_BENCH") {

@@ -9,11 +9,13 @@ use std::io::Read;
 // native profile, mimalloc about half that. The wasm build keeps Rust's default allocator.
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: podlab_alloc::MiMalloc = podlab_alloc::MiMalloc;
 
 const USAGE: &str = "usage: podlab run [--seed N] [--cluster FILE] SCRIPT|-\n";
 
 fn main() {
+    #[cfg(not(target_arch = "wasm32"))]
+    podlab_alloc::retain_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     std::process::exit(match run(&args) {
         Ok(text) => {
