@@ -11,33 +11,46 @@ pub fn human_duration(millis: i64) -> String {
         return "<invalid>".to_string();
     } else if seconds < 0 {
         return "0s".to_string();
-    } else if seconds < 60 * 2 {
-        return format!("{seconds}s");
     }
-    let minutes = seconds / 60;
-    if minutes < 10 {
-        let s = seconds % 60;
-        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+    // Written number by number (tables print two or three ages per row), not with `format!`.
+    let mut out = String::with_capacity(8);
+    let mut put = |n: i64, unit: char| {
+        crate::jsonfmt::push_i64(&mut out, n);
+        out.push(unit);
+    };
+    let (minutes, hours) = (seconds / 60, seconds / 3600);
+    if seconds < 60 * 2 {
+        put(seconds, 's');
+    } else if minutes < 10 {
+        put(minutes, 'm');
+        if seconds % 60 != 0 {
+            put(seconds % 60, 's');
+        }
     } else if minutes < 60 * 3 {
-        return format!("{minutes}m");
-    }
-    let hours = minutes / 60;
-    if hours < 8 {
-        let m = minutes % 60;
-        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        put(minutes, 'm');
+    } else if hours < 8 {
+        put(hours, 'h');
+        if minutes % 60 != 0 {
+            put(minutes % 60, 'm');
+        }
     } else if hours < 48 {
-        return format!("{hours}h");
+        put(hours, 'h');
     } else if hours < 24 * 8 {
-        let h = hours % 24;
-        return if h == 0 { format!("{}d", hours / 24) } else { format!("{}d{h}h", hours / 24) };
+        put(hours / 24, 'd');
+        if hours % 24 != 0 {
+            put(hours % 24, 'h');
+        }
     } else if hours < 24 * 365 * 2 {
-        return format!("{}d", hours / 24);
+        put(hours / 24, 'd');
     } else if hours < 24 * 365 * 8 {
-        let dy = (hours / 24) % 365;
-        let years = hours / 24 / 365;
-        return if dy == 0 { format!("{years}y") } else { format!("{years}y{dy}d") };
+        put(hours / 24 / 365, 'y');
+        if (hours / 24) % 365 != 0 {
+            put((hours / 24) % 365, 'd');
+        }
+    } else {
+        put(hours / 24 / 365, 'y');
     }
-    format!("{}y", hours / 24 / 365)
+    out
 }
 
 /// Go `time.Duration.String()` for a millisecond-resolution duration: `0s`, `850ms`, `10s`,
@@ -120,6 +133,49 @@ mod tests {
         ];
         for (ms, want) in cases {
             assert_eq!(human_duration(ms), want, "{ms}");
+        }
+    }
+
+    /// `human_duration` as it was written with `format!`, the reference for the faster one.
+    fn reference_human_duration(millis: i64) -> String {
+        let seconds = millis / 1000;
+        if seconds < -1 {
+            return "<invalid>".to_string();
+        } else if seconds < 0 {
+            return "0s".to_string();
+        } else if seconds < 60 * 2 {
+            return format!("{seconds}s");
+        }
+        let minutes = seconds / 60;
+        if minutes < 10 {
+            let s = seconds % 60;
+            return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+        } else if minutes < 60 * 3 {
+            return format!("{minutes}m");
+        }
+        let hours = minutes / 60;
+        if hours < 8 {
+            let m = minutes % 60;
+            return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        } else if hours < 48 {
+            return format!("{hours}h");
+        } else if hours < 24 * 8 {
+            let h = hours % 24;
+            return if h == 0 { format!("{}d", hours / 24) } else { format!("{}d{h}h", hours / 24) };
+        } else if hours < 24 * 365 * 2 {
+            return format!("{}d", hours / 24);
+        } else if hours < 24 * 365 * 8 {
+            let dy = (hours / 24) % 365;
+            let years = hours / 24 / 365;
+            return if dy == 0 { format!("{years}y") } else { format!("{years}y{dy}d") };
+        }
+        format!("{}y", hours / 24 / 365)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn human_duration_matches_the_reference(ms in proptest::prop_oneof![-5_000i64..200_000, 0i64..400_000_000_000, proptest::num::i64::ANY]) {
+            proptest::prop_assert_eq!(human_duration(ms), reference_human_duration(ms));
         }
     }
 

@@ -34,8 +34,10 @@ pub fn list_to_json(items: &[&Value]) -> String {
             }
             w.out.push('\n');
             if i == 0 {
-                // Items of one list are alike: size the buffer once from the first.
-                w.out.reserve((w.out.len() - before) * (items.len() - 1) + 128);
+                // Items of one list are alike: size the buffer once from the first, with an
+                // eighth to spare so it never grows (which would copy the whole text).
+                let rest = (w.out.len() - before) * (items.len() - 1);
+                w.out.reserve(rest + rest / 8 + 128);
             }
         }
         indent(&mut w.out, 1);
@@ -54,10 +56,11 @@ pub fn to_compact(value: &Value) -> String {
 }
 
 /// The output and, as a stack, the sorted entries of the mappings being written (innermost
-/// last), so no mapping allocates its own list.
+/// last), so no mapping allocates its own list. Each entry carries its key's [`prefix8`], read
+/// once, so the sort compares numbers and reaches the key's bytes only on a tie.
 struct Writer<'v> {
     out: String,
-    entries: Vec<(&'v str, &'v Value)>,
+    entries: Vec<(u64, &'v str, &'v Value)>,
 }
 
 impl<'v> Writer<'v> {
@@ -68,9 +71,9 @@ impl<'v> Writer<'v> {
     /// Pushes `m`'s entries in Go's map-key order (byte order); returns their range.
     fn push_sorted(&mut self, m: &'v Map<String, Value>) -> (usize, usize) {
         let start = self.entries.len();
-        self.entries.extend(m.iter().map(|(k, v)| (k.as_str(), v)));
+        self.entries.extend(m.iter().map(|(k, v)| (prefix8(k.as_bytes()), k.as_str(), v)));
         // Keys of one map are unique, so an unstable sort gives the one possible order.
-        self.entries[start..].sort_unstable_by(|a, b| key_cmp(a.0, b.0));
+        self.entries[start..].sort_unstable_by(|a, b| prefixed_cmp(a.0, a.1, b.0, b.1));
         (start, self.entries.len())
     }
 
@@ -80,7 +83,7 @@ impl<'v> Writer<'v> {
                 let (start, end) = self.push_sorted(m);
                 self.out.push_str("{\n");
                 for i in start..end {
-                    let (k, v) = self.entries[i];
+                    let (_, k, v) = self.entries[i];
                     indent(&mut self.out, depth + 1);
                     string(&mut self.out, k);
                     self.out.push_str(": ");
@@ -131,7 +134,7 @@ impl<'v> Writer<'v> {
                 let (start, end) = self.push_sorted(m);
                 self.out.push('{');
                 for i in start..end {
-                    let (k, v) = self.entries[i];
+                    let (_, k, v) = self.entries[i];
                     if i > start {
                         self.out.push(',');
                     }
@@ -146,20 +149,26 @@ impl<'v> Writer<'v> {
     }
 }
 
-/// Byte order of two strings, decided on their first eight bytes where those differ (most
-/// field names do) without a `memcmp` call. Zero-padding keeps that order exact: a string that
-/// ends early pads with 0x00, which sorts below any byte the other has there, as the shorter
-/// prefix must; equal padded prefixes fall back to the full comparison.
-pub(crate) fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let (pa, pb) = (prefix8(a.as_bytes()), prefix8(b.as_bytes()));
+/// Byte order of two strings `a` and `b` given their [`prefix8`]s `pa` and `pb` (which the
+/// writers read once per key, not once per comparison): decided on the first eight bytes where
+/// those differ (most field names do) without a `memcmp` call. Zero-padding keeps that order
+/// exact: a string that ends early pads with 0x00, which sorts below any byte the other has
+/// there, as the shorter prefix must; equal padded prefixes fall back to the full comparison.
+pub(crate) fn prefixed_cmp(pa: u64, a: &str, pb: u64, b: &str) -> std::cmp::Ordering {
     if pa != pb {
         return pa.cmp(&pb);
     }
     a.cmp(b)
 }
 
+/// [`prefixed_cmp`] of two plain strings, what the property tests hold against `str::cmp`.
+#[cfg(test)]
+pub(crate) fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    prefixed_cmp(prefix8(a.as_bytes()), a, prefix8(b.as_bytes()), b)
+}
+
 /// The first eight bytes as a big-endian number (zero-padded), so numbers compare like bytes.
-fn prefix8(b: &[u8]) -> u64 {
+pub(crate) fn prefix8(b: &[u8]) -> u64 {
     match b.get(..8) {
         Some(head) => u64::from_be_bytes(head.try_into().unwrap_or([0; 8])),
         None => {
@@ -172,8 +181,18 @@ fn prefix8(b: &[u8]) -> u64 {
 
 const SPACES: &str = "                                                                ";
 
+// Inlined: called once per line of output, and the call costs as much as the copy.
+#[inline(always)]
 fn indent(out: &mut String, depth: usize) {
     let mut n = depth * 4;
+    if n <= SPACES.len() {
+        // A fixed-size copy compiles to a few vector moves; cutting it back is cheaper than a
+        // `memcpy` call of `n` bytes, once per line of output.
+        let end = out.len() + n;
+        out.push_str(SPACES);
+        out.truncate(end);
+        return;
+    }
     while n > 0 {
         let k = n.min(SPACES.len());
         out.push_str(&SPACES[..k]);
@@ -233,10 +252,33 @@ static ESCAPES: [bool; 256] = {
     table
 };
 
+/// Does any byte of `b` need a look from [`escaped`]? Decided eight bytes at a time: a word
+/// with no byte below 0x20, no `"`, `&`, `<`, `>`, `\\` and no byte above 0x7F is skipped
+/// whole; any other word sends the text to the exact per-byte test.
+fn needs_escaping(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A high bit for some zero byte of `v` (exact as a yes/no answer).
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut words = b.chunks_exact(8);
+    for word in &mut words {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0xFF; 8]));
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        // `"` (0x22) and `&` (0x26) differ in one bit, as do `<` (0x3C) and `>` (0x3E).
+        let quote_amp = zero_byte((x ^ (ONES * 0x22)) & (ONES * 0xFB));
+        let angle = zero_byte((x ^ (ONES * 0x3C)) & (ONES * 0xFD));
+        let backslash = zero_byte(x ^ (ONES * 0x5C));
+        if control | quote_amp | angle | backslash | (x & HIGH) != 0 {
+            return b.iter().any(|&c| ESCAPES[usize::from(c)]);
+        }
+    }
+    words.remainder().iter().any(|&c| ESCAPES[usize::from(c)])
+}
+
 /// Go's `encoding/json` string encoding with HTML escaping on.
 pub fn string(out: &mut String, s: &str) {
     out.push('"');
-    if !s.bytes().any(|b| ESCAPES[usize::from(b)]) {
+    if !needs_escaping(s.as_bytes()) {
         out.push_str(s);
     } else {
         escaped(out, s);

@@ -43,24 +43,41 @@ impl<'t> Lines<'t> {
 pub fn layout(text: &str, cfg: TabConfig) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     let mut lines = Lines { cells: Vec::new(), ranges: Vec::new() };
+    if text.is_empty() {
+        return out;
+    }
     let ends_with_newline = text.ends_with('\n');
     let body = if ends_with_newline { &text[..text.len() - 1] } else { text };
-    let count = if text.is_empty() { 0 } else { body.split('\n').count() };
-    for (i, line) in body.split('\n').take(count).enumerate() {
-        let start = lines.cells.len();
-        lines.cells.extend(line.split('\t'));
-        lines.ranges.push((start, lines.cells.len()));
-        // Go flushes the buffered block when a line holds a single cell.
-        if lines.cells.len() - start == 1 {
-            let last = i + 1 == count && !ends_with_newline;
-            flush(&lines, cfg, &mut out, last);
-            lines.clear();
+    // One pass over the bytes cuts cells at tabs and lines at newlines (both ASCII, so every
+    // cut is on a character boundary); the text after the last newline is the last line.
+    let (mut cell_start, mut line_start) = (0, 0);
+    for (i, &c) in body.as_bytes().iter().enumerate() {
+        if c == b'\t' {
+            lines.cells.push(&body[cell_start..i]);
+            cell_start = i + 1;
+        } else if c == b'\n' {
+            lines.cells.push(&body[cell_start..i]);
+            cell_start = i + 1;
+            end_line(&mut lines, &mut line_start, cfg, &mut out, false);
         }
     }
+    lines.cells.push(&body[cell_start..]);
+    end_line(&mut lines, &mut line_start, cfg, &mut out, !ends_with_newline);
     if lines.len() > 0 {
         flush(&lines, cfg, &mut out, !ends_with_newline);
     }
     out
+}
+
+/// Closes the line whose cells start at `line_start`; Go flushes the buffered block when a
+/// line holds a single cell (`last`: it is the text's last line and has no newline).
+fn end_line<'t>(lines: &mut Lines<'t>, line_start: &mut usize, cfg: TabConfig, out: &mut String, last: bool) {
+    lines.ranges.push((*line_start, lines.cells.len()));
+    if lines.cells.len() - *line_start == 1 {
+        flush(lines, cfg, out, last);
+        lines.clear();
+    }
+    *line_start = lines.cells.len();
 }
 
 fn flush(lines: &Lines<'_>, cfg: TabConfig, out: &mut String, no_final_newline: bool) {

@@ -46,8 +46,10 @@ pub fn list_to_yaml(items: &[&Value]) -> String {
             let before = w.out.len();
             w.seq_item(item, 0, false);
             if i == 0 {
-                // Items of one list are alike: size the buffer once from the first.
-                w.out.reserve((w.out.len() - before) * (items.len() - 1) + 128);
+                // Items of one list are alike: size the buffer once from the first, with an
+                // eighth to spare for longer ones, so it never grows (which copies the text).
+                let rest = (w.out.len() - before) * (items.len() - 1);
+                w.out.reserve(rest + rest / 8 + 128);
             }
         }
     }
@@ -122,7 +124,8 @@ fn key_order_of<T: Copy + Ord>(ar: &[T], br: &[T], alpha: impl Fn(T) -> bool, di
 /// (a total order, so any sort gives Go's result) and a faster sort does.
 fn sort_entries(entries: &mut [Entry<'_>], all_simple: bool) {
     if all_simple {
-        entries.sort_unstable_by(|a, b| crate::jsonfmt::key_cmp(a.key, b.key));
+        // Byte order, decided on the prefixes read once per key where they differ.
+        entries.sort_unstable_by(|a, b| crate::jsonfmt::prefixed_cmp(a.prefix, a.key, b.prefix, b.key));
         return;
     }
     for i in 1..entries.len() {
@@ -139,9 +142,42 @@ fn sort_entries(entries: &mut [Entry<'_>], all_simple: bool) {
 /// letters compare by code point, the three punctuation bytes sort below every letter as
 /// go-yaml's "non-letters first" wants, and without digits no number runs compare. Such a key
 /// is also a plain scalar unless the resolver reads it as a word (`yes`, `on`, `null`, ...).
-fn simple_key(key: &str) -> bool {
-    let b = key.as_bytes();
-    b.first().is_some_and(u8::is_ascii_alphabetic) && b.iter().all(|&c| SIMPLE_KEY_BYTE[usize::from(c)])
+/// `prefix` is the key's [`crate::jsonfmt::prefix8`], already read for the sort, so a key of up
+/// to eight bytes is checked in one step, longer ones eight bytes at a time.
+fn simple_key(b: &[u8], prefix: u64) -> bool {
+    let Some(first) = b.first() else { return false };
+    if !first.is_ascii_alphabetic() {
+        return false;
+    }
+    // The prefix holds the first bytes at the top; below a short key it is zero padding.
+    let head = if b.len() >= 8 { HIGH } else { HIGH & !(u64::MAX >> (8 * b.len())) };
+    if simple_bytes(prefix) & head != head {
+        return false;
+    }
+    let mut words = b.get(8..).unwrap_or_default().chunks_exact(8);
+    for word in &mut words {
+        if simple_bytes(u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]))) != HIGH {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|&c| SIMPLE_KEY_BYTE[usize::from(c)])
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that is a letter or `-`, `.`, `/` ([`SIMPLE_KEY_BYTE`]),
+/// for eight bytes at once. Range tests by addition: with every byte's high bit cleared first,
+/// no sum carries into the next byte, and bytes with the high bit set are not ASCII.
+fn simple_bytes(x: u64) -> u64 {
+    let ascii = !x & HIGH;
+    let low = x & !HIGH;
+    // Letters: `| 0x20` folds upper to lower case; then 0x61 <= byte <= 0x7A.
+    let folded = low | (ONES * 0x20);
+    let letter = (folded + ONES * (0x80 - 0x61)) & !(folded + ONES * (0x80 - 0x7B)) & HIGH;
+    // `-` `.` `/` are 0x2D..=0x2F.
+    let punct = (low + ONES * (0x80 - 0x2D)) & !(low + ONES * (0x80 - 0x30)) & HIGH;
+    (letter | punct) & ascii
 }
 
 /// The bytes a [`simple_key`] is made of, as a table: one load per byte of every key written.
@@ -155,17 +191,29 @@ static SIMPLE_KEY_BYTE: [bool; 256] = {
     table
 };
 
-/// One entry of a mapping being written, and whether its key is [`simple_key`].
+/// One entry of a mapping being written, whether its key is [`simple_key`], and the key's
+/// first eight bytes as a number ([`crate::jsonfmt::prefix8`]) for the sort.
 #[derive(Clone, Copy)]
 struct Entry<'v> {
     key: &'v str,
     value: &'v Value,
     simple: bool,
+    prefix: u64,
 }
 
 const SPACES: &str = "                                                                ";
 
+// Inlined: called once per line of output, and the call costs as much as the copy.
+#[inline(always)]
 fn pad(out: &mut String, indent: usize) {
+    if indent <= SPACES.len() {
+        // A fixed-size copy compiles to a few vector moves; cutting it back is cheaper than a
+        // `memcpy` call of `indent` bytes, once per line of output.
+        let end = out.len() + indent;
+        out.push_str(SPACES);
+        out.truncate(end);
+        return;
+    }
     let mut n = indent;
     while n > 0 {
         let k = n.min(SPACES.len());
@@ -192,14 +240,15 @@ impl<'v> Writer<'v> {
         let start = self.entries.len();
         let mut all_simple = true;
         self.entries.extend(m.iter().map(|(k, v)| {
-            let simple = simple_key(k);
+            let prefix = crate::jsonfmt::prefix8(k.as_bytes());
+            let simple = simple_key(k.as_bytes(), prefix);
             all_simple &= simple;
-            Entry { key: k.as_str(), value: v, simple }
+            Entry { key: k.as_str(), value: v, simple, prefix }
         }));
         sort_entries(&mut self.entries[start..], all_simple);
         let end = self.entries.len();
         for i in start..end {
-            let Entry { key, value, simple } = self.entries[i];
+            let Entry { key, value, simple, .. } = self.entries[i];
             if i > start || !inline_first {
                 pad(&mut self.out, indent);
             }

@@ -217,3 +217,25 @@ proptest! {
         prop_assert_eq!(key_cmp(&a, &longer), a.as_str().cmp(longer.as_str()));
     }
 }
+
+proptest! {
+    /// The eight-bytes-at-a-time scan finds every byte the per-byte table marks, wherever it
+    /// sits in a word or the tail, next to bytes one bit away from it (`'` `%` `=` `?` `[` `]`).
+    #[test]
+    fn escape_scan_matches_the_byte_table(s in "[a-z0-9'%=?\\[\\]\"&<>\\\\\u{1}\u{1f} \u{7f}é\u{2028}]{0,40}") {
+        prop_assert_eq!(needs_escaping(s.as_bytes()), s.bytes().any(|b| ESCAPES[usize::from(b)]));
+    }
+}
+
+#[test]
+fn escape_scan_cases() {
+    let cases = [
+        ("", false), ("abcdefgh", false), ("abcdefgh<", true), ("<abcdefgh", true), ("abcd&efgh", true),
+        ("abcdefg\"", true), ("abcdefg'", false), ("abcdefg%", false), ("a\\bcdefgh", true), ("\u{1f}bcdefgh", true),
+        ("abcdefg ", false), ("abcdefg\u{7f}", false), ("abcdefgé", false), ("abcdefg\u{2028}", true),
+        ("=?[]=?[]=?[]", false), ("docker.io/library/nginx@sha256:b4512cd1563c5d14", false),
+    ];
+    for (s, want) in cases {
+        assert_eq!(needs_escaping(s.as_bytes()), want, "{s:?}");
+    }
+}

@@ -149,7 +149,8 @@ fn of<'a>(o: Option<&'a Value>, key: &str) -> &'a str {
 fn event_cells(v: &Value, now: i64) -> Vec<String> {
     let (last, first, count) = event_times(v, now);
     let (involved, source) = (field(v, "involvedObject"), field(v, "source"));
-    let mut target = of(involved, "kind").to_lowercase();
+    let kind = of(involved, "kind");
+    let mut target = if kind.is_ascii() { kind.to_ascii_lowercase() } else { kind.to_lowercase() };
     let involved_name = of(involved, "name");
     if !involved_name.is_empty() {
         target.push('/');
@@ -162,9 +163,11 @@ fn event_cells(v: &Value, now: i64) -> Vec<String> {
         source_text.push_str(", ");
         source_text.push_str(host);
     }
+    let mut count_text = String::with_capacity(4);
+    crate::jsonfmt::push_i64(&mut count_text, count);
     vec![
         last, of(Some(v), "type").into(), of(Some(v), "reason").into(), target, of(involved, "fieldPath").into(), source_text,
-        of(Some(v), "message").trim().to_string(), first, count.to_string(), name(v),
+        of(Some(v), "message").trim().to_string(), first, count_text, of(field(v, "metadata"), "name").into(),
     ]
 }
 

@@ -2,6 +2,13 @@
 //! back as something other than a string (null, a boolean, an integer, a float, a base-60
 //! number, a timestamp)? If so the encoder double-quotes it. Every check works on the borrowed
 //! text; only a number with `_` separators is copied (to drop them, as the resolver does).
+//!
+//! `-o yaml` asks this of every string it writes (tens of thousands for 200 pods), so the
+//! answer is found from the first byte for almost all of them: only `~`, `.`, the first letters
+//! of the resolver's words, digits and signs can start something that is not a string. Among
+//! the rest, all-digit text (`resourceVersion`) and the API's own timestamp layout
+//! (`2025-01-01T12:00:00Z`) are decided without the general checks, and text with a letter no
+//! number form allows (UIDs, image digests) or with two dots (IP addresses) is a string.
 
 use std::borrow::Cow;
 
@@ -15,15 +22,91 @@ const SPECIAL_FLOATS: [&str; 12] =
 /// The longest of the words above: longer text is none of them.
 pub(super) const LONGEST_WORD: usize = 5;
 
+/// What the first byte of a text allows it to resolve to (see [`START`]).
+const STRING: u8 = 0;
+const WORD: u8 = 1;
+const NUMBER: u8 = 2;
+
+/// Per first byte: [`WORD`] for the first bytes of [`NULLS`], [`BOOLS`] and [`SPECIAL_FLOATS`]
+/// (`+` and `-` start both words and numbers), [`NUMBER`] for digits and signs, else
+/// [`STRING`]: nothing the resolver knows starts with it.
+static START: [u8; 256] = {
+    let mut table = [STRING; 256];
+    let words = b"~nNyYtTfFoO.";
+    let mut i = 0;
+    while i < words.len() {
+        table[words[i] as usize] = WORD;
+        i += 1;
+    }
+    let mut d = b'0';
+    while d <= b'9' {
+        table[d as usize] = NUMBER;
+        d += 1;
+    }
+    table[b'+' as usize] = NUMBER;
+    table[b'-' as usize] = NUMBER;
+    table
+};
+
 /// Would go-yaml's resolver read this plain text back as something other than a string?
 pub fn needs_quotes(s: &str) -> bool {
-    if s.len() <= LONGEST_WORD && (NULLS.contains(&s) || BOOLS.contains(&s) || SPECIAL_FLOATS.contains(&s)) {
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else { return true };
+    match START[usize::from(first)] {
+        STRING => false,
+        WORD => is_word(s),
+        _ => is_word(s) || number_like(s),
+    }
+}
+
+/// One of the resolver's null, boolean or special-float words.
+fn is_word(s: &str) -> bool {
+    s.len() <= LONGEST_WORD && (NULLS.contains(&s) || BOOLS.contains(&s) || SPECIAL_FLOATS.contains(&s))
+}
+
+/// The checks for text starting with a digit or a sign, quickest answers first.
+fn number_like(s: &str) -> bool {
+    let b = s.as_bytes();
+    let body = match b {
+        [b'+' | b'-', rest @ ..] => rest,
+        _ => b,
+    };
+    if !body.is_empty() && body.iter().all(u8::is_ascii_digit) {
+        // An integer in base 10, or octal, or else a float: a number either way.
         return true;
     }
-    let first = s.as_bytes().first().copied().unwrap_or(b' ');
-    if !(first.is_ascii_digit() || first == b'+' || first == b'-') {
-        return false;
+    if is_api_timestamp(b) {
+        return true;
     }
+    // Without `_` separators (which the resolver drops first, so `0_x1F` is hex) and without a
+    // radix prefix (`0x`, `0o`, `0b`), the only letters a number or timestamp can hold are an
+    // exponent's `e` and a timestamp's `T`, `t` and `Z`, and it has at most one dot.
+    let prefixed = body.len() > 1 && body[0] == b'0' && body[1].is_ascii_alphabetic();
+    if !prefixed && !b.contains(&b'_') {
+        let mut dots = 0;
+        for &c in b {
+            match c {
+                b'0'..=b'9' | b'+' | b'-' | b':' | b' ' | b'e' | b'E' | b'T' | b't' | b'Z' => {}
+                b'.' => dots += 1,
+                _ => return false,
+            }
+        }
+        if dots > 1 {
+            return false;
+        }
+    }
+    resolves_to_number(s)
+}
+
+/// `2006-01-02T15:04:05Z` with digits in every digit place: the layout the API writes every
+/// `metav1.Time` in, which [`is_timestamp`] accepts.
+fn is_api_timestamp(b: &[u8]) -> bool {
+    const LAYOUT: &[u8; 20] = b"0000-00-00T00:00:00Z";
+    b.len() == LAYOUT.len() && b.iter().zip(LAYOUT).all(|(&c, &l)| if l == b'0' { c.is_ascii_digit() } else { c == l })
+}
+
+/// The resolver's timestamp, base-60, integer and float checks, in its order.
+fn resolves_to_number(s: &str) -> bool {
     if is_timestamp(s) || is_base60(s) {
         return true;
     }

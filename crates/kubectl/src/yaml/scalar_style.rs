@@ -125,7 +125,7 @@ pub fn write_str(out: &mut String, s: &str, indent: usize, column: usize, is_key
 
 /// What [`quick_style`] does with each byte: most bytes of most strings are [`ORDINARY`], so
 /// the scan is one table load and one compare per byte.
-const ORDINARY: u8 = 0;
+pub(super) const ORDINARY: u8 = 0;
 const SPACE: u8 = 1;
 const COLON: u8 = 2;
 const HASH: u8 = 3;
@@ -134,7 +134,7 @@ const QUOTE: u8 = 4;
 /// A control character, DEL or a non-ASCII byte: the full analysis decides.
 const FULL: u8 = 5;
 
-static BYTE_CLASS: [u8; 256] = {
+pub(super) static BYTE_CLASS: [u8; 256] = {
     let mut table = [FULL; 256];
     let mut c = 0x21;
     while c <= 0x7E {
@@ -149,6 +149,20 @@ static BYTE_CLASS: [u8; 256] = {
     table[b' ' as usize] = SPACE;
     table
 };
+
+/// Does the word `x` (eight bytes) hold a byte that is not [`ORDINARY`]: below 0x21 (space,
+/// controls), 0x7F and above, `:`, `#`, `"`, `'` or `\\`? Exact as a yes/no answer: a zero
+/// byte test (`v - 0x01.. & !v & 0x80..`) flags a byte only when some byte is zero.
+pub(super) fn has_unordinary(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_or_high = (x.wrapping_sub(ONES * 0x21) | x) & HIGH;
+    // `"` (0x22) and `#` (0x23) differ in one bit.
+    let quote_hash = zero_byte((x ^ (ONES * 0x22)) & (ONES * 0xFE));
+    let others = zero_byte(x ^ (ONES * 0x7F)) | zero_byte(x ^ (ONES * b':' as u64)) | zero_byte(x ^ (ONES * b'\'' as u64)) | zero_byte(x ^ (ONES * b'\\' as u64));
+    below_or_high | quote_hash | others != 0
+}
 
 /// The style of a string that go-yaml writes unchanged between its quotes, or None when the
 /// full analysis must decide. That is printable ASCII without line breaks (so no escapes and
@@ -167,14 +181,28 @@ fn quick_style(s: &str, column: usize, is_key: bool) -> Option<Style> {
         || b.starts_with(b"---")
         || b.starts_with(b"...");
     let (mut last_space, mut quotes) = (None, false);
-    for (i, &c) in b.iter().enumerate() {
-        match BYTE_CLASS[usize::from(c)] {
-            ORDINARY => {}
-            SPACE => last_space = Some(i),
-            COLON => indicator |= i > 0 && blank_after(i),
-            HASH => indicator |= i > 0 && b[i - 1] == b' ',
-            QUOTE => quotes = true,
-            _ => return None,
+    let mut i = 0;
+    // Bounded: every pass of either loop advances `i` towards `b.len()`.
+    while i < b.len() {
+        let end = match b.get(i..i + 8) {
+            // A word of eight ordinary bytes needs nothing: skip it whole.
+            Some(word) if !has_unordinary(u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]))) => {
+                i += 8;
+                continue;
+            }
+            Some(_) => i + 8,
+            None => b.len(),
+        };
+        while i < end {
+            match BYTE_CLASS[usize::from(b[i])] {
+                ORDINARY => {}
+                SPACE => last_space = Some(i),
+                COLON => indicator |= i > 0 && blank_after(i),
+                HASH => indicator |= i > 0 && b[i - 1] == b' ',
+                QUOTE => quotes = true,
+                _ => return None,
+            }
+            i += 1;
         }
     }
     // A quoted scalar starts one column later; folding needs a space past the best width.

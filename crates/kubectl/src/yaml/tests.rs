@@ -127,3 +127,51 @@ proptest::proptest! {
         proptest::prop_assert_eq!(to_yaml(&v), reference::to_yaml(&v));
     }
 }
+
+/// The resolver's shortcuts (first byte, all digits, the API's timestamp layout, letters no
+/// number allows, two dots) give the general checks' answer on the texts at their edges.
+#[test]
+fn resolver_shortcuts_match_the_reference() {
+    let cases = [
+        "", "+", "-", "0", "-0", "+12", "007", "089", "1678", "0_x1F", "0x1F", "-0x1f", "0b101", "0o17", "0e5", "1e5",
+        "1E+5", "1.5", "1.5.6", "10.244.1.5", "1_000", "1__0", "12:30", "1:70", "+1:30", "190:20:30.15", "2025-01-01",
+        "2025-01-01T12:00:00Z", "9999-99-99T99:99:99Z", "2025-01-01t12:00:00Z", "2025-01-01 1:2:3", "2025-1-1",
+        "2025-01-01T12:00:00.5+05:30", "376f47f4-8a44-4c2d-b4aa-60af49271823", "3d", "1Z", "1T", "1 2", "-.inf", "+.Inf",
+        ".nan", ".5", "~", "n", "No", "off", "nginx", "Null", "yes1", "True", "tRUE", "FALSE", "o", "On",
+    ];
+    for s in cases {
+        assert_eq!(needs_quotes(s), reference::needs_quotes(s), "{s:?}");
+    }
+}
+
+/// The word-at-a-time key check agrees with the byte table on every byte value, at every
+/// position of keys shorter and longer than eight bytes.
+#[test]
+fn simple_key_check_matches_the_byte_table() {
+    let by_table = |b: &[u8]| b.first().is_some_and(u8::is_ascii_alphabetic) && b.iter().all(|&c| SIMPLE_KEY_BYTE[usize::from(c)]);
+    for len in 1..20usize {
+        for at in 0..len {
+            for c in 0..=255u8 {
+                let mut key = vec![b'a'; len];
+                key[at] = c;
+                let prefix = crate::jsonfmt::prefix8(&key);
+                assert_eq!(simple_key(&key, prefix), by_table(&key), "{key:?}");
+            }
+        }
+    }
+    assert!(!simple_key(b"", 0));
+}
+
+/// The word test of the quick path agrees with the byte classes on every byte value at every
+/// position of a word.
+#[test]
+fn word_test_matches_the_byte_classes() {
+    for at in 0..8 {
+        for c in 0..=255u8 {
+            let mut word = *b"abcdefgh";
+            word[at] = c;
+            let by_table = word.iter().any(|&b| scalar_style::BYTE_CLASS[usize::from(b)] != scalar_style::ORDINARY);
+            assert_eq!(scalar_style::has_unordinary(u64::from_le_bytes(word)), by_table, "{word:?}");
+        }
+    }
+}
