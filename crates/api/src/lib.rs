@@ -35,6 +35,7 @@ pub mod defaults;
 pub mod discovery;
 pub mod explain;
 pub mod intstr;
+pub mod json_match;
 pub mod manifest;
 pub mod meta;
 pub mod object;

@@ -28,7 +28,8 @@ pub enum Wake {
 pub trait Component {
     /// Trace name: `kube-scheduler`, `kubelet/node01`, `replicaset-controller`.
     fn name(&self) -> String;
-    /// The identity it authenticates as (`system:kube-scheduler`, `system:node:node01`).
+    /// The identity it authenticates as (`system:kube-scheduler`, `system:node:node01`). Read
+    /// once, at registration (like its name): a component's identity never changes.
     fn user(&self) -> String;
     /// How long after a change its watch notices it (informer delivery delay).
     fn watch_latency(&self) -> SimDuration {
@@ -53,7 +54,8 @@ pub struct Ctx<'a> {
     pub(crate) id: ComponentId,
     /// The component's name, interned at registration (every trace entry it records shares it).
     pub(crate) name: Label,
-    pub(crate) user: String,
+    /// Its user, kept from registration: copied into a request only when one is sent.
+    pub(crate) user: Label,
 }
 
 impl Ctx<'_> {
@@ -74,7 +76,7 @@ impl Ctx<'_> {
     /// Calls the API server as this component (a `user` set on the request overrides).
     pub fn submit(&mut self, mut req: ApiRequest) -> ApiResponse {
         if req.user.is_none() {
-            req.user = Some(self.user.clone());
+            req.user = Some(self.user.as_str().to_string());
         }
         crate::apiserver::handle(self.core, req, Some(self.name.as_str()))
     }

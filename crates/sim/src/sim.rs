@@ -45,6 +45,9 @@ pub struct Core {
     pub(crate) component_names: Vec<String>,
     /// The same names interned for the trace (a component's `Ctx` carries its own).
     component_labels: Vec<Label>,
+    /// Each component's `user()`, asked once at registration instead of at every wake-up
+    /// (it is formatted anew on each call).
+    component_users: Vec<Label>,
     /// Components that are not running (a stopped kubelet, or a powered-off node's): the
     /// wake-ups they miss wait here until `start_kubelet` / `start_node` replays them.
     pub(crate) paused: BTreeMap<ComponentId, Vec<Wake>>,
@@ -139,6 +142,7 @@ impl Simulation {
             latencies: Vec::new(),
             component_names: Vec::new(),
             component_labels: Vec::new(),
+            component_users: Vec::new(),
             paused: BTreeMap::new(),
             powered_off: std::collections::BTreeSet::new(),
             dataplane: Arc::default(),
@@ -160,6 +164,7 @@ impl Simulation {
         let name = component.name();
         let label = self.core.trace.intern(&name);
         self.core.component_labels.push(label);
+        self.core.component_users.push(Label::from(component.user()));
         self.core.component_names.push(name);
         self.components.push(Some(component));
         self.run_component(id, None);
@@ -175,7 +180,8 @@ impl Simulation {
         }
         let Some(mut c) = self.components.get_mut(id).and_then(Option::take) else { return };
         let name = self.core.component_labels[id].clone();
-        let mut ctx = Ctx { core: &mut self.core, id, name, user: c.user() };
+        let user = self.core.component_users[id].clone();
+        let mut ctx = Ctx { core: &mut self.core, id, name, user };
         match wake {
             None => c.start(&mut ctx),
             Some(w) => c.on_wake(&mut ctx, w),

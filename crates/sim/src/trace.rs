@@ -5,8 +5,8 @@
 //! journey and timeline are built from it alone, so details are data, not prose.
 //!
 //! Entries are kept for the whole session, so they are compact: component and step names are
-//! interned `Label`s, and the bulky per-cycle details are typed values that become JSON only
-//! when read (`details`).
+//! interned `Label`s, the bulky per-cycle details are typed values that become JSON only
+//! when read, and details given as JSON are packed as they are pushed (`details`).
 
 mod details;
 
@@ -59,6 +59,8 @@ pub struct Trace {
     /// Scheduler per-node detail is capped at this many nodes per cycle (0 = no per-node detail).
     pub node_detail_max: usize,
     names: Interner,
+    /// Scratch space for packing JSON details (reused, so a detail costs one allocation).
+    pack_buf: Vec<u8>,
 }
 
 impl Trace {
@@ -83,6 +85,7 @@ impl Trace {
         let seq = self.next_seq;
         self.next_seq += 1;
         let step = self.names.intern(step);
+        let details = details.packed(&mut self.pack_buf);
         self.entries.push(TraceEntry { seq, time, component, step, outcome, request, object, details });
     }
 
@@ -111,5 +114,42 @@ pub fn object_label(kind: &str, namespace: &str, name: &str) -> String {
         format!("{kind}/{name}")
     } else {
         format!("{kind}/{namespace}/{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// What a trace keeps reads, serialises, compares and prints exactly as the detail it was
+    /// given, for every shape of JSON a producer hands it; and an entry stays small.
+    #[test]
+    fn pushed_details_read_as_given() {
+        let cases = [
+            json!(null),
+            json!({}),
+            json!([]),
+            json!("text"),
+            json!({"op": "create", "resourceVersion": "162"}),
+            json!({"plugin": "ServiceAccount", "patch": [{"op": "add", "path": "/spec/volumes", "value": [{"name": "kube-api-access-4k9q9", "projected": {"sources": [{"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}}], "defaultMode": 420}}]}]}),
+            json!({"errors": [{"field": "spec.containers[0].image", "detail": "Required value"}], "ratio": 0.25, "delta": -3, "big": u64::MAX}),
+        ];
+        let mut trace = Trace::new(0);
+        for (i, v) in cases.iter().enumerate() {
+            trace.push(SimTime(i as u64), "kube-apiserver", "validation", Outcome::Ok, Some(1), "Pod/default/web", v.clone());
+        }
+        for (e, v) in trace.entries().iter().zip(&cases) {
+            let given = Details::from(v.clone());
+            assert_eq!(serde_json::to_string(&e.details).unwrap(), serde_json::to_string(v).unwrap());
+            assert_eq!(format!("{:?}", e.details), format!("{given:?}"));
+            assert_eq!(e.details, given);
+            assert_eq!(e.details, *v);
+            assert_eq!(e.details.to_value(), *v);
+            let read: &Value = &e.details;
+            assert_eq!(read, v);
+        }
+        assert_eq!(std::mem::size_of::<Details>(), 16);
+        assert!(std::mem::size_of::<TraceEntry>() <= 104, "{}", std::mem::size_of::<TraceEntry>());
     }
 }

@@ -348,18 +348,43 @@ impl Path {
     pub fn new(root: &str) -> Path {
         Path(root.to_string())
     }
+    // Paths are built for every field validated, error or not, so they are assembled with
+    // exact-capacity pushes rather than `format!` (same text, a fraction of the work).
     pub fn child(&self, name: &str) -> Path {
         if self.0.is_empty() {
             Path(name.to_string())
         } else {
-            Path(format!("{}.{name}", self.0))
+            self.joined(".", name, "")
         }
     }
     pub fn index(&self, i: usize) -> Path {
-        Path(format!("{}[{i}]", self.0))
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = i;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        // ASCII digits only, so this never fails; fall back to formatting should it ever.
+        match std::str::from_utf8(&digits[at..]) {
+            Ok(d) => self.joined("[", d, "]"),
+            Err(_) => Path(format!("{}[{i}]", self.0)),
+        }
     }
     pub fn key(&self, k: &str) -> Path {
-        Path(format!("{}[{k}]", self.0))
+        self.joined("[", k, "]")
+    }
+    fn joined(&self, open: &str, part: &str, close: &str) -> Path {
+        let mut s = String::with_capacity(self.0.len() + open.len() + part.len() + close.len());
+        s.push_str(&self.0);
+        s.push_str(open);
+        s.push_str(part);
+        s.push_str(close);
+        Path(s)
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -429,5 +454,22 @@ mod tests {
         let three = ErrorList(vec![Error::required("a", ""), Error::required("b", ""), Error::required("a", "")]);
         assert_eq!(three.to_invalid_message("Pod", "web"), "The Pod \"web\" is invalid: \n* a: Required value\n* b: Required value\n");
         assert_eq!(ErrorList(Vec::new()).to_invalid_message("Pod", "web"), "The Pod \"web\" is invalid\n");
+    }
+
+    /// `child`, `index` and `key` build exactly what formatting gives.
+    #[test]
+    fn path_building_equals_formatting() {
+        let roots = ["", "spec", "spec.containers[0]", "metadata.labels[a/b]"];
+        let indexes = [0usize, 7, 10, 99, 1234, usize::MAX];
+        for root in roots {
+            let p = Path::new(root);
+            let want_child = if root.is_empty() { "name".to_string() } else { format!("{root}.name") };
+            assert_eq!(p.child("name").as_str(), want_child);
+            assert_eq!(p.child("").as_str(), if root.is_empty() { String::new() } else { format!("{root}.") });
+            for i in indexes {
+                assert_eq!(p.index(i).as_str(), format!("{root}[{i}]"));
+            }
+            assert_eq!(p.key("k.v/x").as_str(), format!("{root}[k.v/x]"));
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod admission;
 pub mod authn;
+mod decode_default;
 pub mod diff;
 mod eviction;
 pub mod generation;
@@ -14,6 +15,7 @@ pub mod pod_strategy;
 pub mod rbac;
 
 mod read;
+mod trace_detail;
 mod write;
 
 pub use write::set_condition as set_pod_condition;
@@ -25,9 +27,11 @@ use crate::resources::{self, ResourceInfo};
 use crate::rng::Rng;
 use crate::sim::Core;
 use crate::status::Status;
-use crate::trace::{object_label, Outcome};
+use crate::trace::{object_label, Details, Label, Outcome};
 use authn::UserInfo;
 use serde_json::{json, Value};
+use std::sync::Arc;
+use trace_detail::Body;
 
 pub const COMPONENT: &str = "kube-apiserver";
 
@@ -43,6 +47,8 @@ pub struct ApiServer {
     pub(crate) bound_uids: std::collections::BTreeSet<String>,
     /// Which bindings name which user (see `rbac::SubjectCache`).
     pub(crate) rbac_cache: rbac::SubjectCache,
+    /// The component label of every entry the API server traces (one shared string).
+    component: Label,
     next_request: u64,
 }
 
@@ -55,6 +61,7 @@ impl ApiServer {
             last_warnings: Vec::new(),
             bound_uids: std::collections::BTreeSet::new(),
             rbac_cache: rbac::SubjectCache::default(),
+            component: Label::from(COMPONENT),
             next_request: 0,
         }
     }
@@ -66,33 +73,61 @@ pub(crate) struct Req<'a> {
     pub id: u64,
     pub user: UserInfo,
     pub dry_run: bool,
+    /// The API server's interned component name and the last object label traced: a request
+    /// leaves ~10 entries about one object, which share one label instead of a copy each.
+    component: Label,
+    object: Label,
 }
 
-impl Req<'_> {
+impl<'a> Req<'a> {
+    pub fn new(core: &'a mut Core, id: u64, user: UserInfo, dry_run: bool) -> Self {
+        let component = core.apiserver.component.clone();
+        Req { core, id, user, dry_run, component, object: Label::default() }
+    }
+
     pub fn trace(&mut self, step: &str, outcome: Outcome, object: &str, details: Value) {
+        self.trace_details(step, outcome, object, Details::from(details));
+    }
+
+    /// `trace` with a typed (lazily rendered) detail.
+    pub fn trace_details(&mut self, step: &str, outcome: Outcome, object: &str, details: Details) {
+        if self.object.as_str() != object {
+            self.object = Label::from(object);
+        }
         let now = self.core.now;
-        self.core.trace.push(now, COMPONENT, step, outcome, Some(self.id), object.to_string(), details);
+        self.core.trace.push_labeled(now, self.component.clone(), step, outcome, Some(self.id), self.object.clone(), details);
     }
 
     /// Runs authorization and traces it; Err is the 403 to return.
-    pub fn authorize(&mut self, info: &ResourceInfo, verb: &str, sub: &str, ns: &str, name: &str, label: &str) -> Result<(), Status> {
+    pub fn authorize(&mut self, info: &ResourceInfo, verb: &'static str, sub: &'static str, ns: &str, name: &str, label: &str) -> Result<(), Status> {
         let ns = if info.namespaced { ns } else { "" };
         let attrs = rbac::Attributes { verb, api_group: info.group, resource: info.resource, subresource: sub, namespace: ns, name };
         let d = rbac::authorize_cached(&self.core.store, &mut self.core.apiserver.rbac_cache, &self.user, &attrs);
-        let details = json!({"user": self.user.name, "verb": verb, "resource": info.resource, "subresource": sub, "apiGroup": info.group, "namespace": ns, "matched": d.matched, "errors": d.errors});
-        if d.allowed {
-            self.trace("authorization", Outcome::Ok, label, details);
-            return Ok(());
+        let cause = (!d.allowed).then(|| rbac::forbidden_cause(&self.user, &attrs, &d.errors));
+        let details = trace_detail::Authorized {
+            user: self.user.name.clone(),
+            verb,
+            resource: info.resource,
+            subresource: sub,
+            api_group: info.group,
+            namespace: ns.to_string(),
+            matched: d.matched,
+            errors: d.errors,
+        };
+        let outcome = if cause.is_none() { Outcome::Ok } else { Outcome::Denied };
+        self.trace_details("authorization", outcome, label, Details::typed(details));
+        match cause {
+            None => Ok(()),
+            Some(cause) => Err(Status::forbidden(&info.qualified(), name, &cause)),
         }
-        self.trace("authorization", Outcome::Denied, label, details);
-        let cause = rbac::forbidden_cause(&self.user, &attrs, &d.errors);
-        Err(Status::forbidden(&info.qualified(), name, &cause))
     }
 }
 
+/// The verb, kind and body an authentication entry shows. A create's body is the request's own
+/// (shared, see `handle`), so it has none here.
 fn verb_summary(verb: &Verb) -> (&'static str, String, Value) {
     match verb {
-        Verb::Create { object } => ("create", crate::meta::kind(object).to_string(), object.clone()),
+        Verb::Create { object } => ("create", crate::meta::kind(object).to_string(), Value::Null),
         Verb::Get { kind, namespace, name } => ("get", kind.clone(), json!({"namespace": namespace, "name": name})),
         Verb::List { kind, namespace, label_selector, field_selector } => (
             "list",
@@ -124,36 +159,60 @@ pub(crate) fn handle(core: &mut Core, req: ApiRequest, caller: Option<&str>) -> 
     core.apiserver.last_warnings.clear();
     let id = core.apiserver.next_request;
     let (verb_name, kind, body) = verb_summary(&req.verb);
+    // A create's body is shared by the authentication entry, the decode-and-default entry and
+    // the pipeline instead of deep-copied for the trace.
+    let (verb, body) = match req.verb {
+        Verb::Create { object } => {
+            let shared = Arc::new(object);
+            (Pipeline::Create(Arc::clone(&shared)), Body::Shared(shared))
+        }
+        other => (Pipeline::Other(other), Body::Json(body)),
+    };
     let user = authn::authenticate(&core.apiserver.users, req.user.as_deref(), &req.groups);
-    let caller = caller.unwrap_or("kubectl").to_string();
+    let component = core.apiserver.component.clone();
+    let caller_name = caller.unwrap_or("kubectl");
     let now = core.now;
     let user = match user {
         Ok(u) => {
-            let mut details = json!({"user": u.name, "groups": u.groups, "method": u.method, "caller": caller, "verb": verb_name, "kind": kind});
-            // Moved in, not re-serialised: `json!` would deep-copy the whole request body.
-            if let Some(m) = details.as_object_mut() {
-                m.insert("body".into(), body);
-            }
-            core.trace.push(now, COMPONENT, "authentication", Outcome::Ok, Some(id), String::new(), details);
+            let details = trace_detail::Authenticated {
+                user: u.name.clone(),
+                groups: u.groups.clone(),
+                method: u.method,
+                caller: core.trace.intern(caller_name),
+                verb: verb_name,
+                kind,
+                body,
+            };
+            core.trace.push_labeled(now, component, "authentication", Outcome::Ok, Some(id), Label::default(), Details::typed(details));
             u
         }
         Err(st) => {
+            let caller = caller_name.to_string();
             let details = json!({"user": req.user, "caller": caller, "verb": verb_name, "kind": kind, "error": st.message});
             core.trace.push(now, COMPONENT, "authentication", Outcome::Denied, Some(id), String::new(), details);
             return Err(st);
         }
     };
-    let mut r = Req { core, id, user, dry_run: req.dry_run };
-    let result = dispatch(&mut r, req.verb);
+    let mut r = Req::new(core, id, user, req.dry_run);
+    let result = match verb {
+        Pipeline::Create(object) => write::create(&mut r, object),
+        Pipeline::Other(verb) => dispatch(&mut r, verb),
+    };
     if let Err(st) = &result {
         r.trace("response", Outcome::Error, "", json!({"code": st.code, "reason": st.reason, "message": st.message}));
     }
     result
 }
 
+/// A request on its way to its handler: a create carries its shared body.
+enum Pipeline {
+    Create(Arc<Value>),
+    Other(Verb),
+}
+
 fn dispatch(r: &mut Req, verb: Verb) -> ApiResponse {
     match verb {
-        Verb::Create { object } => write::create(r, object),
+        Verb::Create { object } => write::create(r, Arc::new(object)),
         Verb::Update { object } => write::update(r, object, false),
         Verb::UpdateStatus { object } => write::update(r, object, true),
         Verb::Patch { kind, namespace, name, patch_type, patch } => write::patch(r, &kind, &namespace, &name, patch_type, &patch),

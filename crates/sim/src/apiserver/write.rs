@@ -3,37 +3,16 @@
 //! (create), validation and the etcd write, tracing every step, and wakes the watchers of the
 //! change.
 
-use super::{admission, label_of, pod_strategy, resource_for, Req};
+use super::decode_default::{decode_and_default, decode_and_default_shared};
+use super::{admission, label_of, pod_strategy, resource_for, trace_detail, Req};
 use crate::meta;
 use crate::request::{ApiOk, ApiResponse, DeleteOptions, PatchType};
 use crate::resources::ResourceInfo;
 use crate::status::Status;
 use crate::store::ObjectKey;
-use crate::trace::Outcome;
+use crate::trace::{Details, Outcome};
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-/// Strict decoding plus API defaulting; kinds the object model does not type pass through.
-fn decode_and_default(r: &mut Req, body: &Value, label: &str) -> Result<Value, Status> {
-    let kind = meta::kind(body);
-    if !podlab_api::object::KINDS.iter().any(|(k, _)| *k == kind) {
-        return Ok(body.clone());
-    }
-    match podlab_api::Object::from_json_value(body) {
-        Ok(mut obj) => {
-            let before = obj.to_json();
-            podlab_api::defaults::apply(&mut obj);
-            let after = obj.to_json();
-            let patch = super::diff::diff(&before, &after);
-            r.trace("decode-and-default", Outcome::Ok, label, super::diff::fields([("defaults", Value::Array(patch))]));
-            Ok(after)
-        }
-        Err(e) => {
-            r.trace("decode-and-default", Outcome::Error, label, json!({"error": e.message, "paths": e.paths}));
-            Err(Status::bad_request(e.message))
-        }
-    }
-}
 
 /// What `validate` checks: an object in wire form, or a pod already decoded (a status write
 /// decodes the stored pod with its new status in place, `meta::typed_with`, instead of first
@@ -66,12 +45,21 @@ fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Re
         "Pod" => meta::typed::<podlab_api::Pod>(v).map(podlab_api::Object::Pod),
         _ => podlab_api::Object::from_json_value(v).ok(),
     };
+    // A new pod's wire form is kept: it holds the canonical form's data in another key order
+    // (`to_json_reusing`).
+    let mut reusable = None;
     let decoded = match obj {
         Candidate::Wire(v) => typed(&v).ok_or(v),
         Candidate::Pod(p) => Ok(podlab_api::Object::Pod(*p)),
         Candidate::NewPod(mut v) => match meta::typed::<podlab_api::Pod>(&v) {
             Some(mut p) => {
                 pod_strategy::prepare_typed(&mut p);
+                if !eager_create() {
+                    if let (Some(m), Ok(status)) = (v.as_object_mut(), serde_json::to_value(&p.status)) {
+                        m.insert("status".into(), status);
+                        reusable = Some(v);
+                    }
+                }
                 Ok(podlab_api::Object::Pod(p))
             }
             None => {
@@ -90,7 +78,10 @@ fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Re
             if let Err(list) = checked {
                 errors.extend(list);
             }
-            let mut v = o.to_json();
+            let mut v = match reusable {
+                Some(wire) => o.to_json_reusing(wire),
+                None => o.to_json(),
+            };
             meta::status_last(&mut v);
             v
         }
@@ -113,7 +104,8 @@ fn persist_create(r: &mut Req, obj: Value, label: &str) -> ApiResponse {
     }
     match r.core.store.create(obj) {
         Ok((stored, woken)) => {
-            r.trace("persistence", Outcome::Ok, label, json!({"op": "create", "resourceVersion": meta::resource_version(&stored)}));
+            let details = trace_detail::Persisted { op: "create", node: None, resource_version: meta::resource_version(&stored).to_string() };
+            r.trace_details("persistence", Outcome::Ok, label, Details::typed(details));
             r.core.wake_watchers(woken);
             Ok(ApiOk::Object(stored))
         }
@@ -162,18 +154,20 @@ fn before_create(r: &mut Req, obj: &mut Value, info: &ResourceInfo) {
     }
 }
 
-pub(crate) fn create(r: &mut Req, mut body: Value) -> ApiResponse {
+pub(crate) fn create(r: &mut Req, mut body: Arc<Value>) -> ApiResponse {
     let info = resource_for(meta::kind(&body))?;
+    // The body is shared with the trace: an edit here copies it (the request as sent stays
+    // in the authentication entry).
     if info.namespaced && meta::namespace(&body).is_empty() {
-        meta::set_meta_str(&mut body, "namespace", "default");
-    } else if !info.namespaced {
-        meta::metadata_mut(&mut body).shift_remove("namespace");
+        meta::set_meta_str(Arc::make_mut(&mut body), "namespace", "default");
+    } else if !info.namespaced && !matches!(body.get("metadata").and_then(Value::as_object), Some(m) if !m.contains_key("namespace")) {
+        meta::metadata_mut(Arc::make_mut(&mut body)).shift_remove("namespace");
     }
     let ns = meta::namespace(&body).to_string();
     let shown = if meta::name(&body).is_empty() { meta::str_at(&body, &["metadata", "generateName"]).unwrap_or("") } else { meta::name(&body) };
     let label = label_of(info, &ns, shown);
     r.authorize(info, "create", "", &ns, "", &label)?;
-    let mut obj = decode_and_default(r, &body, &label)?;
+    let mut obj = if eager_create() { decode_and_default(r, &body, &label)? } else { decode_and_default_shared(r, &body, &label)? };
     if info.namespaced {
         admission::namespace_lifecycle(r, info.kind, &ns, meta::name(&obj), &label)?;
     }
@@ -274,6 +268,23 @@ thread_local! {
 }
 
 #[cfg(test)]
+thread_local! {
+    /// Tests switch the create fast paths off (the lazily derived defaulting patch, reusing a
+    /// new pod's wire form) to compare them with the eager, serialising path.
+    static EAGER_CREATE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn eager_create() -> bool {
+    EAGER_CREATE.with(std::cell::Cell::get)
+}
+
+#[cfg(not(test))]
+fn eager_create() -> bool {
+    false
+}
+
+#[cfg(test)]
 fn wire_only() -> bool {
     WIRE_ONLY.with(std::cell::Cell::get)
 }
@@ -335,7 +346,8 @@ fn write_update(r: &mut Req, info: &ResourceInfo, new: Candidate, current: &Arc<
         return finish_delete(r, &ObjectKey::of(&new), label);
     }
     let (stored, woken) = r.core.store.update(new, None)?;
-    r.trace("persistence", Outcome::Ok, label, json!({"op": "update", "resourceVersion": meta::resource_version(&stored)}));
+    let details = trace_detail::Persisted { op: "update", node: None, resource_version: meta::resource_version(&stored).to_string() };
+    r.trace_details("persistence", Outcome::Ok, label, Details::typed(details));
     r.core.wake_watchers(woken);
     Ok(ApiOk::Object(stored))
 }
@@ -433,7 +445,8 @@ pub(crate) fn bind(r: &mut Req, ns: &str, pod: &str, node: &str) -> ApiResponse 
     meta::status_last(&mut new);
     let (stored, woken) = r.core.store.update(new, None)?;
     r.core.apiserver.bound_uids.insert(meta::uid(&stored).to_string());
-    r.trace("persistence", Outcome::Ok, &label, json!({"op": "bind", "node": node, "resourceVersion": meta::resource_version(&stored)}));
+    let details = trace_detail::Persisted { op: "bind", node: Some(node.to_string()), resource_version: meta::resource_version(&stored).to_string() };
+    r.trace_details("persistence", Outcome::Ok, &label, Details::typed(details));
     r.core.wake_watchers(woken);
     Ok(ApiOk::Object(Arc::new(json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}))))
 }
@@ -456,6 +469,10 @@ pub fn set_condition(pod: &mut Value, cond: Value) {
 #[cfg(test)]
 #[path = "write_status_tests.rs"]
 mod status_tests;
+
+#[cfg(test)]
+#[path = "write_create_tests.rs"]
+mod create_tests;
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@
 //! kubelet unmounts it — or, if that node is unhealthy, until `maxWaitForUnmountDuration`
 //! (6 min) has passed since the detach was first wanted, when it is force-detached.
 
+use super::shared_informer::Registration;
 use super::{Informer, event, sa_user};
 use crate::component::{Component, Ctx, Wake};
 use crate::kubelet::csi::{Cloud, DRIVER};
@@ -45,7 +46,7 @@ enum OpKind {
 
 pub struct AttachDetachController {
     cloud: Cloud,
-    pods: Informer,
+    pods: Registration,
     claims: Informer,
     volumes: Informer,
     nodes: Informer,
@@ -61,10 +62,16 @@ pub struct AttachDetachController {
 }
 
 impl AttachDetachController {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     pub fn new(cloud: Cloud) -> Self {
         AttachDetachController {
             cloud,
-            pods: Informer::new("Pod"),
+            pods: Registration::default(),
             claims: Informer::new("PersistentVolumeClaim"),
             volumes: Informer::new("PersistentVolume"),
             nodes: Informer::new("Node"),
@@ -103,7 +110,7 @@ impl AttachDetachController {
         if self.claims.objs.is_empty() {
             return out;
         }
-        for pod in self.pods.objs.values() {
+        for pod in &self.pods.values() {
             let node = meta::node_name(pod);
             if node.is_empty() || Self::pod_terminated(pod) || self.nodes.get("", node).is_none() {
                 continue;
@@ -318,20 +325,20 @@ impl Component for AttachDetachController {
             &mut self.nodes,
             &mut self.volumes,
             &mut self.claims,
-            &mut self.pods,
         ] {
             i.start(ctx);
         }
+        self.pods.start(ctx, "Pod");
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         for i in [
             &mut self.nodes,
             &mut self.volumes,
             &mut self.claims,
-            &mut self.pods,
         ] {
             i.pump(ctx);
         }
+        self.pods.pump(ctx);
         match wake {
             Wake::Timer(TOKEN_POLL) => self.poll_armed = false,
             Wake::Timer(TOKEN_FORCE) => {

@@ -14,6 +14,7 @@
 use super::daemonset_history::{cleanup_history, construct_history, HASH_LABEL};
 use super::daemonset_pods::{daemon_pod, placement, pod_node};
 use super::queue::{Key, WorkQueue};
+use super::shared_informer::Registration;
 use super::{event, pods, sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -31,7 +32,7 @@ const EVENT_SOURCE: &str = "daemonset-controller";
 #[derive(Default)]
 pub struct DaemonSetController {
     ds: Informer,
-    pods: Informer,
+    pods: Registration,
     nodes: Informer,
     revisions: Informer,
     queue: WorkQueue,
@@ -51,11 +52,10 @@ impl Component for DaemonSetController {
     }
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         self.ds = Informer::new("DaemonSet");
-        self.pods = Informer::new("Pod");
         self.nodes = Informer::new("Node");
         self.revisions = Informer::new("ControllerRevision");
         self.ds.start(ctx);
-        self.pods.start(ctx);
+        self.pods.start(ctx, "Pod");
         self.nodes.start(ctx);
         self.revisions.start(ctx);
     }
@@ -74,6 +74,12 @@ impl Component for DaemonSetController {
 }
 
 impl DaemonSetController {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     fn pump(&mut self, ctx: &mut Ctx<'_>) {
         for c in self.ds.pump(ctx) {
             self.queue.mark(c.key);

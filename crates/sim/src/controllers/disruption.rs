@@ -7,6 +7,7 @@
 //! `InsufficientPods`). Evictions the API server granted stay in `disruptedPods` until their
 //! Pod is deleted or two minutes pass, as the real controller's DeletionTimeout.
 
+use super::shared_informer::Registration;
 use super::{event, pods, sa_user, selector_matches, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -24,7 +25,7 @@ const DELETION_TIMEOUT_SECS: u64 = 120;
 #[derive(Default)]
 pub struct DisruptionController {
     pdbs: Informer,
-    pods: Informer,
+    pods: Registration,
     replicasets: Informer,
     deployments: Informer,
     dirty: BTreeSet<(String, String)>,
@@ -49,7 +50,10 @@ impl Component for DisruptionController {
         sa_user(NAME)
     }
     fn start(&mut self, ctx: &mut Ctx<'_>) {
-        for (inf, kind) in [(&mut self.pdbs, "PodDisruptionBudget"), (&mut self.pods, "Pod"), (&mut self.replicasets, "ReplicaSet"), (&mut self.deployments, "Deployment")] {
+        self.pdbs = Informer::new("PodDisruptionBudget");
+        self.pdbs.start(ctx);
+        self.pods.start(ctx, "Pod");
+        for (inf, kind) in [(&mut self.replicasets, "ReplicaSet"), (&mut self.deployments, "Deployment")] {
             *inf = Informer::new(kind);
             inf.start(ctx);
         }
@@ -74,6 +78,12 @@ impl Component for DisruptionController {
 }
 
 impl DisruptionController {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     fn pump(&mut self, ctx: &mut Ctx<'_>) {
         for c in self.pdbs.pump(ctx) {
             self.dirty.insert(c.key);
@@ -95,7 +105,7 @@ impl DisruptionController {
     fn sync(&mut self, ctx: &mut Ctx<'_>, key: &(String, String)) {
         let Some(pdb) = self.pdbs.get(&key.0, &key.1).cloned() else { return };
         let selector = meta::at(&pdb, &["spec", "selector"]);
-        let matched: Vec<Arc<Value>> = self.pods.in_namespace(&key.0).filter(|p| selector_matches(selector, &meta::labels(p))).cloned().collect();
+        let matched: Vec<Arc<Value>> = self.pods.in_namespace(&key.0).into_iter().filter(|p| selector_matches(selector, &meta::labels(p))).collect();
         let (epoch, now) = (ctx.epoch(), ctx.now());
         let mut disrupted = Map::new();
         let mut soonest: Option<SimTime> = None;

@@ -6,6 +6,7 @@
 //! describe svc` reads (ready pods under addresses, the rest under notReadyAddresses, terminating
 //! ones dropped). Named targetPorts resolve against each pod's container ports.
 
+use super::shared_informer::Registration;
 use super::{event, owner_ref, pods, sa_user, selector_matches, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -21,7 +22,7 @@ type Key = (String, String);
 #[derive(Default)]
 pub struct EndpointSliceController {
     services: Informer,
-    pods: Informer,
+    pods: Registration,
     slices: Informer,
     endpoints: Informer,
     dirty: BTreeSet<Key>,
@@ -36,10 +37,11 @@ impl Component for EndpointSliceController {
     }
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         self.services = Informer::new("Service");
-        self.pods = Informer::new("Pod");
         self.slices = Informer::new("EndpointSlice");
         self.endpoints = Informer::new("Endpoints");
-        for i in [&mut self.services, &mut self.pods, &mut self.slices, &mut self.endpoints] {
+        self.services.start(ctx);
+        self.pods.start(ctx, "Pod");
+        for i in [&mut self.slices, &mut self.endpoints] {
             i.start(ctx);
         }
     }
@@ -48,10 +50,14 @@ impl Component for EndpointSliceController {
             self.dirty.insert(c.key);
         }
         for c in self.pods.pump(ctx) {
-            for obj in [&c.old, &c.new].into_iter().flatten() {
-                let labels = meta::labels(obj);
+            let old = c.old.as_deref().map(meta::labels);
+            let new = c.new.as_deref().map(meta::labels);
+            // Unchanged labels select the same Services twice: look once (most pod writes are
+            // status and binding, which keep the labels).
+            let new = new.filter(|n| old.as_ref() != Some(n));
+            for labels in [old, new].into_iter().flatten() {
                 for s in self.services.in_namespace(&c.key.0) {
-                    if selector_matches(s.pointer("/spec/selector").map(|sel| sel_as_label_selector(sel)).as_ref(), &labels) {
+                    if selects(meta::at(s, &["spec", "selector"]), &labels) {
                         self.dirty.insert((c.key.0.clone(), meta::name(s).to_string()));
                     }
                 }
@@ -73,6 +79,14 @@ impl Component for EndpointSliceController {
 /// A Service's `spec.selector` map as a `metav1.LabelSelector`.
 fn sel_as_label_selector(sel: &Value) -> Value {
     json!({"matchLabels": sel})
+}
+
+/// Whether a Service's `spec.selector` selects a pod with `labels`: what
+/// `selector_matches(Some(&sel_as_label_selector(sel)), labels)` answers, without building
+/// that selector per pod change and Service (an absent selector selects nothing).
+fn selects(sel: Option<&Value>, labels: &[(&str, &str)]) -> bool {
+    let get = |k: &str| labels.iter().find(|(lk, _)| *lk == k).map(|(_, v)| *v);
+    sel.is_some_and(|sel| sel.as_object().is_none_or(|m| m.iter().all(|(k, v)| get(k) == v.as_str())))
 }
 
 /// `ShouldPodBeInEndpoints` (terminating pods included for slices): has an IP and is not
@@ -103,12 +117,18 @@ pub fn target_port(port: &Value, pod: &Value) -> Option<u64> {
 }
 
 impl EndpointSliceController {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     fn sync(&mut self, ctx: &mut Ctx<'_>, key: &Key) {
         let Some(svc) = self.services.get(&key.0, &key.1).map(|a| (**a).clone()) else { return };
         let Some(sel) = svc.pointer("/spec/selector").filter(|s| s.as_object().is_some_and(|m| !m.is_empty())) else { return };
         let sel = sel_as_label_selector(sel);
         let publish = svc.pointer("/spec/publishNotReadyAddresses").and_then(Value::as_bool).unwrap_or(false);
-        let mut members: Vec<Value> = self.pods.in_namespace(&key.0).filter(|p| selector_matches(Some(&sel), &meta::labels(p)) && pod_in_endpoints(p)).map(|p| (**p).clone()).collect();
+        let mut members: Vec<Value> = self.pods.in_namespace(&key.0).into_iter().filter(|p| selector_matches(Some(&sel), &meta::labels(p)) && pod_in_endpoints(p)).map(std::sync::Arc::unwrap_or_clone).collect();
         members.sort_by(|a, b| meta::name(a).cmp(meta::name(b)));
         let svc_ports: Vec<Value> = svc.pointer("/spec/ports").and_then(Value::as_array).cloned().unwrap_or_default();
         self.sync_slice(ctx, &svc, &members, &svc_ports, publish);
@@ -255,6 +275,28 @@ mod tests {
         assert!(pod_in_endpoints(&pod(false, false, "10.244.1.2", "Pending")));
         assert!(!pod_in_endpoints(&pod(true, false, "", "Pending")));
         assert!(!pod_in_endpoints(&pod(false, false, "10.244.1.2", "Succeeded")));
+    }
+
+    #[test]
+    fn selects_answers_as_the_built_label_selector() {
+        let services = [
+            json!({}),
+            json!({"spec": {}}),
+            json!({"spec": {"selector": {}}}),
+            json!({"spec": {"selector": {"app": "web"}}}),
+            json!({"spec": {"selector": {"app": "web", "tier": "front"}}}),
+            json!({"spec": {"selector": {"app": 3}}}),
+            json!({"spec": {"selector": "app=web"}}),
+            json!({"spec": {"selector": null}}),
+            json!({"spec": [{"selector": {"app": "web"}}]}),
+        ];
+        let label_sets: [&[(&str, &str)]; 4] = [&[], &[("app", "web")], &[("app", "db")], &[("app", "web"), ("tier", "front")]];
+        for svc in &services {
+            for labels in label_sets {
+                let old = selector_matches(svc.pointer("/spec/selector").map(sel_as_label_selector).as_ref(), labels);
+                assert_eq!(selects(meta::at(svc, &["spec", "selector"]), labels), old, "{svc} {labels:?}");
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! which is why `kubectl delete deployment web` takes its ReplicaSets and then their pods with
 //! it, one level per pass, as in a real cluster.
 
+use super::shared_informer::Registration;
 use super::{sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -19,7 +20,9 @@ type Node = (String, String, String);
 
 #[derive(Default)]
 pub struct GarbageCollector {
+    /// One informer per kind of `KINDS` but Pod, in that order.
     informers: Vec<Informer>,
+    pods: Registration,
     /// uid -> object identity, for every object seen.
     alive: BTreeMap<String, Node>,
     /// owner uid -> dependents (kind, namespace, name).
@@ -41,22 +44,44 @@ impl Component for GarbageCollector {
         sa_user(NAME)
     }
     fn start(&mut self, ctx: &mut Ctx<'_>) {
-        self.informers = KINDS.iter().map(|k| Informer::new(k)).collect();
-        for i in &mut self.informers {
-            i.start(ctx);
+        // Watches open in `KINDS` order, pods through the shared informer.
+        self.informers.clear();
+        for kind in KINDS {
+            if kind == "Pod" {
+                self.pods.start(ctx, kind);
+                continue;
+            }
+            let mut informer = Informer::new(kind);
+            informer.start(ctx);
+            self.informers.push(informer);
         }
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, _wake: Wake) {
         let mut changes = Vec::new();
-        for i in &mut self.informers {
-            changes.extend(i.pump(ctx));
+        let mut others = self.informers.iter_mut();
+        for kind in KINDS {
+            let pumped = if kind == "Pod" { self.pods.pump(ctx) } else { others.next().map(|i| i.pump(ctx)).unwrap_or_default() };
+            changes.extend(pumped);
         }
         for c in changes {
             if let Some(new) = &c.new {
+                // Most changes are updates of an object already in the graph: leave its entries
+                // alone instead of rebuilding the same keys (the maps end up the same).
+                let uid = meta::uid(new);
+                let known = self.alive.get(uid).is_some_and(|(k, ns, n)| k == meta::kind(new) && *ns == c.key.0 && *n == c.key.1);
+                let owners = owner_uids(new);
+                if known && owners.is_empty() {
+                    continue;
+                }
                 let node = (meta::kind(new).to_string(), c.key.0.clone(), c.key.1.clone());
-                self.alive.insert(meta::uid(new).to_string(), node.clone());
-                for o in owner_uids(new) {
-                    self.dependents.entry(o).or_default().insert(node.clone());
+                if !known {
+                    self.alive.insert(uid.to_string(), node.clone());
+                }
+                for o in owners {
+                    let deps = self.dependents.entry(o).or_default();
+                    if !deps.contains(&node) {
+                        deps.insert(node.clone());
+                    }
                 }
             } else if let Some(old) = &c.old {
                 let uid = meta::uid(old).to_string();
@@ -76,6 +101,12 @@ impl Component for GarbageCollector {
 }
 
 impl GarbageCollector {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     /// Deletes the dependents of a vanished owner whose other owners are gone too.
     fn collect(&mut self, ctx: &mut Ctx<'_>, owner_uid: &str) {
         let Some(deps) = self.dependents.remove(owner_uid) else { return };
@@ -95,7 +126,10 @@ impl GarbageCollector {
     }
 
     fn lookup(&self, kind: &str, ns: &str, name: &str) -> Option<Value> {
-        let i = KINDS.iter().position(|k| *k == kind)?;
+        if kind == "Pod" {
+            return self.pods.get(ns, name).map(std::sync::Arc::unwrap_or_clone);
+        }
+        let i = KINDS.iter().filter(|k| **k != "Pod").position(|k| *k == kind)?;
         self.informers.get(i)?.get(ns, name).map(|a| (**a).clone())
     }
 }

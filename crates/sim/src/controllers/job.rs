@@ -6,6 +6,7 @@
 //! the `Completed` / `BackoffLimitExceeded` events and status counts kubectl prints.
 
 use super::queue::{Key, WorkQueue};
+use super::shared_informer::Registration;
 use super::{event, owner_ref, pods, sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -25,7 +26,7 @@ pub const COMPLETIONS_MESSAGE: &str = "Reached expected number of succeeded pods
 #[derive(Default)]
 pub struct JobController {
     jobs: Informer,
-    pods: Informer,
+    pods: Registration,
     queue: WorkQueue,
 }
 
@@ -38,9 +39,8 @@ impl Component for JobController {
     }
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         self.jobs = Informer::new("Job");
-        self.pods = Informer::new("Pod");
         self.jobs.start(ctx);
-        self.pods.start(ctx);
+        self.pods.start(ctx, "Pod");
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         if let Wake::Timer(_) = wake {
@@ -75,6 +75,12 @@ pub fn failure_backoff_ms(failures: u32) -> u64 {
 }
 
 impl JobController {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     fn owned_pods(&self, uid: &str) -> Vec<Arc<Value>> {
         self.queue.controlled(uid, &self.pods)
     }

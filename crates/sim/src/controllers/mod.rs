@@ -2,8 +2,9 @@
 //! node, and kube-controller-manager's controllers (ReplicaSet, Deployment, Job, EndpointSlice,
 //! Endpoints, garbage collector, node lifecycle, taint eviction) — registered in a fixed order
 //! so component ids (and therefore tie-breaks between wake-ups at the same instant) are
-//! deterministic. Controllers learn only through watches (`Informer`) and act only through the
-//! API server as their own service account, as kube-controller-manager does with
+//! deterministic. Controllers learn only through watches (`Informer`; pods through the one
+//! `shared_informer::SharedInformer` every pod-watching controller registers with) and act only
+//! through the API server as their own service account, as kube-controller-manager does with
 //! `--use-service-account-credentials`; this module also owns the RBAC those identities need.
 
 pub mod attachdetach;
@@ -31,6 +32,7 @@ pub mod replicaset;
 pub mod rolling;
 pub mod services;
 pub mod serviceaccounts;
+pub mod shared_informer;
 pub mod tainteviction;
 
 use crate::component::Ctx;
@@ -71,23 +73,25 @@ pub(crate) fn register_defaults(sim: &mut Simulation) {
     sim.register_component(Box::new(Scheduler::new(&host).with_volume_binder(Box::new(binder))));
     crate::kubelet::register(sim, std::rc::Rc::clone(&cloud));
     bootstrap_objects(sim);
-    sim.register_component(Box::new(replicaset::ReplicaSetController::default()));
+    // One pod informer for kube-controller-manager (its SharedInformerFactory), not one each.
+    let pods = shared_informer::SharedInformer::new("Pod");
+    sim.register_component(Box::new(replicaset::ReplicaSetController::default().with_pods(pods.register())));
     sim.register_component(Box::new(deployment::DeploymentController::default()));
-    sim.register_component(Box::new(job::JobController::default()));
-    sim.register_component(Box::new(endpoints::EndpointSliceController::default()));
-    sim.register_component(Box::new(gc::GarbageCollector::default()));
-    sim.register_component(Box::new(nodelifecycle::NodeLifecycleController::default()));
-    sim.register_component(Box::new(tainteviction::TaintEvictionController::default()));
+    sim.register_component(Box::new(job::JobController::default().with_pods(pods.register())));
+    sim.register_component(Box::new(endpoints::EndpointSliceController::default().with_pods(pods.register())));
+    sim.register_component(Box::new(gc::GarbageCollector::default().with_pods(pods.register())));
+    sim.register_component(Box::new(nodelifecycle::NodeLifecycleController::default().with_pods(pods.register())));
+    sim.register_component(Box::new(tainteviction::TaintEvictionController::default().with_pods(pods.register())));
     sim.register_component(Box::new(services::KubeProxy::default()));
     nodelifecycle::register_lease_renewers(sim);
     persistentvolume_spec::bootstrap(sim.core_mut(), &storage);
-    sim.register_component(Box::new(persistentvolume::PersistentVolumeController::new(view)));
+    sim.register_component(Box::new(persistentvolume::PersistentVolumeController::new(view).with_pods(pods.register())));
     let seed = sim.core_mut().seed;
     sim.register_component(Box::new(persistentvolume_provisioner::ExternalProvisioner::new(std::rc::Rc::clone(&cloud), seed)));
-    sim.register_component(Box::new(attachdetach::AttachDetachController::new(cloud)));
+    sim.register_component(Box::new(attachdetach::AttachDetachController::new(cloud).with_pods(pods.register())));
     serviceaccounts::register(sim);
-    sim.register_component(Box::new(daemonset::DaemonSetController::default()));
-    sim.register_component(Box::new(disruption::DisruptionController::default()));
+    sim.register_component(Box::new(daemonset::DaemonSetController::default().with_pods(pods.register())));
+    sim.register_component(Box::new(disruption::DisruptionController::default().with_pods(pods.register())));
 }
 
 /// The service-account identity a controller authenticates as.

@@ -9,6 +9,7 @@
 //! `start_node` (the machine powers off and drops out of the pod network). Either way the
 //! kubelet resumes with everything it missed.
 
+use super::shared_informer::Registration;
 use super::{event, sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -17,6 +18,7 @@ use crate::sim::Simulation;
 use crate::time::{SimDuration, SimTime};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub const NAME: &str = "node-controller";
 pub const LEASE_NAMESPACE: &str = "kube-node-lease";
@@ -51,7 +53,7 @@ pub fn has_taint(node: &Value, key: &str, effect: &str) -> bool {
 pub struct NodeLifecycleController {
     nodes: Informer,
     leases: Informer,
-    pods: Informer,
+    pods: Registration,
     /// Per node: the last observed heartbeat (Lease renewTime and Ready lastHeartbeatTime) and
     /// when this controller saw it change (`probeTimestamp`).
     probe: BTreeMap<String, (String, SimTime)>,
@@ -69,10 +71,10 @@ impl Component for NodeLifecycleController {
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         self.nodes = Informer::new("Node");
         self.leases = Informer::new("Lease");
-        self.pods = Informer::new("Pod");
-        for i in [&mut self.nodes, &mut self.leases, &mut self.pods] {
+        for i in [&mut self.nodes, &mut self.leases] {
             i.start(ctx);
         }
+        self.pods.start(ctx, "Pod");
         ctx.set_background_timer(ctx.now().plus(NODE_MONITOR_PERIOD), 1);
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
@@ -88,6 +90,12 @@ impl Component for NodeLifecycleController {
 }
 
 impl NodeLifecycleController {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     /// `tryUpdateNodeHealth`'s probe: a node is heard from when its Lease's renewTime or its
     /// Ready condition's lastHeartbeatTime changed since the last look.
     fn observe_heartbeats(&mut self, now: SimTime) {
@@ -105,7 +113,9 @@ impl NodeLifecycleController {
 
     fn monitor(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        let nodes: Vec<Value> = self.nodes.objs.values().map(|n| (**n).clone()).collect();
+        // The cache's own copies (a pass every 5 s over every node; a deep copy of each, with its
+        // image list, cost more than the pass itself).
+        let nodes: Vec<Arc<Value>> = self.nodes.objs.values().cloned().collect();
         for node in nodes {
             let name = meta::name(&node).to_string();
             if self.known.insert(name.clone()) {
@@ -138,7 +148,7 @@ impl NodeLifecycleController {
         self.nodes.assume(stored.clone());
         node_event(ctx, &stored, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"));
         self.set_taints(ctx, &stored, true);
-        let pods: Vec<Value> = self.pods.objs.values().filter(|p| meta::node_name(p) == name).map(|p| (**p).clone()).collect();
+        let pods: Vec<Value> = self.pods.values().into_iter().filter(|p| meta::node_name(p) == name).map(Arc::unwrap_or_clone).collect();
         for pod in pods {
             mark_pod_not_ready(ctx, &pod, &now);
         }

@@ -15,6 +15,7 @@
 //! never went through the scheduler and gets no selected node.
 
 use super::persistentvolume_binding as binding;
+use super::shared_informer::Registration;
 use super::{Informer, event, sa_user, submit_obj};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -44,7 +45,7 @@ pub struct PersistentVolumeController {
     claims: Informer,
     volumes: Informer,
     classes: Informer,
-    pods: Informer,
+    pods: Registration,
     view: SharedView,
     /// Pods (uid) the scheduler placed: only those get `selected-node` (a pod created with
     /// `spec.nodeName` bypasses the scheduler, so its delayed-binding claims stay Pending).
@@ -53,12 +54,18 @@ pub struct PersistentVolumeController {
 }
 
 impl PersistentVolumeController {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     pub fn new(view: SharedView) -> Self {
         PersistentVolumeController {
             claims: Informer::new("PersistentVolumeClaim"),
             volumes: Informer::new("PersistentVolume"),
             classes: Informer::new("StorageClass"),
-            pods: Informer::new("Pod"),
+            pods: Registration::default(),
             view,
             scheduled: BTreeSet::new(),
             resync_armed: false,
@@ -406,7 +413,8 @@ impl PersistentVolumeController {
         let in_use = self
             .pods
             .in_namespace(ns)
-            .any(|p| binding::pod_uses_claim(p, meta::name(pvc)));
+            .into_iter()
+            .any(|p| binding::pod_uses_claim(&p, meta::name(pvc)));
         if in_use {
             return;
         }
@@ -424,7 +432,7 @@ impl PersistentVolumeController {
             return;
         }
         let mut todo: Vec<(Value, String)> = Vec::new();
-        for pod in self.pods.objs.values() {
+        for pod in &self.pods.values() {
             let node = meta::node_name(pod);
             if node.is_empty()
                 || !binding::pod_is_active(pod)
@@ -475,10 +483,10 @@ impl Component for PersistentVolumeController {
             &mut self.classes,
             &mut self.volumes,
             &mut self.claims,
-            &mut self.pods,
         ] {
             i.start(ctx);
         }
+        self.pods.start(ctx, "Pod");
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         let (mut claims, mut volumes) = self.pump(ctx);

@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{controller_ref, Change, Informer};
+use super::shared_informer::Lister;
+use super::{controller_ref, Change};
 use serde_json::Value;
 use std::sync::Arc;
 use crate::time::SimTime;
@@ -75,12 +76,9 @@ impl WorkQueue {
 
     /// The cached dependents an owner still controls, in key order. The index may hold stale
     /// entries after an orphaning update, so the controller reference is checked again.
-    pub fn controlled(&self, owner_uid: &str, cache: &Informer) -> Vec<Arc<Value>> {
+    pub fn controlled(&self, owner_uid: &str, cache: &impl Lister) -> Vec<Arc<Value>> {
         let keys = self.owned.get(owner_uid).into_iter().flatten();
-        keys.filter_map(|k| cache.objs.get(k))
-            .filter(|obj| controller_ref(obj).is_some_and(|(_, _, uid)| uid == owner_uid))
-            .cloned()
-            .collect()
+        keys.filter_map(|k| cache.lookup(k)).filter(|obj| controller_ref(obj).is_some_and(|(_, _, uid)| uid == owner_uid)).collect()
     }
 
     /// How many delayed syncs are pending (for `describe`).

@@ -8,6 +8,7 @@
 //! FailedCreate.
 
 use super::queue::{Key, WorkQueue};
+use super::shared_informer::Registration;
 use super::{controller_ref, event, owner_ref, pods, sa_user, selector_matches, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -25,7 +26,7 @@ pub const BURST_REPLICAS: usize = 500;
 #[derive(Default)]
 pub struct ReplicaSetController {
     rs: Informer,
-    pods: Informer,
+    pods: Registration,
     /// Pods by their controller's uid (the informer's owner index).
     queue: WorkQueue,
 }
@@ -39,9 +40,8 @@ impl Component for ReplicaSetController {
     }
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         self.rs = Informer::new("ReplicaSet");
-        self.pods = Informer::new("Pod");
         self.rs.start(ctx);
-        self.pods.start(ctx);
+        self.pods.start(ctx, "Pod");
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         if let Wake::Timer(_) = wake {
@@ -53,11 +53,17 @@ impl Component for ReplicaSetController {
         }
     }
     fn describe(&self) -> Value {
-        json!({"replicaSets": self.rs.objs.len(), "pods": self.pods.objs.len(), "requeued": self.queue.requeued_len()})
+        json!({"replicaSets": self.rs.objs.len(), "pods": self.pods.len(), "requeued": self.queue.requeued_len()})
     }
 }
 
 impl ReplicaSetController {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     fn pump(&mut self, ctx: &mut Ctx<'_>) {
         for c in self.rs.pump(ctx) {
             self.queue.mark(c.key);
@@ -124,8 +130,8 @@ impl ReplicaSetController {
         let orphans: Vec<Arc<Value>> = self
             .pods
             .in_namespace(meta::namespace(rs))
+            .into_iter()
             .filter(|p| controller_ref(p).is_none() && pods::is_active(p) && selector_matches(sel, &meta::labels(p)))
-            .cloned()
             .collect();
         for p in orphans {
             let patch = json!({"metadata": {"ownerReferences": [owner_ref(rs)], "uid": meta::uid(&p)}});

@@ -7,6 +7,7 @@
 //! Work per wake is proportional to what changed: pods are indexed by node and scheduled
 //! deletions sit in a deadline queue, so neither the pod cache nor the schedule is scanned.
 
+use super::shared_informer::{Lister, Registration};
 use super::{event, sa_user, submit_obj, Informer};
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -14,6 +15,7 @@ use crate::request::ApiRequest;
 use crate::time::{SimDuration, SimTime};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 pub const NAME: &str = "taint-eviction-controller";
 type PodKey = (String, String, String);
@@ -21,7 +23,7 @@ type PodKey = (String, String, String);
 #[derive(Default)]
 pub struct TaintEvictionController {
     nodes: Informer,
-    pods: Informer,
+    pods: Registration,
     /// Scheduled deletions: pod (namespace, name, uid) -> (noticed at, fire at).
     scheduled: BTreeMap<PodKey, (SimTime, SimTime)>,
     /// The same deletions ordered by fire time, so `fire_due` touches only the due ones.
@@ -44,6 +46,11 @@ pub fn tolerates(t: &Value, taint: &Value) -> bool {
         "Exists" => true,
         _ => false,
     }
+}
+
+/// Whether a node carries a NoExecute taint.
+fn has_no_execute(node: &Value) -> bool {
+    meta::at(node, &["spec", "taints"]).and_then(Value::as_array).is_some_and(|a| a.iter().any(|t| t["effect"] == "NoExecute"))
 }
 
 /// How long a pod may stay on a node with these NoExecute taints: None = forever (all
@@ -75,9 +82,8 @@ impl Component for TaintEvictionController {
     }
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         self.nodes = Informer::new("Node");
-        self.pods = Informer::new("Pod");
         self.nodes.start(ctx);
-        self.pods.start(ctx);
+        self.pods.start(ctx, "Pod");
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, _wake: Wake) {
         let mut touched: BTreeSet<String> = BTreeSet::new();
@@ -99,6 +105,12 @@ impl Component for TaintEvictionController {
 }
 
 impl TaintEvictionController {
+    /// Uses the shared pod informer instead of a private one.
+    pub fn with_pods(mut self, pods: Registration) -> Self {
+        self.pods = pods;
+        self
+    }
+
     /// Keeps `by_node` in step with the pod cache (a pod's node can only go from unset to
     /// set, but the old entry is dropped generally so the index never holds stale keys).
     fn index_pod(&mut self, c: &super::Change) {
@@ -133,6 +145,11 @@ impl TaintEvictionController {
 
     fn reconcile_node(&mut self, ctx: &mut Ctx<'_>, node: &str) {
         let now = ctx.now();
+        if self.scheduled.is_empty() && !self.nodes.get("", node).is_some_and(|n| has_no_execute(n)) {
+            // Nothing to evict and nothing to cancel (the common case, checked without copying
+            // the taints).
+            return;
+        }
         let taints: Vec<Value> = self
             .nodes
             .get("", node)
@@ -147,7 +164,7 @@ impl TaintEvictionController {
             return;
         }
         let keys = self.by_node.get(node).into_iter().flatten();
-        let pods: Vec<Value> = keys.filter_map(|k| self.pods.objs.get(k)).filter(|p| meta::deletion_timestamp(p).is_none()).map(|p| (**p).clone()).collect();
+        let pods: Vec<Value> = keys.filter_map(|k| self.pods.lookup(k)).filter(|p| meta::deletion_timestamp(p).is_none()).map(Arc::unwrap_or_clone).collect();
         for pod in pods {
             let key = (meta::namespace(&pod).to_string(), meta::name(&pod).to_string(), meta::uid(&pod).to_string());
             let tolerations = meta::at(&pod, &["spec", "tolerations"]).and_then(Value::as_array).cloned().unwrap_or_default();
@@ -182,7 +199,7 @@ impl TaintEvictionController {
         due.sort();
         for key in due {
             self.scheduled.remove(&key);
-            let Some(pod) = self.pods.get(&key.0, &key.1).map(|p| (**p).clone()).filter(|p| meta::uid(p) == key.2) else { continue };
+            let Some(pod) = self.pods.get(&key.0, &key.1).map(Arc::unwrap_or_clone).filter(|p| meta::uid(p) == key.2) else { continue };
             event(ctx, NAME, &pod, false, "TaintManagerEviction", format!("Marking for deletion Pod {}/{}", key.0, key.1));
             let stamp = ctx.epoch().rfc3339(now);
             let mut copy = pod.clone();

@@ -260,7 +260,10 @@ impl Recorder {
     }
 
     fn create(&mut self, store: &mut Store, obj: Value, now: SimTime, name: String, count: u64) -> (Recorded, Woken) {
-        let key = ObjectKey::of(&obj);
+        // The key of the event just built (Events are namespaced), without reading it back out
+        // of the object and looking its kind up in the registry.
+        let key = ObjectKey { kind: "Event".to_string(), namespace: meta::namespace(&obj).to_string(), name: name.clone() };
+        debug_assert_eq!(key, ObjectKey::of(&obj));
         match store.create(obj) {
             Ok((_, woken)) => {
                 self.touch(key, now);
@@ -272,13 +275,20 @@ impl Recorder {
     }
 
     fn touch(&mut self, key: ObjectKey, now: SimTime) {
-        let key = match self.written.get_key_value(&key) {
-            Some((k, _)) => Arc::clone(k),
-            None => Arc::new(key),
+        // One search of `written` (an entry) instead of a lookup and then an insert.
+        let key = match self.written.entry(Arc::new(key)) {
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                let old = std::mem::replace(e.get_mut(), now);
+                let key = Arc::clone(e.key());
+                self.expiry.remove(&(old.plus(EVENT_TTL), Arc::clone(&key)));
+                key
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let key = Arc::clone(e.key());
+                e.insert(now);
+                key
+            }
         };
-        if let Some(old) = self.written.insert(Arc::clone(&key), now) {
-            self.expiry.remove(&(old.plus(EVENT_TTL), Arc::clone(&key)));
-        }
         self.expiry.insert((now.plus(EVENT_TTL), key));
     }
 

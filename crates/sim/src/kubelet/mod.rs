@@ -233,7 +233,7 @@ impl Kubelet {
         let mut touched: Vec<String> = Vec::new();
         let mut mirrors_changed = false;
         for ev in ctx.drain(id) {
-            let pod = (*ev.object).clone();
+            let pod = std::sync::Arc::clone(&ev.object);
             let uid = meta::uid(&pod).to_string();
             // A static pod's mirror being deleted does not touch the pod itself.
             if self.is_own_mirror(&pod) {

@@ -201,7 +201,7 @@ impl Kubelet {
         let Ok(mut m) = self.workers.try_borrow_mut() else { return false };
         let Some(mut w) = m.remove(&old_uid) else { return false };
         w.uid.clone_from(&new_uid);
-        w.pod = pod.clone();
+        w.pod = std::sync::Arc::new(pod.clone());
         w.last_status = None;
         m.insert(new_uid.clone(), w);
         drop(m);

@@ -18,8 +18,9 @@ use crate::rng::Rng;
 use crate::time::{SimDuration, SimTime};
 use podlab_api::PodSpec;
 use podlab_runtime::{FsTree, ResolvedImage};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The pod worker's requeue after a failed sync (`backOffPeriod`), before jitter.
 pub const SYNC_ERROR_REQUEUE: SimDuration = SimDuration(10_000);
@@ -68,7 +69,9 @@ pub enum Op {
 
 #[derive(Debug)]
 pub struct PodWorker {
-    pub pod: Value,
+    /// The pod as last seen from the watch or the last status write: the store's own `Arc`
+    /// (never copied: it is only read, and a status write builds its body separately).
+    pub pod: Arc<Value>,
     pub spec: PodSpec,
     pub uid: String,
     pub containers: Vec<ContainerRt>,
@@ -120,7 +123,7 @@ pub fn pleg_tick(now: SimTime) -> SimTime {
 }
 
 impl PodWorker {
-    pub fn new(pod: Value) -> Self {
+    pub fn new(pod: Arc<Value>) -> Self {
         let spec = parse_spec(&pod);
         let mut containers = Vec::new();
         for c in &spec.init_containers {
@@ -178,7 +181,7 @@ impl PodWorker {
     }
 
     /// A pod update from the watch. Returns true when it needs a sync.
-    pub fn update(&mut self, pod: Value) -> bool {
+    pub fn update(&mut self, pod: Arc<Value>) -> bool {
         let newly_deleting = meta::deletion_timestamp(&pod).is_some() && meta::deletion_timestamp(&self.pod).is_none();
         let grace_changed = meta::at(&pod, &["metadata", "deletionGracePeriodSeconds"]) != meta::at(&self.pod, &["metadata", "deletionGracePeriodSeconds"]);
         // Only a container image may change in a pod's spec (see `spec_update`).
@@ -409,13 +412,9 @@ impl PodWorker {
         if self.last_status.as_ref() == Some(&v) {
             return;
         }
-        let mut obj = self.pod.clone();
-        obj["status"] = v.clone();
-        if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.remove("resourceVersion");
-        }
+        let obj = status_body(&self.pod, v.clone());
         if let Ok(ApiOk::Object(o)) = env.ctx.submit(ApiRequest::update_status(obj)) {
-            self.pod = std::sync::Arc::unwrap_or_clone(o);
+            self.pod = o;
             self.last_status = Some(v);
         }
     }
@@ -436,6 +435,31 @@ impl PodWorker {
     }
 }
 
+/// The body of a status write: the pod with `status` replaced and without
+/// `metadata.resourceVersion`, built without first copying the old status. Keys and their
+/// order are what cloning the pod, assigning `status` and removing the resourceVersion give
+/// (`Map::remove` swaps the last key into the removed one's place; so does this).
+fn status_body(pod: &Value, status: Value) -> Value {
+    let Some(m) = pod.as_object() else {
+        // Pods from the store are objects; anything else is sent as it is (a null becomes
+        // `{"status": ..}`, as assigning into it would make it).
+        return if pod.is_null() { Value::Object(Map::from_iter([("status".to_string(), status)])) } else { pod.clone() };
+    };
+    let mut out = Map::with_capacity(m.len() + usize::from(!m.contains_key("status")));
+    let mut status = Some(status);
+    for (k, v) in m {
+        let v = if k == "status" { status.take().unwrap_or(Value::Null) } else { v.clone() };
+        out.insert(k.clone(), v);
+    }
+    if let Some(s) = status {
+        out.insert("status".to_string(), s);
+    }
+    if let Some(md) = out.get_mut("metadata").and_then(Value::as_object_mut) {
+        md.remove("resourceVersion");
+    }
+    Value::Object(out)
+}
+
 /// How a start attempt went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Start {
@@ -444,3 +468,7 @@ pub enum Start {
     Blocked,
     Failed,
 }
+
+#[cfg(test)]
+#[path = "worker_tests.rs"]
+mod tests;

@@ -5,16 +5,17 @@
 
 use super::fit_error::{self, fit_error_message, histogram, preemption_message};
 use super::framework::{num_feasible_nodes_to_find, FilterStatus, NodeInfo, PodInfo, PodUsage};
-use super::plugins::{self, SCORE_WEIGHTS};
+use super::plugins;
 use super::queue::PodKey;
 use super::trace_detail::{BindDetail, CycleDetail, FilterDetail, ScoreDetail, ScoreRow};
-use super::{preemption, Scheduler, SCHEDULER_NAME};
+use super::{preemption, score, Scheduler, SCHEDULER_NAME};
 use crate::component::Ctx;
 use crate::events::{EventRecord, EventType, ObjectRef};
 use crate::request::{ApiRequest, DeleteOptions, Verb};
 use crate::trace::{object_label, Details, Label, Outcome};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
+use std::ops::Bound;
 use std::sync::Arc;
 
 pub fn schedule_one(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey) {
@@ -37,15 +38,18 @@ pub fn schedule_one(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey) {
         return fail(s, ctx, &key, &obj, message, [plugins::volume_binding::NAME].into_iter().collect());
     }
     let cap = ctx.trace_node_detail_max();
+    // Taken out for the cycle: the feasible nodes borrow the cache.
+    let mut scratch = std::mem::take(&mut s.score_scratch);
     let (feasible, statuses, next_start) = filter_nodes(s, ctx, &info, &label);
     if feasible.is_empty() {
+        s.score_scratch = scratch;
         s.next_start_node_index = next_start;
         return unschedulable(s, ctx, &key, &obj, &info, &statuses);
     }
-    let all_nodes = s.nodes.len() as i64;
-    let spread = |img: &str| (s.image_nodes.get(img).copied().unwrap_or(0), all_nodes);
+    score::score_nodes(&info, &feasible, &s.image_nodes, s.nodes.len() as i64, &mut scratch);
     let mut rng = s.rng.clone().unwrap_or_else(|| crate::rng::Rng::new(0));
-    let (node, details) = score_and_select(&info, &feasible, &spread, &mut rng, cap);
+    let (node, details) = select_host(&feasible, &scratch, &mut rng, cap);
+    s.score_scratch = scratch;
     s.rng = Some(rng);
     s.next_start_node_index = next_start;
     ctx.trace("score", Outcome::Ok, &label, Details::typed(details));
@@ -60,15 +64,27 @@ fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: 
     let to_find = num_feasible_nodes_to_find(all);
     let start = s.next_start_node_index % all.max(1);
     // `node_order` is the cache's key order unless `assume` added a node the scheduler has not
-    // seen through its watch yet; in the common case the cache is walked directly instead of
-    // looking every name up.
-    let order: Vec<Option<&NodeInfo>> = if all == s.nodes.len() { s.nodes.values().map(Some).collect() } else { s.node_order.iter().map(|n| s.nodes.get(n)).collect() };
-    let binder = s.volume_binder.as_ref();
+    // seen through its watch yet; in the common case the cache is walked directly from the
+    // start node round to it (two B-tree ranges, no per-node lookup, nothing collected).
+    let (mut from_cache, mut by_name);
+    let order: &mut dyn Iterator<Item = Option<&NodeInfo>> = if all > 0 && all == s.nodes.len() {
+        debug_assert!(s.node_order.iter().eq(s.nodes.keys()), "node_order is the cache's key order");
+        let first = s.node_order[start].as_str();
+        let after = s.nodes.range::<str, _>((Bound::Included(first), Bound::Unbounded));
+        from_cache = after.chain(s.nodes.range::<str, _>((Bound::Unbounded, Bound::Excluded(first)))).map(|(_, n)| Some(n));
+        &mut from_cache
+    } else {
+        by_name = (0..all).map(|i| s.nodes.get(&s.node_order[(start + i) % all]));
+        &mut by_name
+    };
+    // VolumeBinding's PreFilter answers Skip for a pod without claims, so its Filter is not
+    // run (it would pass every node).
+    let binder = s.volume_binder.as_ref().filter(|_| !info.pvc_names.is_empty());
     let mut feasible: Vec<&NodeInfo> = Vec::new();
     let mut statuses = Vec::new();
     let mut processed = 0;
-    for i in 0..all {
-        let Some(node) = order[(start + i) % all] else { continue };
+    for (i, node) in order.enumerate().take(all) {
+        let Some(node) = node else { continue };
         processed = i + 1;
         // The compact summary settles the common case (an ordinary pod on a node with room)
         // without reading the rest of `NodeInfo`; the filters decide everything else.
@@ -100,19 +116,10 @@ fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: 
     (feasible, statuses, next_start)
 }
 
-/// Score with the default weights and select the host (ties broken by reservoir sampling, as
-/// `selectHost` does); returns the selected node's name and the trace details.
-fn score_and_select(info: &PodInfo, nodes: &[&NodeInfo], spread_of: &dyn Fn(&str) -> (i64, i64), rng: &mut crate::rng::Rng, cap: usize) -> (Label, ScoreDetail) {
-    let mut per_plugin: Vec<Vec<i64>> = vec![
-        nodes.iter().map(|n| plugins::taint_toleration::score(info, n)).collect(),
-        nodes.iter().map(|n| plugins::node_affinity::score(info, n)).collect(),
-        nodes.iter().map(|n| plugins::node_resources_fit::score(info, n)).collect(),
-        nodes.iter().map(|n| plugins::balanced_allocation::score(info, n)).collect(),
-        nodes.iter().map(|n| plugins::image_locality::score(info, n, spread_of)).collect(),
-    ];
-    plugins::taint_toleration::normalize(&mut per_plugin[0]);
-    plugins::node_affinity::normalize(&mut per_plugin[1]);
-    let totals: Vec<i64> = (0..nodes.len()).map(|i| SCORE_WEIGHTS.iter().enumerate().map(|(p, (_, w))| per_plugin[p][i] * w).sum()).collect();
+/// Selects the host from the scored nodes (ties broken by reservoir sampling, as `selectHost`
+/// does); returns the selected node's name and the trace details.
+fn select_host(nodes: &[&NodeInfo], scored: &score::ScoreScratch, rng: &mut crate::rng::Rng, cap: usize) -> (Label, ScoreDetail) {
+    let totals = &scored.totals;
     let (mut best, mut ties) = (0usize, 1u64);
     for i in 1..totals.len() {
         if totals[i] > totals[best] {
@@ -125,7 +132,7 @@ fn score_and_select(info: &PodInfo, nodes: &[&NodeInfo], spread_of: &dyn Fn(&str
             }
         }
     }
-    let rows = (0..nodes.len()).take(cap).map(|i| ScoreRow { node: nodes[i].name.clone(), scores: std::array::from_fn(|p| per_plugin[p][i]), total: totals[i] }).collect();
+    let rows = (0..nodes.len()).take(cap).map(|i| ScoreRow { node: nodes[i].name.clone(), scores: scored.row(i), total: totals[i] }).collect();
     let selected = nodes.get(best).map(|n| n.name.clone()).unwrap_or_default();
     (selected.clone(), ScoreDetail { rows, selected })
 }

@@ -119,7 +119,7 @@ impl PodInfo {
     pub fn from_pod(pod: &podlab_api::Pod) -> Self {
         let m = &pod.metadata;
         let (uid, rv) = (m.uid.as_deref().unwrap_or(""), m.resource_version.as_deref().unwrap_or(""));
-        Self::from_spec(m.namespace(), m.name(), uid, rv, &pod.spec)
+        Self::from_spec(m.namespace(), m.name(), uid, rv, pod.spec.clone())
     }
 
     /// From a stored pod in wire form. Only `spec` is decoded (the plugins read nothing else but
@@ -131,12 +131,14 @@ impl PodInfo {
             Some(s) => podlab_api::PodSpec::deserialize(s).ok()?,
             None => podlab_api::PodSpec::default(),
         };
-        let m = |k: &str| obj.get("metadata").and_then(|m| m.get(k)).and_then(serde_json::Value::as_str).unwrap_or("");
-        Some(Self::from_spec(m("namespace"), m("name"), m("uid"), m("resourceVersion"), &spec))
+        let metadata = obj.get("metadata");
+        let m = |k: &str| metadata.and_then(|m| m.get(k)).and_then(serde_json::Value::as_str).unwrap_or("");
+        Some(Self::from_spec(m("namespace"), m("name"), m("uid"), m("resourceVersion"), spec))
     }
 
-    fn from_spec(namespace: &str, name: &str, uid: &str, resource_version: &str, spec: &podlab_api::PodSpec) -> Self {
-        let (cpu, mem) = podres::pod_nonzero_requests(spec);
+    /// Takes the decoded spec by value: its tolerations, selector and affinity move in.
+    fn from_spec(namespace: &str, name: &str, uid: &str, resource_version: &str, mut spec: podlab_api::PodSpec) -> Self {
+        let (cpu, mem) = podres::pod_nonzero_requests(&spec);
         let mut host_ports = Vec::new();
         let sidecars = spec.init_containers.iter().filter(|c| c.restart_policy.as_deref() == Some("Always"));
         for c in spec.containers.iter().chain(sidecars) {
@@ -145,7 +147,11 @@ impl PodInfo {
                 host_ports.push(HostPort { protocol, host_ip: p.host_ip.clone(), port: p.host_port });
             }
         }
-        let node_affinity = spec.affinity.as_ref().and_then(|a| a.node_affinity.as_ref());
+        let node_affinity = spec.affinity.take().and_then(|a| a.node_affinity);
+        let (required_affinity, preferred_affinity) = match node_affinity {
+            Some(n) => (n.required_during_scheduling_ignored_during_execution, n.preferred_during_scheduling_ignored_during_execution),
+            None => (None, Vec::new()),
+        };
         PodInfo {
             namespace: namespace.to_string(),
             name: name.to_string(),
@@ -153,15 +159,15 @@ impl PodInfo {
             resource_version: resource_version.to_string(),
             priority: spec.priority.unwrap_or(0),
             preemption_never: spec.preemption_policy.as_deref() == Some("Never"),
-            node_name: spec.node_name.clone(),
-            requests: Resources::from_list(&podres::pod_requests(spec)),
+            node_name: std::mem::take(&mut spec.node_name),
+            requests: Resources::from_list(&podres::pod_requests(&spec)),
             nonzero_cpu_millis: cpu,
             nonzero_memory_bytes: mem,
             host_ports,
-            tolerations: spec.tolerations.clone(),
-            node_selector: spec.node_selector.clone(),
-            required_affinity: node_affinity.and_then(|n| n.required_during_scheduling_ignored_during_execution.clone()),
-            preferred_affinity: node_affinity.map(|n| n.preferred_during_scheduling_ignored_during_execution.clone()).unwrap_or_default(),
+            tolerations: std::mem::take(&mut spec.tolerations),
+            node_selector: std::mem::take(&mut spec.node_selector),
+            required_affinity,
+            preferred_affinity,
             images: spec.init_containers.iter().chain(&spec.containers).map(|c| normalize_image(&c.image)).collect(),
             pvc_names: spec.volumes.iter().filter_map(|v| v.persistent_volume_claim.as_ref().map(|p| p.claim_name.clone())).collect(),
         }

@@ -12,7 +12,10 @@ pub mod framework;
 pub mod plugins;
 pub mod preemption;
 pub mod queue;
+pub mod score;
 pub mod trace_detail;
+#[cfg(test)]
+mod node_events_tests;
 
 use crate::component::{Component, Ctx, Wake};
 use crate::meta;
@@ -50,8 +53,13 @@ pub struct Scheduler {
     /// PVC, PV and StorageClass watches (only with a volume binder).
     storage_watches: Vec<WatchId>,
     cycle_armed: bool,
+    /// Node events changed the set of nodes: `node_order` and `image_nodes` are rebuilt once
+    /// the batch of node events is drained.
+    order_stale: bool,
     flush_armed_at: Option<crate::time::SimTime>,
     pub(crate) volume_binder: Option<Box<dyn plugins::volume_binding::VolumeBinder>>,
+    /// The Score phase's buffers, kept from cycle to cycle.
+    pub(crate) score_scratch: score::ScoreScratch,
 }
 
 impl Scheduler {
@@ -70,8 +78,10 @@ impl Scheduler {
             node_watch: None,
             storage_watches: Vec::new(),
             cycle_armed: false,
+            order_stale: false,
             flush_armed_at: None,
             volume_binder: None,
+            score_scratch: score::ScoreScratch::default(),
         }
     }
 
@@ -95,7 +105,7 @@ impl Scheduler {
         let name = meta::name(obj).to_string();
         if ty == WatchEventType::Deleted {
             self.nodes.remove(&name);
-            self.rebuild_node_order();
+            self.order_stale = true;
             return;
         }
         let Some(node) = meta::typed::<podlab_api::Node>(obj) else { return };
@@ -104,7 +114,7 @@ impl Scheduler {
         // A node already in `node_order` (no names added by `assume` since the last rebuild)
         // keeps its place, so only its image counts change: O(images), not O(nodes), for the
         // status updates every node sends.
-        let in_order = event == ClusterEvent::NodeUpdate && self.node_order.len() == self.nodes.len();
+        let in_order = !self.order_stale && event == ClusterEvent::NodeUpdate && self.node_order.len() == self.nodes.len();
         let old_images: Vec<String> = self.nodes.get(&name).map(|n| n.images.keys().cloned().collect()).unwrap_or_default();
         self.nodes.entry(name.clone()).or_default().refresh_from(fresh.clone());
         if let Some(n) = self.nodes.get_mut(&name) {
@@ -113,7 +123,7 @@ impl Scheduler {
         if in_order {
             self.recount_images(&name, &old_images);
         } else {
-            self.rebuild_node_order();
+            self.order_stale = true;
         }
         self.queue.on_cluster_event(event, ctx.now());
     }
@@ -203,6 +213,12 @@ impl Scheduler {
             for e in ctx.drain(w) {
                 self.on_node_event(ctx, e.event_type, &e.object);
             }
+        }
+        // Once per batch of node events, not once per added node (a new cluster's 1 000
+        // ADDED events were 1 000 rebuilds over all nodes). Before any pod event, so a node an
+        // `assume` adds stays out of `node_order` exactly as before.
+        if std::mem::take(&mut self.order_stale) {
+            self.rebuild_node_order();
         }
         if let Some(w) = self.pod_watch {
             for e in ctx.drain(w) {

@@ -123,10 +123,14 @@ impl SchedulingQueue {
     }
 
     pub fn remove(&mut self, key: &PodKey) {
-        if let Some(e) = self.entries.remove(key) {
-            self.unschedulable.remove(&(e.timestamp, key.clone()));
-            self.active.remove(&(Reverse(e.priority), e.timestamp, e.seq, key.clone()));
-            self.backoff.remove(&(e.backoff_until, e.seq, key.clone()));
+        // The removed entry's own key goes from probe to probe (a set is searched with a
+        // whole tuple, and a copy per probe was six string allocations per scheduled pod).
+        if let Some((key, e)) = self.entries.remove_entry(key) {
+            let probe = (e.timestamp, key);
+            self.unschedulable.remove(&probe);
+            let probe = (Reverse(e.priority), e.timestamp, e.seq, probe.1);
+            self.active.remove(&probe);
+            self.backoff.remove(&(e.backoff_until, e.seq, probe.3));
         }
     }
 

@@ -4,6 +4,8 @@
 //! The store knows nothing about users, admission or defaults; the API server calls it only
 //! after those passed, and it enforces just what etcd does: existence and preconditions.
 
+pub mod history;
+pub mod packed;
 pub mod watch;
 
 use crate::meta;
@@ -12,6 +14,7 @@ use crate::status::Status;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
+pub use history::HistoryEntry;
 pub use watch::{WatchEvent, WatchEventType, WatchFilter, WatchId, Watches};
 
 /// How many changes the history keeps before compacting (a watch from an older revision gets
@@ -43,22 +46,11 @@ impl ObjectKey {
     }
 }
 
-/// One committed change in the history. `prev` is the state it replaced (None for a create),
-/// so a filtered watch replayed from here can tell an object that started or stopped matching.
-#[derive(Clone, Debug)]
-pub struct HistoryEntry {
-    pub resource_version: u64,
-    pub event_type: WatchEventType,
-    pub key: ObjectKey,
-    pub object: Arc<Value>,
-    pub prev: Option<Arc<Value>>,
-}
-
 #[derive(Debug, Default)]
 pub struct Store {
     objects: BTreeMap<ObjectKey, Arc<Value>>,
     revision: u64,
-    history: VecDeque<HistoryEntry>,
+    history: history::History,
     /// Pods by `spec.nodeName` (kubelet lists and field-selected lists use it).
     pods_by_node: BTreeMap<String, BTreeSet<(String, String)>>,
     /// Revision of the last change to a RoleBinding or ClusterRoleBinding (the API server's
@@ -117,7 +109,7 @@ impl Store {
     }
 
     pub fn history(&self) -> &VecDeque<HistoryEntry> {
-        &self.history
+        self.history.entries()
     }
 
     /// Creates an object; fails with AlreadyExists when the key is taken.
@@ -199,10 +191,7 @@ impl Store {
             (false, false) => WatchEventType::Added,
         };
         let woken = self.watches.deliver(&key.kind, prev.as_ref(), &obj, deleted, self.revision);
-        if self.history.len() >= HISTORY_MAX {
-            self.history.pop_front();
-        }
-        self.history.push_back(HistoryEntry { resource_version: self.revision, event_type, key, object: obj, prev });
+        self.history.record(HISTORY_MAX, self.revision, event_type, &key.kind, &obj, prev.as_ref());
         woken
     }
 
@@ -249,16 +238,16 @@ impl Store {
     }
 
     fn replay(&self, filter: &WatchFilter, from_rv: u64) -> Result<Vec<WatchEvent>, Status> {
-        let oldest = self.history.front().map_or(self.revision + 1, |e| e.resource_version);
+        let history = self.history.entries();
+        let oldest = history.front().map_or(self.revision + 1, |e| e.resource_version);
         if from_rv + 1 < oldest {
             return Err(Status::gone(format!("too old resource version: {from_rv} ({})", oldest - 1)));
         }
-        let start = self.history.partition_point(|e| e.resource_version <= from_rv);
-        Ok(self
-            .history
+        let start = history.partition_point(|e| e.resource_version <= from_rv);
+        Ok(history
             .range(start..)
-            .filter(|e| e.key.kind == filter.kind)
-            .filter_map(|e| watch::transition(filter, e.prev.as_ref(), &e.object, e.event_type == WatchEventType::Deleted, e.resource_version))
+            .filter(|e| e.kind() == filter.kind)
+            .filter_map(|e| watch::transition(filter, e.prev().as_ref(), &e.object(), e.event_type == WatchEventType::Deleted, e.resource_version))
             .collect())
     }
 }

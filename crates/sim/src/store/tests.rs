@@ -109,12 +109,12 @@ fn node_pinned_watch_sees_bind_as_added_and_unbind_as_deleted() {
 fn compacted_history_is_gone() {
     let mut s = Store::default();
     s.create(pod("a", "")).unwrap();
-    s.history.pop_front();
+    s.history.entries.pop_front();
     s.create(pod("b", "")).unwrap();
     let err = s.watch(WatchFilter::kind("Pod"), Some(0), None);
     assert!(err.is_ok(), "rv 0 means 'from now with initial list'");
     assert_eq!(s.watch(WatchFilter::kind("Pod"), Some(0), None).map(|_| ()), Ok(()));
-    s.history.pop_front();
+    s.history.entries.pop_front();
     s.create(pod("c", "")).unwrap();
     assert_eq!(s.watch(WatchFilter::kind("Pod"), Some(1), None).unwrap_err().code, 410);
 }
@@ -241,5 +241,45 @@ fn name_pinned_watch_starts_with_the_same_events_as_a_listed_one() {
         let id = s.watch(f, None, None).unwrap();
         let got: Vec<String> = s.watches.drain(id).iter().map(|e| format!("{}/{}", meta::namespace(&e.object), meta::name(&e.object))).collect();
         assert_eq!(got, want, "{kind} {ns:?} {fields}");
+    }
+}
+
+/// The history answers with the versions each write made and replaced, whether it still holds
+/// them live or has packed them: a table of creates, updates and deletes, checked entry by
+/// entry against the `Arc`s the writes returned.
+#[test]
+fn history_entries_read_as_the_versions_written() {
+    let mut s = Store::default();
+    let mut written: Vec<(u64, Arc<Value>)> = Vec::new();
+    let steps = [("create", "a", ""), ("create", "b", ""), ("update", "a", "n1"), ("update", "a", "n2"), ("delete", "b", ""), ("update", "a", ""), ("create", "b", "n1")];
+    for (op, name, node) in steps {
+        let (obj, _) = match op {
+            "create" => s.create(pod(name, node)).unwrap(),
+            "update" => s.update(pod(name, node), None).unwrap(),
+            _ => s.delete(&ObjectKey::new("Pod", "default", name), None).unwrap(),
+        };
+        written.push((s.revision(), obj));
+    }
+    let history: Vec<&HistoryEntry> = s.history().iter().collect();
+    assert_eq!(history.len(), written.len());
+    let mut last_of: BTreeMap<String, Arc<Value>> = BTreeMap::new();
+    for (e, (rv, obj)) in history.iter().zip(&written) {
+        assert_eq!(e.resource_version, *rv);
+        assert_eq!(e.kind(), "Pod");
+        assert_eq!(*e.object(), **obj, "object at {rv}");
+        assert_eq!(serde_json::to_string(&*e.object()).unwrap(), serde_json::to_string(&**obj).unwrap());
+        let name = meta::name(obj).to_string();
+        assert_eq!(e.prev().as_deref(), last_of.get(&name).map(|p| &**p), "prev at {rv}");
+        if e.event_type == WatchEventType::Deleted {
+            last_of.remove(&name);
+        } else {
+            last_of.insert(name, Arc::clone(obj));
+        }
+    }
+    // Only the versions the store still serves stay shared with it; the rest were packed.
+    let served: Vec<u64> = s.all().map(|(_, v)| meta::resource_version(v).parse().unwrap()).collect();
+    for e in s.history() {
+        let shared = s.all().any(|(_, v)| Arc::ptr_eq(v, &e.object()));
+        assert_eq!(shared, served.contains(&e.resource_version) && e.event_type != WatchEventType::Deleted, "entry {}", e.resource_version);
     }
 }

@@ -68,11 +68,11 @@ impl WatchFilter {
     }
 
     pub fn matches(&self, obj: &Value) -> bool {
-        if crate::meta::kind(obj) != self.kind {
+        if str_of(member(obj, "kind")) != self.kind {
             return false;
         }
         if let Some(ns) = &self.namespace {
-            if crate::meta::namespace(obj) != ns {
+            if str_of(member(member(obj, "metadata").unwrap_or(&Value::Null), "namespace")) != ns {
                 return false;
             }
         }
@@ -82,12 +82,29 @@ impl WatchFilter {
     }
 }
 
+fn str_of(v: Option<&Value>) -> &str {
+    v.and_then(Value::as_str).unwrap_or("")
+}
+
+/// `obj.get(key)` for an object (None for anything else). Every commit tests every watch of
+/// its kind, each test reading `kind`, `metadata.namespace` and selector fields: in the small
+/// maps those live in (`apiVersion, kind, metadata, ...`; `name, namespace, ...`) a scan of a
+/// few keys is cheaper than hashing the key, which is what `get` does.
+fn member<'a>(obj: &'a Value, key: &str) -> Option<&'a Value> {
+    const SCAN_MAX: usize = 8;
+    let map = obj.as_object()?;
+    if map.len() > SCAN_MAX {
+        return map.get(key);
+    }
+    map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+}
+
 /// `selector::field_value(obj, field) == want`, comparing a string field in place.
 fn field_equals(obj: &Value, field: &str, want: &str) -> bool {
     if field != "source" {
         let mut cur = Some(obj);
         for part in field.split('.') {
-            cur = cur.and_then(|c| c.get(part));
+            cur = cur.and_then(|c| member(c, part));
         }
         if let Some(Value::String(s)) = cur {
             return s == want;
@@ -132,6 +149,9 @@ struct Watch {
     filter: WatchFilter,
     queue: VecDeque<WatchEvent>,
     owner: Option<usize>,
+    /// Further components woken by this watch: the controllers sharing one informer
+    /// (`controllers::shared_informer`), which all learn from the one stream.
+    co_owners: Vec<usize>,
     closed: bool,
 }
 
@@ -182,8 +202,18 @@ impl Watches {
             Pin::Name(name) => self.by_name.entry(filter.kind.clone()).or_default().entry(name.to_string()).or_default().push(id),
             Pin::Kind => self.by_kind.entry(filter.kind.clone()).or_default().push(id),
         }
-        self.watches.insert(id, Watch { filter, queue: initial.into(), owner, closed: false });
+        self.watches.insert(id, Watch { filter, queue: initial.into(), owner, co_owners: Vec::new(), closed: false });
         id
+    }
+
+    /// Adds a component to wake on this watch's deliveries (a second handler of a shared
+    /// informer); false for an unknown watch.
+    pub fn add_owner(&mut self, id: WatchId, owner: usize) -> bool {
+        let Some(w) = self.watches.get_mut(&id) else { return false };
+        if w.owner != Some(owner) && !w.co_owners.contains(&owner) {
+            w.co_owners.push(owner);
+        }
+        true
     }
 
     pub fn close(&mut self, id: WatchId) {
@@ -242,9 +272,8 @@ impl Watches {
             } else {
                 w.queue.push_back(event);
             }
-            if let Some(o) = w.owner {
-                woken.push(o);
-            }
+            woken.extend(w.owner);
+            woken.extend_from_slice(&w.co_owners);
         }
         woken.sort_unstable();
         woken.dedup();
@@ -260,6 +289,39 @@ impl Watches {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn member_and_matches_agree_with_get() {
+        let wide: serde_json::Map<String, Value> = (0..12).map(|i| (format!("k{i}"), json!(i))).collect();
+        let objs = [
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": "default", "labels": {"app": "web"}}, "spec": {"nodeName": "node01"}}),
+            json!({"metadata": {"namespace": "team", "name": "x"}, "kind": "Pod"}),
+            json!({"kind": "Node", "metadata": {"name": "node01"}}),
+            json!({"kind": 3, "metadata": []}),
+            json!([1, 2]),
+            json!(null),
+            Value::Object(wide),
+        ];
+        let filters = [
+            WatchFilter::kind("Pod"),
+            WatchFilter { namespace: Some("default".into()), ..WatchFilter::kind("Pod") },
+            WatchFilter { namespace: Some("".into()), ..WatchFilter::kind("Node") },
+            WatchFilter { fields: FieldSelector::parse("Pod", "spec.nodeName=node01").unwrap(), ..WatchFilter::kind("Pod") },
+            WatchFilter { labels: LabelSelector::parse("app=web").unwrap(), ..WatchFilter::kind("Pod") },
+            WatchFilter::kind(""),
+        ];
+        for obj in &objs {
+            for key in ["kind", "metadata", "k0", "k11", "k12", "absent"] {
+                assert_eq!(member(obj, key), obj.as_object().and_then(|m| m.get(key)), "{obj} {key}");
+            }
+            for f in &filters {
+                let kind_ok = crate::meta::kind(obj) == f.kind;
+                let ns_ok = f.namespace.as_ref().is_none_or(|ns| crate::meta::namespace(obj) == ns);
+                let rest = f.labels.matches(&crate::meta::labels(obj)) && f.fields.0.iter().all(|(k, eq, v)| (crate::selector::field_value(obj, k) == *v) == *eq);
+                assert_eq!(f.matches(obj), kind_ok && ns_ok && rest, "{obj} {f:?}");
+            }
+        }
+    }
 
     #[test]
     fn field_equals_agrees_with_field_value() {

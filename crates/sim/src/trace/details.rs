@@ -4,7 +4,14 @@
 //! score detail, the event recorder — record a small typed value instead of a `serde_json` map
 //! (an `IndexMap` and a heap key per field, ~1 KB per scored node), and the JSON is built from it
 //! only when someone reads it, then kept. What a reader sees is the same JSON either way.
+//!
+//! A trace keeps every entry for the session, so a `Details` is one pointer: a plain JSON
+//! detail is packed when the entry is pushed (`Details::packed`: a `Value` map is an `IndexMap`
+//! with a hash table and a heap key per field, several times its JSON text), the JSON a typed
+//! or packed detail builds on first read sits behind a `Box` (most entries are never read),
+//! and `null` is no allocation at all.
 
+use crate::store::packed::Packed;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::borrow::Borrow;
@@ -18,36 +25,72 @@ pub trait DetailSource: fmt::Debug + Send + Sync + 'static {
     fn to_json(&self) -> Value;
 }
 
-/// A typed detail with its JSON form, built on first read and kept.
+/// A typed detail with its JSON form, built on first read and kept (boxed: a `Value` is 80
+/// bytes, and most entries are never read).
 #[derive(Debug)]
 struct Lazy<T> {
     source: T,
-    json: OnceLock<Value>,
+    json: OnceLock<Box<Value>>,
 }
 
-/// Object-safe face of `Lazy<T>` (one allocation holds the value and its cached JSON).
+/// Object-safe face of `Lazy<T>` and `Plain` (one allocation holds the value and its JSON).
 trait LazyJson: fmt::Debug + Send + Sync {
     fn json(&self) -> &Value;
     fn cached(&self) -> Option<&Value>;
     fn fresh(&self) -> Value;
+    /// The JSON of a detail made from a `Value` (`Details::from`), which a trace packs.
+    fn plain(&self) -> Option<&Value> {
+        None
+    }
 }
 
 impl<T: DetailSource> LazyJson for Lazy<T> {
     fn json(&self) -> &Value {
-        self.json.get_or_init(|| self.source.to_json())
+        self.json.get_or_init(|| Box::new(self.source.to_json()))
     }
     fn cached(&self) -> Option<&Value> {
-        self.json.get()
+        self.json.get().map(|b| &**b)
     }
     fn fresh(&self) -> Value {
         self.source.to_json()
     }
 }
 
+/// A detail given as JSON, before a trace packs it.
+#[derive(Debug)]
+struct Plain(Value);
+
+impl LazyJson for Plain {
+    fn json(&self) -> &Value {
+        &self.0
+    }
+    fn cached(&self) -> Option<&Value> {
+        Some(&self.0)
+    }
+    fn fresh(&self) -> Value {
+        self.0.clone()
+    }
+    fn plain(&self) -> Option<&Value> {
+        Some(&self.0)
+    }
+}
+
+/// A plain detail as the trace keeps it.
+#[derive(Debug)]
+struct PackedJson(Packed);
+
+impl DetailSource for PackedJson {
+    fn to_json(&self) -> Value {
+        self.0.unpack()
+    }
+}
+
+static NULL: Value = Value::Null;
+
 #[derive(Clone)]
 enum Repr {
-    Json(Value),
-    Typed(Arc<dyn LazyJson>),
+    Null,
+    Shared(Arc<dyn LazyJson>),
 }
 
 /// A trace entry's details. Reads as a `serde_json::Value` (`Deref`), so consumers index,
@@ -58,15 +101,27 @@ pub struct Details(Repr);
 impl Details {
     /// A typed detail whose JSON is built when first read.
     pub fn typed<T: DetailSource>(source: T) -> Self {
-        Details(Repr::Typed(Arc::new(Lazy { source, json: OnceLock::new() })))
+        Details(Repr::Shared(Arc::new(Lazy { source, json: OnceLock::new() })))
+    }
+
+    /// The form a trace keeps: a detail given as JSON is packed (`buf` is scratch space the
+    /// trace reuses); typed details and `null` stay as they are.
+    pub(crate) fn packed(self, buf: &mut Vec<u8>) -> Self {
+        match &self.0 {
+            Repr::Shared(s) => match s.plain() {
+                Some(v) => Details::typed(PackedJson(Packed::pack_with(v, buf))),
+                None => self,
+            },
+            Repr::Null => self,
+        }
     }
 
     /// Calls `f` with the JSON without keeping a typed detail's JSON afterwards (serialising or
     /// comparing a whole trace should not grow it).
     pub fn with_json<R>(&self, f: impl FnOnce(&Value) -> R) -> R {
         match &self.0 {
-            Repr::Json(v) => f(v),
-            Repr::Typed(t) => match t.cached() {
+            Repr::Null => f(&NULL),
+            Repr::Shared(t) => match t.cached() {
                 Some(v) => f(v),
                 None => f(&t.fresh()),
             },
@@ -81,13 +136,16 @@ impl Details {
 
 impl Default for Details {
     fn default() -> Self {
-        Details(Repr::Json(Value::Null))
+        Details(Repr::Null)
     }
 }
 
 impl From<Value> for Details {
     fn from(v: Value) -> Self {
-        Details(Repr::Json(v))
+        match v {
+            Value::Null => Details(Repr::Null),
+            v => Details(Repr::Shared(Arc::new(Plain(v)))),
+        }
     }
 }
 
@@ -95,8 +153,8 @@ impl Deref for Details {
     type Target = Value;
     fn deref(&self) -> &Value {
         match &self.0 {
-            Repr::Json(v) => v,
-            Repr::Typed(t) => t.json(),
+            Repr::Null => &NULL,
+            Repr::Shared(t) => t.json(),
         }
     }
 }
@@ -231,22 +289,43 @@ impl Serialize for Label {
 /// The strings trace entries repeat (component and step names, event reasons and sources),
 /// shared instead of copied per entry. Bounded: past `INTERN_MAX` distinct strings new ones
 /// are handed out unshared, so user-chosen names cannot grow it without end.
+///
+/// Every entry interns its step name, so the few names in use right now sit in a small
+/// direct-mapped cache in front of the ordered set (one hash of a short string and one
+/// comparison instead of a tree walk comparing strings at each level).
 #[derive(Debug, Default)]
 pub struct Interner {
     names: std::collections::BTreeSet<Label>,
+    recent: [Option<Label>; RECENT_SLOTS],
 }
 
 const INTERN_MAX: usize = 8_192;
+const RECENT_SLOTS: usize = 32;
+
+/// The cache slot of a string: FNV-1a over its bytes (names are short).
+fn recent_slot(s: &str) -> usize {
+    let h = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (h % RECENT_SLOTS as u64) as usize
+}
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Label {
-        if let Some(l) = self.names.get(s) {
+        let slot = recent_slot(s);
+        if let Some(l) = self.recent[slot].as_ref().filter(|l| l.as_str() == s) {
             return l.clone();
         }
-        let l = Label::from(s);
-        if self.names.len() < INTERN_MAX {
-            self.names.insert(l.clone());
-        }
+        let l = match self.names.get(s) {
+            Some(l) => l.clone(),
+            None => {
+                let l = Label::from(s);
+                if self.names.len() >= INTERN_MAX {
+                    return l;
+                }
+                self.names.insert(l.clone());
+                l
+            }
+        };
+        self.recent[slot] = Some(l.clone());
         l
     }
 }
@@ -293,5 +372,17 @@ mod tests {
             i.intern(&format!("n{n}"));
         }
         assert_eq!(i.names.len(), INTERN_MAX);
+        // Past the cap a new string is not shared, not even through the recent-name cache;
+        // names interned before stay shared, whichever way they are found.
+        let late = format!("n{}", INTERN_MAX + 5);
+        assert!(!Arc::ptr_eq(&i.intern(&late).0, &i.intern(&late).0));
+        let c = i.intern("kube-scheduler");
+        assert!(Arc::ptr_eq(&a.0, &c.0));
+        // "kube-scheduler" and n0 ..= n8190 fill the set.
+        for n in [0, 1, 2, 100, INTERN_MAX - 2] {
+            let s = format!("n{n}");
+            let (x, y) = (i.intern(&s), i.intern(&s));
+            assert!(Arc::ptr_eq(&x.0, &y.0) && x == s.as_str());
+        }
     }
 }

@@ -51,7 +51,7 @@ fn cases() -> Vec<Value> {
 /// Each plugin in turn, as `mutate_pod` runs them: the patches and the pod they leave.
 fn run_chain(sim: &mut Simulation, mut pod: Value, scoped: bool) -> (Vec<Result<Vec<Value>, String>>, Value) {
     let user = authn::authenticate(&[], None, &[]).expect("the default admin");
-    let mut r = Req { core: sim.core_mut(), id: 1, user, dry_run: false };
+    let mut r = Req::new(sim.core_mut(), 1, user, false);
     let mut patches = Vec::new();
     for (_, f) in PLUGINS {
         let res = run_plugin(&mut r, &mut pod, f, scoped);

@@ -15,12 +15,26 @@ pub fn score(pod: &PodInfo, node: &NodeInfo, spread: &dyn Fn(&str) -> (i64, i64)
     for image in &pod.images {
         if let Some(size) = node.images.get(image) {
             let (have, all) = spread(image);
-            if all > 0 {
-                sum += i128::from(*size) * i128::from(have) / i128::from(all);
-            }
+            sum += term(*size, have, all);
         }
     }
-    let max = i128::from(MAX_CONTAINER_THRESHOLD) * pod.images.len().max(1) as i128;
+    score_from_sum(sum, pod.images.len())
+}
+
+/// One image's contribution: its size scaled by how widely it is spread (`have` of `all`
+/// nodes); zero when nothing is known about the cluster.
+pub fn term(size: i64, have: i64, all: i64) -> i128 {
+    if all > 0 {
+        i128::from(size) * i128::from(have) / i128::from(all)
+    } else {
+        0
+    }
+}
+
+/// The node's score from the summed, spread-scaled sizes of the pod's `images` images it has
+/// (clamped between the thresholds, scaled to 0..=100).
+pub fn score_from_sum(sum: i128, images: usize) -> i64 {
+    let max = i128::from(MAX_CONTAINER_THRESHOLD) * images.max(1) as i128;
     let min = i128::from(MIN_THRESHOLD);
     let clamped = sum.clamp(min, max);
     (i128::from(MAX_NODE_SCORE) * (clamped - min) / (max - min)) as i64

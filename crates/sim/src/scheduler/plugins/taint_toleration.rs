@@ -34,7 +34,17 @@ pub fn filter(pod: &PodInfo, node: &NodeInfo) -> Option<FilterStatus> {
 
 /// Raw score: the number of PreferNoSchedule taints not tolerated.
 pub fn score(pod: &PodInfo, node: &NodeInfo) -> i64 {
-    let prefer: Vec<&Toleration> = pod.tolerations.iter().filter(|t| t.effect.is_empty() || t.effect == "PreferNoSchedule").collect();
+    score_with(&prefer_tolerations(pod), node)
+}
+
+/// The pod's tolerations that can tolerate a PreferNoSchedule taint (the same for every node,
+/// so the score phase picks them once per cycle).
+pub fn prefer_tolerations(pod: &PodInfo) -> Vec<&Toleration> {
+    pod.tolerations.iter().filter(|t| t.effect.is_empty() || t.effect == "PreferNoSchedule").collect()
+}
+
+/// `score` with the pod's PreferNoSchedule tolerations already picked.
+pub fn score_with(prefer: &[&Toleration], node: &NodeInfo) -> i64 {
     node.taints.iter().filter(|taint| taint.effect == "PreferNoSchedule" && !prefer.iter().any(|t| tolerates(t, taint))).count() as i64
 }
 

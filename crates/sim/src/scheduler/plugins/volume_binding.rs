@@ -20,6 +20,7 @@ pub const ERR_UNBOUND_IMMEDIATE: &str = "pod has unbound immediate PersistentVol
 pub const ERR_NODE_CONFLICT: &str = "node(s) had volume node affinity conflict";
 pub const ERR_BIND_CONFLICT: &str = "node(s) didn't find available persistent volumes to bind";
 
+/// The cycle asks `filter` only about pods that name a claim (PreFilter's Skip).
 pub trait VolumeBinder {
     /// A whole-pod rejection message (goes into the FitError instead of a node histogram).
     fn pre_filter(&self, pod: &PodInfo) -> Option<String>;
