@@ -11,7 +11,7 @@
 //! inside a saved value may change freely. A test checks every plugin against the whole-copy
 //! diff.
 
-use super::super::diff;
+use super::super::diff::{self, OpSink};
 use serde_json::Value;
 
 /// The saved keys of one top-level section (`metadata` or `spec`).
@@ -40,7 +40,7 @@ impl Section {
 
     /// The operations of this section, in the order `diff` walks it: the keys it had, in
     /// their order (only saved ones can differ), then the appended keys.
-    fn ops(&self, name: &str, after: Option<&Value>, ops: &mut Vec<Value>) {
+    fn ops(&self, name: &str, after: Option<&Value>, ops: &mut impl OpSink) {
         let (Some(len_before), Some(map)) = (self.len_before, after.and_then(Value::as_object)) else { return };
         let mut path = String::with_capacity(64);
         diff::push_pointer_key(&mut path, name);
@@ -55,7 +55,7 @@ impl Section {
         for (k, v) in map.iter().skip(len_before) {
             let len = path.len();
             diff::push_pointer_key(&mut path, k);
-            ops.push(diff::add_op(&path, v));
+            ops.push_op("add", &path, Some(v));
             path.truncate(len);
         }
     }
@@ -92,9 +92,14 @@ impl Touched {
     /// which `scopable` checked).
     pub fn patch(&self, pod: &Value) -> Vec<Value> {
         let mut ops = Vec::new();
-        self.metadata.ops("metadata", pod.get("metadata"), &mut ops);
-        self.spec.ops("spec", pod.get("spec"), &mut ops);
+        self.patch_into(pod, &mut ops);
         ops
+    }
+
+    /// `patch` into any sink (the trace's packed operations).
+    pub fn patch_into(&self, pod: &Value, ops: &mut impl OpSink) {
+        self.metadata.ops("metadata", pod.get("metadata"), ops);
+        self.spec.ops("spec", pod.get("spec"), ops);
     }
 }
 

@@ -92,3 +92,44 @@ fn a_pod_without_spec_falls_back_to_the_whole_diff() {
     let created = sim.submit(ApiRequest::create(pod("default", json!({"containers": [app()]}))));
     assert!(created.is_ok());
 }
+
+/// The packed patch the trace keeps (`run_plugin_packed`, read back through
+/// `AdmissionPatch`) reads as exactly the detail built from the whole-copy diff, plugin by
+/// plugin, and leaves the same pod.
+#[test]
+fn packed_patches_read_as_the_whole_copy_detail() {
+    use crate::apiserver::diff::fields;
+    use crate::apiserver::trace_detail::AdmissionPatch;
+    use crate::trace::DetailSource;
+    let mut sim = cluster();
+    let mut compared = 0;
+    for case in cases() {
+        let user = authn::authenticate(&[], None, &[]).expect("the default admin");
+        let rng = sim.core_mut().apiserver.rng.clone();
+        let (mut packed_pod, mut whole_pod) = (case.clone(), case.clone());
+        for (plugin, f) in PLUGINS {
+            let mut r = Req::new(sim.core_mut(), 1, user.clone(), false);
+            r.core.apiserver.rng = rng.clone();
+            let packed = super::run_plugin_packed(&mut r, &mut packed_pod, f);
+            let after_packed = r.core.apiserver.rng.clone();
+            r.core.apiserver.rng = rng.clone();
+            let whole = run_plugin(&mut r, &mut whole_pod, f, false);
+            assert_eq!(after_packed, r.core.apiserver.rng, "{plugin}: {case}");
+            match (packed, whole) {
+                (Ok(ops), Ok(patch)) => {
+                    let got = AdmissionPatch { plugin, ops }.to_json();
+                    let want = fields([("plugin", json!(plugin)), ("patch", Value::Array(patch))]);
+                    assert_eq!(serde_json::to_string(&got).unwrap(), serde_json::to_string(&want).unwrap(), "{plugin}: {case}");
+                    compared += usize::from(want["patch"].as_array().is_some_and(|p| !p.is_empty()));
+                }
+                (Err(a), Err(b)) => {
+                    assert_eq!(a, b);
+                    break;
+                }
+                (a, b) => panic!("{plugin}: {case}: {a:?} vs {b:?}"),
+            }
+            assert_eq!(serde_json::to_string(&packed_pod).unwrap(), serde_json::to_string(&whole_pod).unwrap(), "{plugin}: {case}");
+        }
+    }
+    assert!(compared >= 20, "{compared}");
+}
