@@ -33,7 +33,9 @@ pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(),
     if meta::str_at(pod, &["metadata", "annotations", "kubernetes.io/config.mirror"]).is_some() {
         return Ok(());
     }
-    touched.spec(pod, &["serviceAccountName", "serviceAccount", "initContainers", "containers", "volumes"]);
+    touched.spec(pod, &["serviceAccountName", "serviceAccount", "volumes"]);
+    // Containers only gain a volume mount at the end of `volumeMounts`.
+    touched.spec_appends(pod, &["initContainers", "containers"], "volumeMounts");
     let ns = meta::namespace(pod).to_string();
     let sa_name = meta::str_at(pod, &["spec", "serviceAccountName"]).filter(|s| !s.is_empty()).unwrap_or("default").to_string();
     let spec = meta::object_mut(pod, "spec");

@@ -45,6 +45,12 @@ fn cases() -> Vec<Value> {
         pod("lr", json!({"containers": [app(), {"name": "b", "image": "redis", "resources": {"limits": {"cpu": "1"}}}], "initContainers": [app()]})),
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "lr", "annotations": {"a": "b"}}, "spec": {"containers": [app()]}}),
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default", "annotations": {"kubernetes.io/config.mirror": "x"}}, "spec": {"containers": [app()]}}),
+        // Shapes the ServiceAccount plugin's recorded mount lengths cannot stand for: a
+        // `volumeMounts` that is not an array, an element that is not an object, containers
+        // that are not a list (each list is then saved whole), and empty mounts beside them.
+        pod("default", json!({"containers": [{"name": "a", "image": "x", "volumeMounts": null}, app()], "initContainers": [{"name": "i", "image": "y", "volumeMounts": []}]})),
+        pod("default", json!({"initContainers": ["bogus", app()], "containers": [app(), {"name": "b", "image": "x", "volumeMounts": [{"name": "d", "mountPath": "/d"}]}]})),
+        pod("default", json!({"containers": {"a": 1}, "initContainers": [app()]})),
     ]
 }
 
