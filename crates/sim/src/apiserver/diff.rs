@@ -19,6 +19,20 @@ pub fn fields<const N: usize>(pairs: [(&str, Value); N]) -> Value {
     Value::Object(m)
 }
 
+/// Where the walk puts the operations it finds: `diff` builds each as a JSON value (`op`);
+/// mutating admission packs them straight into its typed trace detail
+/// (`trace_detail::PackedOps`), with no deep copy of the value on the way. `value` is the
+/// operation's value, borrowed from `after`.
+pub trait OpSink {
+    fn push_op(&mut self, kind: &'static str, path: &str, value: Option<&Value>);
+}
+
+impl OpSink for Vec<Value> {
+    fn push_op(&mut self, kind: &'static str, path: &str, value: Option<&Value>) {
+        self.push(op(kind, path, value));
+    }
+}
+
 /// Operations turning `before` into `after`. Bounded by the size of the two documents.
 pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
     let mut ops = Vec::new();
@@ -30,13 +44,8 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
 /// Appends to `ops` the operations turning `before` into `after`, both found at `path` (an
 /// RFC 6901 pointer, escaped) at nesting `depth`: what `diff` of the two whole documents yields
 /// for that subtree, so a caller that knows only some subtrees changed can diff just those.
-pub fn diff_at(before: &Value, after: &Value, path: &mut String, depth: usize, ops: &mut Vec<Value>) {
+pub fn diff_at(before: &Value, after: &Value, path: &mut String, depth: usize, ops: &mut impl OpSink) {
     walk(before, after, path, ops, depth);
-}
-
-/// The `add` operation for `value` at `path`, as `diff` writes it for a key `after` gained.
-pub fn add_op(path: &str, value: &Value) -> Value {
-    op("add", path, Some(value))
 }
 
 /// Appends `/key` to a pointer with RFC 6901 escaping (what `diff` does per key).
@@ -76,7 +85,7 @@ pub fn exact_copy(v: &Value) -> Value {
 /// every admission plugin's diff of every pod), and the path is one buffer grown and truncated
 /// in place instead of a new string per key. Equal documents still yield no operations, in the
 /// same order as before: removals in `before`'s key order, then additions in `after`'s.
-fn walk(a: &Value, b: &Value, path: &mut String, ops: &mut Vec<Value>, depth: usize) {
+fn walk(a: &Value, b: &Value, path: &mut String, ops: &mut impl OpSink, depth: usize) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) if depth < 64 => walk_object(x, y, path, ops, depth),
         (Value::Array(x), Value::Array(y)) if depth < 64 => {
@@ -90,18 +99,18 @@ fn walk(a: &Value, b: &Value, path: &mut String, ops: &mut Vec<Value>, depth: us
             for (i, v) in y.iter().enumerate().skip(common) {
                 let len = path.len();
                 push_index(path, i);
-                ops.push(op("add", path, Some(v)));
+                ops.push_op("add", path, Some(v));
                 path.truncate(len);
             }
             for i in (common..x.len()).rev() {
                 let len = path.len();
                 push_index(path, i);
-                ops.push(op("remove", path, None));
+                ops.push_op("remove", path, None);
                 path.truncate(len);
             }
         }
         _ if a == b => {}
-        _ => ops.push(op("replace", path, Some(b))),
+        _ => ops.push_op("replace", path, Some(b)),
     }
 }
 
@@ -109,7 +118,7 @@ fn walk(a: &Value, b: &Value, path: &mut String, ops: &mut Vec<Value>, depth: us
 /// the same order (plugins append), so each key of `before` is first looked for at the same
 /// position of `after`, and only once the orders part is it looked up by hash. While they stay
 /// aligned, the keys `after` adds are simply its tail.
-fn walk_object(x: &Map<String, Value>, y: &Map<String, Value>, path: &mut String, ops: &mut Vec<Value>, depth: usize) {
+fn walk_object(x: &Map<String, Value>, y: &Map<String, Value>, path: &mut String, ops: &mut impl OpSink, depth: usize) {
     let mut in_step = y.iter();
     let mut aligned = true;
     for (k, va) in x {
@@ -119,7 +128,7 @@ fn walk_object(x: &Map<String, Value>, y: &Map<String, Value>, path: &mut String
         aligned = same_place.is_some();
         match same_place.or_else(|| y.get(k)) {
             Some(vb) => walk(va, vb, path, ops, depth + 1),
-            None => ops.push(op("remove", path, None)),
+            None => ops.push_op("remove", path, None),
         }
         path.truncate(len);
     }
@@ -130,7 +139,7 @@ fn walk_object(x: &Map<String, Value>, y: &Map<String, Value>, path: &mut String
         if aligned || !x.contains_key(k) {
             let len = path.len();
             push_key(path, k);
-            ops.push(op("add", path, Some(vb)));
+            ops.push_op("add", path, Some(vb));
             path.truncate(len);
         }
     }

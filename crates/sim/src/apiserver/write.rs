@@ -275,12 +275,12 @@ thread_local! {
 }
 
 #[cfg(test)]
-fn eager_create() -> bool {
+pub(super) fn eager_create() -> bool {
     EAGER_CREATE.with(std::cell::Cell::get)
 }
 
 #[cfg(not(test))]
-fn eager_create() -> bool {
+pub(super) fn eager_create() -> bool {
     false
 }
 

@@ -11,11 +11,12 @@ mod service_account;
 mod tolerations;
 
 use super::diff::diff;
+use super::trace_detail::{AdmissionPatch, PackedOps, PatchOp};
 use super::Req;
 use crate::meta;
 use crate::status::Status;
 use crate::store::ObjectKey;
-use crate::trace::Outcome;
+use crate::trace::{Details, Outcome};
 use scope::Touched;
 use serde_json::{json, Value};
 
@@ -52,10 +53,13 @@ pub(crate) fn mutate_pod(r: &mut Req, pod: &mut Value, label: &str) -> Result<()
     let name = meta::name(pod).to_string();
     for (plugin, f) in PLUGINS {
         let scoped = scope::scopable(pod);
-        match run_plugin(r, pod, f, scoped) {
-            Ok(patch) => {
-                r.trace("mutating-admission", Outcome::Ok, label, super::diff::fields([("plugin", json!(plugin)), ("patch", Value::Array(patch))]));
-            }
+        let ran = if scoped && !super::write::eager_create() {
+            run_plugin_packed(r, pod, f).map(|ops| Details::typed(AdmissionPatch { plugin, ops }))
+        } else {
+            run_plugin(r, pod, f, scoped).map(|patch| Details::from(super::diff::fields([("plugin", json!(plugin)), ("patch", Value::Array(patch))])))
+        };
+        match ran {
+            Ok(details) => r.trace_details("mutating-admission", Outcome::Ok, label, details),
             Err(cause) => {
                 r.trace("mutating-admission", Outcome::Denied, label, json!({"plugin": plugin, "error": cause}));
                 return Err(Status::forbidden("pods", &name, &cause));
@@ -77,6 +81,16 @@ fn run_plugin(r: &mut Req, pod: &mut Value, f: Plugin, scoped: bool) -> Result<V
     let before = pod.clone();
     f(r, pod, &mut Touched::new(false))?;
     Ok(diff(&before, pod))
+}
+
+/// `run_plugin` on a scopable pod, its patch packed for the trace as the walk finds it
+/// (`trace_detail::AdmissionPatch` reads as the JSON `run_plugin`'s patch makes).
+fn run_plugin_packed(r: &mut Req, pod: &mut Value, f: Plugin) -> Result<Vec<PatchOp>, String> {
+    let mut touched = Touched::new(true);
+    f(r, pod, &mut touched)?;
+    let mut sink = PackedOps::default();
+    touched.patch_into(pod, &mut sink);
+    Ok(sink.ops)
 }
 
 fn namespace_labels(r: &Req, ns: &str) -> Vec<(String, String)> {

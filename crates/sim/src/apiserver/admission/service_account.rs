@@ -9,14 +9,33 @@ use super::Touched;
 use crate::meta;
 use crate::store::ObjectKey;
 use serde_json::{json, Value};
+use std::sync::OnceLock;
 
 pub const MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The volume's `projected` source, the same for every pod: built once and cloned (a clone
+/// copies the maps' hash tables instead of hashing every key again).
+fn projected() -> &'static Value {
+    static PROJECTED: OnceLock<Value> = OnceLock::new();
+    PROJECTED.get_or_init(|| {
+        json!({
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}
+            ],
+            "defaultMode": 420
+        })
+    })
+}
 
 pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(), String> {
     if meta::str_at(pod, &["metadata", "annotations", "kubernetes.io/config.mirror"]).is_some() {
         return Ok(());
     }
-    touched.spec(pod, &["serviceAccountName", "serviceAccount", "initContainers", "containers", "volumes"]);
+    touched.spec(pod, &["serviceAccountName", "serviceAccount", "volumes"]);
+    // Containers only gain a volume mount at the end of `volumeMounts`.
+    touched.spec_appends(pod, &["initContainers", "containers"], "volumeMounts");
     let ns = meta::namespace(pod).to_string();
     let sa_name = meta::str_at(pod, &["spec", "serviceAccountName"]).filter(|s| !s.is_empty()).unwrap_or("default").to_string();
     let spec = meta::object_mut(pod, "spec");
@@ -31,17 +50,10 @@ pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(),
         return Ok(());
     }
     let volume_name = format!("kube-api-access-{}", r.core.apiserver.rng.name_suffix(5));
-    let volume = json!({
-        "name": volume_name,
-        "projected": {
-            "sources": [
-                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-                {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
-                {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}
-            ],
-            "defaultMode": 420
-        }
-    });
+    let mut volume = serde_json::Map::with_capacity(2);
+    volume.insert("name".into(), Value::from(volume_name.as_str()));
+    volume.insert("projected".into(), projected().clone());
+    let volume = Value::Object(volume);
     let spec = meta::object_mut(pod, "spec");
     let mut mounted = false;
     for list in ["initContainers", "containers"] {

@@ -45,6 +45,12 @@ fn cases() -> Vec<Value> {
         pod("lr", json!({"containers": [app(), {"name": "b", "image": "redis", "resources": {"limits": {"cpu": "1"}}}], "initContainers": [app()]})),
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "lr", "annotations": {"a": "b"}}, "spec": {"containers": [app()]}}),
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "default", "annotations": {"kubernetes.io/config.mirror": "x"}}, "spec": {"containers": [app()]}}),
+        // Shapes the ServiceAccount plugin's recorded mount lengths cannot stand for: a
+        // `volumeMounts` that is not an array, an element that is not an object, containers
+        // that are not a list (each list is then saved whole), and empty mounts beside them.
+        pod("default", json!({"containers": [{"name": "a", "image": "x", "volumeMounts": null}, app()], "initContainers": [{"name": "i", "image": "y", "volumeMounts": []}]})),
+        pod("default", json!({"initContainers": ["bogus", app()], "containers": [app(), {"name": "b", "image": "x", "volumeMounts": [{"name": "d", "mountPath": "/d"}]}]})),
+        pod("default", json!({"containers": {"a": 1}, "initContainers": [app()]})),
     ]
 }
 
@@ -91,4 +97,45 @@ fn a_pod_without_spec_falls_back_to_the_whole_diff() {
     assert!(patches.iter().any(|p| p.as_ref().is_ok_and(|ops| ops.iter().any(|o| o["path"] == "/spec"))));
     let created = sim.submit(ApiRequest::create(pod("default", json!({"containers": [app()]}))));
     assert!(created.is_ok());
+}
+
+/// The packed patch the trace keeps (`run_plugin_packed`, read back through
+/// `AdmissionPatch`) reads as exactly the detail built from the whole-copy diff, plugin by
+/// plugin, and leaves the same pod.
+#[test]
+fn packed_patches_read_as_the_whole_copy_detail() {
+    use crate::apiserver::diff::fields;
+    use crate::apiserver::trace_detail::AdmissionPatch;
+    use crate::trace::DetailSource;
+    let mut sim = cluster();
+    let mut compared = 0;
+    for case in cases() {
+        let user = authn::authenticate(&[], None, &[]).expect("the default admin");
+        let rng = sim.core_mut().apiserver.rng.clone();
+        let (mut packed_pod, mut whole_pod) = (case.clone(), case.clone());
+        for (plugin, f) in PLUGINS {
+            let mut r = Req::new(sim.core_mut(), 1, user.clone(), false);
+            r.core.apiserver.rng = rng.clone();
+            let packed = super::run_plugin_packed(&mut r, &mut packed_pod, f);
+            let after_packed = r.core.apiserver.rng.clone();
+            r.core.apiserver.rng = rng.clone();
+            let whole = run_plugin(&mut r, &mut whole_pod, f, false);
+            assert_eq!(after_packed, r.core.apiserver.rng, "{plugin}: {case}");
+            match (packed, whole) {
+                (Ok(ops), Ok(patch)) => {
+                    let got = AdmissionPatch { plugin, ops }.to_json();
+                    let want = fields([("plugin", json!(plugin)), ("patch", Value::Array(patch))]);
+                    assert_eq!(serde_json::to_string(&got).unwrap(), serde_json::to_string(&want).unwrap(), "{plugin}: {case}");
+                    compared += usize::from(want["patch"].as_array().is_some_and(|p| !p.is_empty()));
+                }
+                (Err(a), Err(b)) => {
+                    assert_eq!(a, b);
+                    break;
+                }
+                (a, b) => panic!("{plugin}: {case}: {a:?} vs {b:?}"),
+            }
+            assert_eq!(serde_json::to_string(&packed_pod).unwrap(), serde_json::to_string(&whole_pod).unwrap(), "{plugin}: {case}");
+        }
+    }
+    assert!(compared >= 20, "{compared}");
 }

@@ -6,6 +6,7 @@ use super::super::Req;
 use super::Touched;
 use crate::meta;
 use serde_json::{json, Value};
+use std::sync::OnceLock;
 
 pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
@@ -20,13 +21,21 @@ fn tolerates_no_execute(tols: &[Value], key: &str) -> bool {
     })
 }
 
+/// The two tolerations the plugin adds, the same for every pod: built once and cloned.
+fn defaults() -> &'static [Value; 2] {
+    static DEFAULTS: OnceLock<[Value; 2]> = OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        [NOT_READY, UNREACHABLE].map(|key| json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": DEFAULT_TOLERATION_SECONDS}))
+    })
+}
+
 pub fn mutate(_r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(), String> {
     touched.spec(pod, &["tolerations"]);
     let spec = pod.get_mut("spec").ok_or("pod has no spec")?;
     let tols = meta::array_mut(spec, "tolerations");
-    for key in [NOT_READY, UNREACHABLE] {
+    for (key, toleration) in [NOT_READY, UNREACHABLE].into_iter().zip(defaults()) {
         if !tolerates_no_execute(tols, key) {
-            tols.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": DEFAULT_TOLERATION_SECONDS}));
+            tols.push(toleration.clone());
         }
     }
     Ok(())
