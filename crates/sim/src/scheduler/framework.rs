@@ -159,7 +159,7 @@ impl PodInfo {
 
     /// Takes the decoded spec by value: its tolerations, selector and affinity move in.
     pub(super) fn from_spec(namespace: &str, name: &str, uid: &str, resource_version: &str, mut spec: podlab_api::PodSpec) -> Self {
-        let (cpu, mem) = podres::pod_nonzero_requests(&spec);
+        let (cpu, mem) = super::spec_view::nonzero_requests(&spec);
         let mut host_ports = Vec::new();
         let sidecars = spec.init_containers.iter().filter(|c| c.restart_policy.as_deref() == Some("Always"));
         for c in spec.containers.iter().chain(sidecars) {

@@ -9,6 +9,9 @@
 //! unread. A stored pod passed the API server's strict decode when it was written, so the
 //! projection sees the same pod; debug builds check that against the whole decode on every
 //! call (`PodInfo::from_object`), and `tests` compares the two on a table of pods.
+//!
+//! Also here: the pod's non-zero CPU and memory requests (what scoring counts), computed on
+//! two integers per container instead of through `podres`'s per-container resource maps.
 
 use podlab_api::{
     Container, ContainerPort, NodeAffinity, PersistentVolumeClaimVolumeSource, PodSpec, ResourceRequirements, Toleration, Volume,
@@ -57,6 +60,36 @@ impl ContainerView {
     fn into_container(self) -> Container {
         Container { image: self.image, ports: self.ports, resources: self.resources, restart_policy: self.restart_policy, ..Container::default() }
     }
+}
+
+/// `podres::pod_nonzero_requests` restricted to its two keys: the max rule for init containers
+/// and sidecars and the overhead apply to each resource on its own, so a pair per container
+/// gives the same sums and maxima as the maps (`tests` checks it against `podres`).
+pub fn nonzero_requests(spec: &PodSpec) -> (i64, i64) {
+    use crate::podres::{amount, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST};
+    let one = |c: &Container, key: &str, default: i64| match c.resources.requests.get(key).map(|q| amount(key, q)) {
+        Some(v) if v != 0 => v,
+        _ => default,
+    };
+    let pair = |c: &Container| (one(c, "cpu", DEFAULT_MILLI_CPU_REQUEST), one(c, "memory", DEFAULT_MEMORY_REQUEST));
+    let add = |a: (i64, i64), b: (i64, i64)| (a.0.saturating_add(b.0), a.1.saturating_add(b.1));
+    let max = |a: (i64, i64), b: (i64, i64)| (a.0.max(b.0), a.1.max(b.1));
+    let mut reqs = spec.containers.iter().fold((0, 0), |acc, c| add(acc, pair(c)));
+    let (mut sidecars, mut init_peak) = ((0, 0), (0, 0));
+    for c in &spec.init_containers {
+        let this = pair(c);
+        let peak = if c.restart_policy.as_deref() == Some("Always") {
+            reqs = add(reqs, this);
+            sidecars = add(sidecars, this);
+            sidecars
+        } else {
+            add(this, sidecars)
+        };
+        init_peak = max(init_peak, peak);
+    }
+    reqs = max(reqs, init_peak);
+    let overhead = |key: &str| spec.overhead.get(key).map_or(0, |q| amount(key, q));
+    add(reqs, (overhead("cpu"), overhead("memory")))
 }
 
 /// The scheduler's fields of `spec` as a `PodSpec` (all others left at their defaults); None
@@ -151,6 +184,16 @@ mod tests {
         assert!(scheduling_spec(&json!({"bogus": 1, "containers": [{"name": "c", "env": 7}]})).is_some());
     }
 
+    /// Pairs of integers give what `podres`'s resource maps give, on every pod of the table
+    /// and on random ones (below).
+    #[test]
+    fn nonzero_requests_table() {
+        for spec in table() {
+            let s = podlab_api::PodSpec::deserialize(&spec).expect("decodes");
+            assert_eq!(super::nonzero_requests(&s), crate::podres::pod_nonzero_requests(&s), "{spec}");
+        }
+    }
+
     fn arb_container() -> impl Strategy<Value = Value> {
         let qty = prop::sample::select(vec!["0", "1", "100m", "250m", "2", "64Mi", "1Gi", "1.5"]);
         (prop::sample::select(vec!["nginx", "redis:7", "a/b:1", "ghcr.io/x/y@sha256:ab"]), prop::option::of(qty.clone()), prop::option::of(qty.clone()), prop::option::of(qty), any::<bool>(), 0u16..3)
@@ -181,6 +224,10 @@ mod tests {
             if pvc { spec["volumes"] = json!([{"name": "v", "persistentVolumeClaim": {"claimName": "c1"}}, {"name": "w", "emptyDir": {}}]); }
             let (whole, view) = both(&spec);
             prop_assert_eq!(Some(whole), view);
+            let mut s = podlab_api::PodSpec::deserialize(&spec).expect("decodes");
+            prop_assert_eq!(super::nonzero_requests(&s), crate::podres::pod_nonzero_requests(&s));
+            s.overhead.insert("cpu".into(), podlab_api::Quantity::parse("50m").expect("quantity"));
+            prop_assert_eq!(super::nonzero_requests(&s), crate::podres::pod_nonzero_requests(&s));
         }
     }
 }
