@@ -13,6 +13,7 @@ pub mod plugins;
 pub mod preemption;
 pub mod queue;
 pub mod score;
+mod spec_view;
 pub mod trace_detail;
 #[cfg(test)]
 mod node_events_tests;
