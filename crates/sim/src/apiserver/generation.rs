@@ -46,6 +46,26 @@ pub fn on_update(kind: &str, new: &mut Value, current: &Value) {
     if spec_changed || annotations_changed {
         set_generation(new, generation_of(current) + 1);
     }
+    if kind == "DaemonSet" {
+        daemonset_template_generation(new, current);
+    }
+}
+
+/// The DaemonSet strategy's `spec.templateGeneration`, which apps/v1 shows as the
+/// `deprecated.daemonset.template.generation` annotation: an update cannot set it (the stored
+/// value wins over whatever the client sent) and it goes up by one when the pod template
+/// changed. The controller stamps it on its pods as `pod-template-generation`.
+fn daemonset_template_generation(new: &mut Value, current: &Value) {
+    let key = "deprecated.daemonset.template.generation";
+    let stored = meta::str_at(current, &["metadata", "annotations", key]).and_then(|v| v.parse::<i64>().ok());
+    let Some(stored) = stored else { return };
+    let template = |v: &Value| meta::at(v, &["spec", "template"]).cloned();
+    let g = if template(new) != template(current) { stored + 1 } else { stored };
+    let annotations = meta::metadata_mut(new).entry("annotations").or_insert_with(|| json!({}));
+    if !annotations.is_object() {
+        *annotations = json!({});
+    }
+    annotations[key] = json!(g.to_string());
 }
 
 /// The first deletion that sets `deletionTimestamp` (graceful, or pending finalizers) bumps a
@@ -96,6 +116,27 @@ mod tests {
             let mut new = obj(kind, 3, new_spec.clone(), new_annotations.clone());
             on_update(kind, &mut new, &current);
             assert_eq!(new["metadata"]["generation"], json!(want), "{kind} {new_spec} {new_annotations}");
+        }
+    }
+
+    #[test]
+    fn daemonset_template_generation_table() {
+        let key = "deprecated.daemonset.template.generation";
+        let spec = |image: &str, min_ready: i64| json!({"minReadySeconds": min_ready, "template": {"spec": {"containers": [{"name": "a", "image": image}]}}});
+        // (new spec, annotation the client sent, generation and template generation afterwards)
+        let cases = [
+            (spec("agent:1", 0), json!({key: "2"}), 3, "2"),
+            (spec("agent:2", 0), json!({key: "2"}), 4, "3"),
+            (spec("agent:1", 5), json!({key: "2"}), 4, "2"),
+            (spec("agent:1", 0), json!({}), 3, "2"),
+            (spec("agent:2", 0), json!({key: "9"}), 4, "3"),
+        ];
+        for (new_spec, sent, generation, template_generation) in cases {
+            let current = obj("DaemonSet", 3, spec("agent:1", 0), json!({key: "2"}));
+            let mut new = obj("DaemonSet", 3, new_spec.clone(), sent.clone());
+            on_update("DaemonSet", &mut new, &current);
+            assert_eq!(new["metadata"]["generation"], json!(generation), "{new_spec} {sent}");
+            assert_eq!(new["metadata"]["annotations"][key], json!(template_generation), "{new_spec} {sent}");
         }
     }
 

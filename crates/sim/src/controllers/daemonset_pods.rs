@@ -119,8 +119,11 @@ pub fn daemon_pod(ds: &Value, node: &str, revision_hash: &str) -> Value {
     let tm = meta::at(ds, &["spec", "template", "metadata"]).cloned().unwrap_or(json!({}));
     let mut labels = tm.get("labels").cloned().filter(Value::is_object).unwrap_or(json!({}));
     labels["controller-revision-hash"] = json!(revision_hash);
-    let generation = meta::at(ds, &["metadata", "generation"]).and_then(Value::as_i64).unwrap_or(1);
-    labels["pod-template-generation"] = json!(generation.to_string());
+    // `util.GetTemplateGeneration`: the strategy's template generation, not metadata.generation
+    // (which also counts spec changes outside the template); no annotation, no label.
+    if let Some(g) = meta::str_at(ds, &["metadata", "annotations", "deprecated.daemonset.template.generation"]) {
+        labels["pod-template-generation"] = json!(g);
+    }
     let mut m = json!({"generateName": format!("{}-", meta::name(ds)), "namespace": meta::namespace(ds), "labels": labels});
     if let Some(a) = tm.get("annotations").filter(|v| !v.is_null()) {
         m["annotations"] = a.clone();
@@ -170,7 +173,8 @@ mod tests {
 
     #[test]
     fn daemon_pod_is_pinned_and_tolerant() {
-        let ds = json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "kube-system", "uid": "u1", "generation": 2},
+        let ds = json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "kube-system", "uid": "u1", "generation": 5,
+            "annotations": {"deprecated.daemonset.template.generation": "2"}},
             "spec": {"template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"hostNetwork": true, "containers": []}}}});
         let pod = daemon_pod(&ds, "node01", "abc");
         assert_eq!(pod_node(&pod), "node01");
