@@ -123,7 +123,7 @@ impl Ui {
 
     /// Appends command output to the terminal, split into lines, in the order written.
     pub fn print(&self, out: &CommandOutput) {
-        if out.chunks.is_empty() {
+        if out.is_empty() {
             return;
         }
         let shell = self.in_exec();
@@ -213,7 +213,7 @@ impl Ui {
     pub fn interrupt(&self, typed: &str) {
         let in_shell = self.in_exec();
         let out = self.engine.try_update_value(|e| e.interrupt()).unwrap_or_default();
-        if in_shell && !out.chunks.is_empty() {
+        if in_shell && !out.is_empty() {
             self.term.update(|t| t.partial.push_str(typed));
             self.print(&out);
         } else if in_shell {

@@ -21,8 +21,8 @@ impl Scrollback {
     /// Appends output in the order written. With `keep_partial` (a shell is attached) a final
     /// unterminated line stays pending; otherwise it becomes a line of its own at once.
     pub fn append(&mut self, out: &CommandOutput, keep_partial: bool) {
-        for (stream, text) in &out.chunks {
-            let kind = if *stream == Stream::Stderr { LineKind::Err } else { LineKind::Out };
+        for (stream, text) in out.chunks() {
+            let kind = if stream == Stream::Stderr { LineKind::Err } else { LineKind::Out };
             let mut pieces = text.split('\n').peekable();
             while let Some(piece) = pieces.next() {
                 if pieces.peek().is_none() {
@@ -90,7 +90,14 @@ mod tests {
     use super::*;
 
     fn out(chunks: &[(Stream, &str)]) -> CommandOutput {
-        CommandOutput { chunks: chunks.iter().map(|(s, t)| (*s, t.to_string())).collect(), ..CommandOutput::default() }
+        let mut out = CommandOutput::default();
+        for (stream, text) in chunks {
+            match stream {
+                Stream::Stdout => out.out(text),
+                Stream::Stderr => out.err(text),
+            }
+        }
+        out
     }
 
     fn texts(s: &Scrollback) -> Vec<&str> {

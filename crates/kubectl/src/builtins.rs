@@ -88,7 +88,8 @@ fn sleep(session: &mut Session, args: &[String], out: &mut CommandOutput) {
 
 /// Applies a `| head`/`| tail`/`| grep`/`| wc -l` filter to a command's stdout.
 pub fn filter(input: CommandOutput, pipe: &[String]) -> CommandOutput {
-    let mut out = CommandOutput { exit_code: input.exit_code, ..CommandOutput::default() };
+    let mut out = CommandOutput::default();
+    out.exit_code = input.exit_code;
     out.err(&input.stderr);
     let lines: Vec<&str> = input.stdout.lines().collect();
     let count = |args: &[String]| -> usize {

@@ -21,6 +21,7 @@ pub mod jsonpath;
 pub mod node_shell;
 pub mod output;
 pub mod printers;
+mod shapes;
 pub mod script;
 pub mod session;
 pub mod shell;

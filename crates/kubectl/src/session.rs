@@ -164,8 +164,7 @@ impl Session {
         }
         if let Some(r) = &cmd.redirect {
             let path = normalize_path(&r.path);
-            let text = std::mem::take(&mut out.stdout);
-            out.chunks.retain(|(s, _)| *s == crate::output::Stream::Stderr);
+            let text = out.take_stdout();
             let entry = self.files.entry(path).or_default();
             if !r.append {
                 entry.clear();

@@ -12,6 +12,7 @@
 //! (short one-line printable ASCII) after a single pass over their bytes
 //! ([`scalar_style::write_str`]).
 
+use crate::shapes::{self, Shapes};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
@@ -122,15 +123,19 @@ fn key_order_of<T: Copy + Ord>(ar: &[T], br: &[T], alpha: impl Fn(T) -> bool, di
 /// digits and punctuation), so Rust's sort may refuse it; Go sorts small slices by insertion,
 /// which we replay exactly. When every key is [`simple_key`] the order is plain byte order
 /// (a total order, so any sort gives Go's result) and a faster sort does.
-fn sort_entries(entries: &mut [Entry<'_>], all_simple: bool) {
+/// `key` gives an item's key and its [`crate::jsonfmt::prefix8`].
+fn sort_entries<'v, T>(entries: &mut [T], all_simple: bool, key: impl Fn(&T) -> (u64, &'v str)) {
     if all_simple {
         // Byte order, decided on the prefixes read once per key where they differ.
-        entries.sort_unstable_by(|a, b| crate::jsonfmt::prefixed_cmp(a.prefix, a.key, b.prefix, b.key));
+        entries.sort_unstable_by(|a, b| {
+            let ((pa, a), (pb, b)) = (key(a), key(b));
+            crate::jsonfmt::prefixed_cmp(pa, a, pb, b)
+        });
         return;
     }
     for i in 1..entries.len() {
         let mut j = i;
-        while j > 0 && key_order(entries[j].key, entries[j - 1].key) == Ordering::Less {
+        while j > 0 && key_order(key(&entries[j]).1, key(&entries[j - 1]).1) == Ordering::Less {
             entries.swap(j, j - 1);
             j -= 1;
         }
@@ -224,28 +229,62 @@ fn pad(out: &mut String, indent: usize) {
 
 /// The output and, as a stack, the sorted entries of the mappings being written (innermost
 /// last), so no mapping allocates its own list.
+/// The key orders and simple-key flags already worked out are in `shapes`
+/// ([`crate::shapes`]).
 struct Writer<'v> {
     out: String,
     entries: Vec<Entry<'v>>,
+    shapes: Shapes<'v>,
 }
 
 impl<'v> Writer<'v> {
     fn with_capacity(bytes: usize) -> Self {
-        Writer { out: String::with_capacity(bytes), entries: Vec::with_capacity(64) }
+        Writer { out: String::with_capacity(bytes), entries: Vec::with_capacity(64), shapes: Shapes::new() }
+    }
+
+    /// Pushes `m`'s entries in go-yaml's key order, each with its [`simple_key`] flag.
+    fn push_sorted(&mut self, m: &'v Map<String, Value>) {
+        let start = self.entries.len();
+        let mut fingerprint = 0;
+        self.entries.extend(m.iter().map(|(k, v)| {
+            let prefix = crate::jsonfmt::prefix8(k.as_bytes());
+            fingerprint = shapes::mix(fingerprint, prefix, k.len());
+            Entry { key: k.as_str(), value: v, simple: false, prefix }
+        }));
+        let n = self.entries.len() - start;
+        let cached = (shapes::MIN_KEYS..=shapes::MAX_KEYS).contains(&n);
+        if cached {
+            if let Some(hit) = self.shapes.find(fingerprint, self.entries[start..].iter().map(|e| (e.prefix, e.key))) {
+                shapes::permute(&mut self.entries, start, hit.order, |e, i| e.simple = hit.flags[i]);
+                return;
+            }
+        }
+        let mut all_simple = true;
+        for e in &mut self.entries[start..] {
+            e.simple = simple_key(e.key.as_bytes(), e.prefix);
+            all_simple &= e.simple;
+        }
+        if !cached {
+            sort_entries(&mut self.entries[start..], all_simple, |e| (e.prefix, e.key));
+            return;
+        }
+        let mut order = [0u32; shapes::MAX_KEYS];
+        let order = shapes::identity(&mut order, n);
+        let placed = &self.entries[start..];
+        sort_entries(order, all_simple, |&i| (placed[i as usize].prefix, placed[i as usize].key));
+        let mut flags = [false; shapes::MAX_KEYS];
+        for (f, e) in flags.iter_mut().zip(placed) {
+            *f = e.simple;
+        }
+        self.shapes.insert(fingerprint, placed.iter().map(|e| (e.prefix, e.key)), order, &flags[..n]);
+        shapes::permute(&mut self.entries, start, order, |_, _| {});
     }
 
     /// Writes a non-empty mapping whose keys start at column `indent`; `inline_first` when its
     /// first key shares the line of a sequence item's `- `.
     fn map(&mut self, m: &'v Map<String, Value>, indent: usize, inline_first: bool) {
         let start = self.entries.len();
-        let mut all_simple = true;
-        self.entries.extend(m.iter().map(|(k, v)| {
-            let prefix = crate::jsonfmt::prefix8(k.as_bytes());
-            let simple = simple_key(k.as_bytes(), prefix);
-            all_simple &= simple;
-            Entry { key: k.as_str(), value: v, simple, prefix }
-        }));
-        sort_entries(&mut self.entries[start..], all_simple);
+        self.push_sorted(m);
         let end = self.entries.len();
         for i in start..end {
             let Entry { key, value, simple, .. } = self.entries[i];

@@ -176,9 +176,7 @@ impl TaskRun {
             let until_fault = self.faults.next_at().map_or(u64::MAX, |t| t.saturating_sub(now).max(1));
             let slice = left.min(TICK_MS).min(until_fault);
             let o = self.session.advance(slice);
-            out.stdout.push_str(&o.stdout);
-            out.stderr.push_str(&o.stderr);
-            out.chunks.extend(o.chunks);
+            out.append(&o);
             out.streaming = o.streaming;
             left -= slice;
             self.faults.apply_due(&mut self.session);
@@ -259,7 +257,7 @@ fn push_transcript(transcript: &mut String, line: &str, out: &CommandOutput) {
     transcript.push_str("$ ");
     transcript.push_str(line);
     transcript.push('\n');
-    for (_, text) in &out.chunks {
+    for (_, text) in out.chunks() {
         transcript.push_str(text);
     }
 }

@@ -239,3 +239,17 @@ fn escape_scan_cases() {
         assert_eq!(needs_escaping(s.as_bytes()), want, "{s:?}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// Lists that repeat mapping shapes (the key-order cache's hits and misses) print like the
+    /// reference writer, which sorts every mapping.
+    #[test]
+    fn repeated_shapes_match_the_reference(items in crate::shapes::tests::arb_shaped_list()) {
+        let borrowed: Vec<&Value> = items.iter().collect();
+        let list = json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
+        prop_assert_eq!(list_to_json(&borrowed), reference::to_json(&list));
+        prop_assert_eq!(to_compact(&list), reference::to_compact(&list));
+    }
+}

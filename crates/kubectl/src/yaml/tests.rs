@@ -175,3 +175,16 @@ fn word_test_matches_the_byte_classes() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, .. proptest::prelude::ProptestConfig::default() })]
+
+    /// Lists that repeat mapping shapes (the key-order cache's hits and misses, simple and
+    /// go-yaml-ordered keys) print like the reference writer, which sorts every mapping.
+    #[test]
+    fn repeated_shapes_match_the_reference(items in crate::shapes::tests::arb_shaped_list()) {
+        let borrowed: Vec<&Value> = items.iter().collect();
+        let list = json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
+        proptest::prop_assert_eq!(list_to_yaml(&borrowed), reference::to_yaml(&list));
+    }
+}
