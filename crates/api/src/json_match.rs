@@ -208,38 +208,23 @@ impl SeqMatch<'_, '_> {
     }
 }
 
-impl ser::SerializeSeq for SeqMatch<'_, '_> {
-    type Ok = ();
-    type Error = Mismatch;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Mismatch> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Mismatch> {
-        self.finish()
-    }
+/// Sequences, tuples and tuple structs all serialise as a JSON array: one comparison each.
+macro_rules! seq_like {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for SeqMatch<'_, '_> {
+            type Ok = ();
+            type Error = Mismatch;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Mismatch> {
+                self.element(v)
+            }
+            fn end(self) -> Result<(), Mismatch> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for SeqMatch<'_, '_> {
-    type Ok = ();
-    type Error = Mismatch;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Mismatch> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Mismatch> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqMatch<'_, '_> {
-    type Ok = ();
-    type Error = Mismatch;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Mismatch> {
-        self.element(v)
-    }
-    fn end(self) -> Result<(), Mismatch> {
-        self.finish()
-    }
-}
+seq_like!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field);
 
 /// One map (or struct) being compared. While the wire keys come in serialisation order they
 /// are taken from `iter` (no lookup); from the first difference on, keys are looked up and

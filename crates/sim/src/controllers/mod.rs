@@ -170,30 +170,10 @@ impl Informer {
 
     /// Applies pending watch events to the cache; returns the (namespace, name) keys touched
     /// together with the object before and after (None when absent).
-    ///
-    /// Every pod write reaches a handful of pod informers, so this is per-event hot: the key is
-    /// read with one `metadata` lookup, an object already cached is replaced in place (no
-    /// second key copy, no second search), and the new object is the event's own `Arc`.
+    /// Per-event hot (see `apply_event`).
     pub fn pump(&mut self, ctx: &mut Ctx<'_>) -> Vec<Change> {
         let Some(id) = self.watch else { return Vec::new() };
-        let events = ctx.drain(id);
-        let mut out = Vec::with_capacity(events.len());
-        for ev in events {
-            let key = object_key(&ev.object);
-            let (old, new) = match ev.event_type {
-                WatchEventType::Added | WatchEventType::Modified => {
-                    let old = match self.objs.get_mut(&key) {
-                        Some(slot) => Some(std::mem::replace(slot, Arc::clone(&ev.object))),
-                        None => self.objs.insert(key.clone(), Arc::clone(&ev.object)),
-                    };
-                    (old, Some(ev.object))
-                }
-                WatchEventType::Deleted => (self.objs.remove(&key), None),
-                WatchEventType::Error => continue,
-            };
-            out.push(Change { key, old, new });
-        }
-        out
+        ctx.drain(id).into_iter().filter_map(|ev| apply_event(&mut self.objs, ev)).collect()
     }
 
     /// Records the result of this controller's own write before its watch delivers it, the
@@ -231,6 +211,26 @@ pub struct Change {
     pub key: (String, String),
     pub old: Option<Arc<Value>>,
     pub new: Option<Arc<Value>>,
+}
+
+/// Applies one watch event to an informer cache (`objs`, by namespace/name) and returns the
+/// change with the object before and after; an `Error` event changes nothing. An object
+/// already cached is replaced in place (no second key copy, no second search), and the new
+/// object is the event's own `Arc`.
+pub(crate) fn apply_event(objs: &mut BTreeMap<(String, String), Arc<Value>>, ev: crate::store::WatchEvent) -> Option<Change> {
+    let key = object_key(&ev.object);
+    let (old, new) = match ev.event_type {
+        WatchEventType::Added | WatchEventType::Modified => {
+            let old = match objs.get_mut(&key) {
+                Some(slot) => Some(std::mem::replace(slot, Arc::clone(&ev.object))),
+                None => objs.insert(key.clone(), Arc::clone(&ev.object)),
+            };
+            (old, Some(ev.object))
+        }
+        WatchEventType::Deleted => (objs.remove(&key), None),
+        WatchEventType::Error => return None,
+    };
+    Some(Change { key, old, new })
 }
 
 /// The controller ownerReference of an object, if any: (kind, name, uid).

@@ -12,10 +12,10 @@
 //! while it runs, so the shared cache it reads is the one its own informer would have held.
 
 use super::queue::Key;
-use super::{object_key, Change};
+use super::Change;
 use crate::component::Ctx;
 use crate::meta;
-use crate::store::{WatchEventType, WatchFilter, WatchId};
+use crate::store::{WatchFilter, WatchId};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
@@ -55,19 +55,9 @@ impl Cache {
     fn fill(&mut self, ctx: &mut Ctx<'_>) {
         let Some(id) = self.watch else { return };
         for ev in ctx.drain(id) {
-            let key = object_key(&ev.object);
-            let (old, new) = match ev.event_type {
-                WatchEventType::Added | WatchEventType::Modified => {
-                    let old = match self.objs.get_mut(&key) {
-                        Some(slot) => Some(std::mem::replace(slot, Arc::clone(&ev.object))),
-                        None => self.objs.insert(key.clone(), Arc::clone(&ev.object)),
-                    };
-                    (old, Some(ev.object))
-                }
-                WatchEventType::Deleted => (self.objs.remove(&key), None),
-                WatchEventType::Error => continue,
-            };
-            self.log.push_back(Change { key, old, new });
+            if let Some(change) = super::apply_event(&mut self.objs, ev) {
+                self.log.push_back(change);
+            }
         }
     }
 
