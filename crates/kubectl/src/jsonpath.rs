@@ -166,12 +166,27 @@ fn parse_path(p: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
+/// A field name up to the next unescaped `.` or `[`. As in client-go's parser (`advance`,
+/// `parseField`), a backslash escapes the character after it and every backslash is dropped
+/// from the name, so `.metadata.annotations.deployment\.kubernetes\.io/revision` reads one key.
 fn read_name(chars: &[char], start: usize) -> (String, usize) {
+    let mut name = String::new();
     let mut end = start;
     while end < chars.len() && chars[end] != '.' && chars[end] != '[' {
+        if chars[end] == '\\' {
+            end += 1;
+            if let Some(&c) = chars.get(end) {
+                if c != '\\' {
+                    name.push(c);
+                }
+            }
+            end = (end + 1).min(chars.len());
+            continue;
+        }
+        name.push(chars[end]);
         end += 1;
     }
-    (chars[start..end].iter().collect(), end)
+    (name, end)
 }
 
 fn matching_bracket(chars: &[char], open: usize) -> Option<usize> {
@@ -457,6 +472,18 @@ mod tests {
         }
         for whole in ["{.items}", "{..name}", "{range .items}{.metadata.name}{end}"] {
             assert_eq!(render_list(whole, &wrapper, &items), None, "{whole}");
+        }
+    }
+
+    #[test]
+    fn escaped_dots_read_one_key() {
+        let v = json!({"metadata": {"annotations": {"deployment.kubernetes.io/revision": "2"}}});
+        let cases = [
+            (r#"{.metadata.annotations.deployment\.kubernetes\.io/revision}"#, "2"),
+            (r#"{.metadata.annotations.deployment.kubernetes.io/revision}"#, ""),
+        ];
+        for (template, want) in cases {
+            assert_eq!(render(template, &v).as_deref(), Ok(want), "{template}");
         }
     }
 

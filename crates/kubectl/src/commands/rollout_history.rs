@@ -18,10 +18,12 @@ use std::collections::BTreeMap;
 const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 const DEPLOYMENT_REVISION: &str = "deployment.kubernetes.io/revision";
 
-/// One revision: its pod template (for `--revision=N`) and its change cause.
+/// One revision: its pod template (for `--revision=N`), its change cause and the object
+/// that records it (the ReplicaSet or ControllerRevision `-o` prints, as `GetHistory` returns).
 struct Entry {
     template: Value,
     change_cause: String,
+    object: Value,
 }
 
 /// `printTemplate`: DescribePodTemplate written into a plain buffer, so its tabs stay tabs.
@@ -82,7 +84,7 @@ fn daemonset_history(ds: &Value, revisions: &[Value]) -> Result<BTreeMap<i64, En
         let Some(template) = revision_template(ds, cr) else {
             return fail(format!("unable to parse history {}", s(cr, "metadata.name")));
         };
-        out.insert(i(cr, "revision"), Entry { template, change_cause: annotation(cr, CHANGE_CAUSE) });
+        out.insert(i(cr, "revision"), Entry { template, change_cause: annotation(cr, CHANGE_CAUSE), object: cr.clone() });
     }
     Ok(out)
 }
@@ -112,7 +114,7 @@ fn deployment_history(ctx: &mut Ctx, dep: &Value) -> Result<BTreeMap<i64, Entry>
             }
             template["metadata"]["annotations"][CHANGE_CAUSE] = json!(cause);
         }
-        out.insert(r, Entry { template, change_cause: cause });
+        out.insert(r, Entry { template, change_cause: cause, object: rs.clone() });
     }
     Ok(out)
 }
@@ -130,9 +132,37 @@ pub fn history(ctx: &mut Ctx, info: &ResourceInfo, obj: &Value) -> CmdResult {
     } else {
         deployment_history(ctx, obj)?
     };
+    if let Some(o) = ctx.flags.get("output").filter(|o| !o.is_empty()).map(str::to_string) {
+        return print_revisions(ctx, &o, &entries, revision);
+    }
     let text = print_history(&entries, revision)?;
     let with_revision = if revision > 0 { format!("with revision #{revision}") } else { String::new() };
     ctx.stdout(&format!("{}/{} {with_revision}\n{text}\n", kind_prefix(info), s(obj, "metadata.name")));
+    Ok(())
+}
+
+/// `rollout history -o FORMAT`: the revisions' objects themselves (ReplicaSets of a
+/// Deployment, ControllerRevisions of a DaemonSet) in revision order, each printed on its own
+/// (YAML documents separated by `---`), or only `--revision`'s. No revisions, no output.
+fn print_revisions(ctx: &mut Ctx, output: &str, entries: &BTreeMap<i64, Entry>, revision: i64) -> CmdResult {
+    let format = super::get::parse_format(output)?;
+    if matches!(format, super::get::Format::Table { .. } | super::get::Format::CustomColumns(_)) {
+        // history's print flags carry no table printers.
+        let allowed = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+        return fail(format!("unable to match a printer suitable for the output format {output:?}, allowed formats are: {allowed}"));
+    }
+    let chosen: Vec<&Entry> = if revision > 0 {
+        let Some(entry) = entries.get(&revision) else { return fail("unable to find the specified revision") };
+        vec![entry]
+    } else {
+        entries.values().collect()
+    };
+    for (n, entry) in chosen.into_iter().enumerate() {
+        if n > 0 && matches!(format, super::get::Format::Yaml) {
+            ctx.stdout("---\n");
+        }
+        super::get::print_objects(ctx, &format, std::slice::from_ref(&entry.object), true)?;
+    }
     Ok(())
 }
 
@@ -182,8 +212,8 @@ mod tests {
     fn history_table_and_missing_revision() {
         let mut h = BTreeMap::new();
         assert_eq!(print_history(&h, 0).ok().as_deref(), Some("No rollout history found."));
-        h.insert(3, Entry { template: json!({}), change_cause: String::new() });
-        h.insert(1, Entry { template: json!({}), change_cause: "kubectl set image ds/agent agent=busybox:1.37".into() });
+        h.insert(3, Entry { template: json!({}), change_cause: String::new(), object: json!({}) });
+        h.insert(1, Entry { template: json!({}), change_cause: "kubectl set image ds/agent agent=busybox:1.37".into(), object: json!({}) });
         let table = print_history(&h, 0).unwrap_or_default();
         assert_eq!(table, "REVISION  CHANGE-CAUSE\n1         kubectl set image ds/agent agent=busybox:1.37\n3         <none>\n");
         assert_eq!(print_history(&h, 2).err(), Some(Fail::Error("unable to find the specified revision".into())));
