@@ -155,6 +155,8 @@ fn parse_path(p: &str) -> Result<Vec<Step>, String> {
                 steps.push(parse_bracket(inner.trim())?);
                 i = close + 1;
             }
+            // parseInsideAction consumes spaces between steps.
+            ' ' => i += 1,
             c if i == 0 && c.is_alphanumeric() => {
                 let (name, next) = read_name(&chars, i);
                 steps.push(Step::Field(name));
@@ -166,13 +168,19 @@ fn parse_path(p: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-/// A field name up to the next unescaped `.` or `[`. As in client-go's parser (`advance`,
+/// Ends a field name (client-go's `isTerminator`); what follows is parsed as the next step,
+/// so a `,` outside brackets is the parser's "unrecognized character" error, as in kubectl.
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '[' | ',' | ']' | '$' | '@' | '{' | '}') || c.is_whitespace()
+}
+
+/// A field name up to the next unescaped terminator. As in client-go's parser (`advance`,
 /// `parseField`), a backslash escapes the character after it and every backslash is dropped
 /// from the name, so `.metadata.annotations.deployment\.kubernetes\.io/revision` reads one key.
 fn read_name(chars: &[char], start: usize) -> (String, usize) {
     let mut name = String::new();
     let mut end = start;
-    while end < chars.len() && chars[end] != '.' && chars[end] != '[' {
+    while end < chars.len() && !is_terminator(chars[end]) {
         if chars[end] == '\\' {
             end += 1;
             if let Some(&c) = chars.get(end) {
@@ -485,6 +493,14 @@ mod tests {
         for (template, want) in cases {
             assert_eq!(render(template, &v).as_deref(), Ok(want), "{template}");
         }
+    }
+
+    #[test]
+    fn a_comma_outside_brackets_is_a_parse_error() {
+        let v = json!({"metadata": {"name": "web"}, "spec": {"nodeName": "node01"}});
+        let err = render("{.metadata.name,.spec.nodeName}", &v);
+        assert_eq!(err, Err("unrecognized character in action: U+002C ','".to_string()));
+        assert_eq!(render("{.metadata .name}", &v).as_deref(), Ok("web"));
     }
 
     #[test]
