@@ -59,8 +59,9 @@ fn daemonset_template_generation(new: &mut Value, current: &Value) {
     let key = "deprecated.daemonset.template.generation";
     let stored = meta::str_at(current, &["metadata", "annotations", key]).and_then(|v| v.parse::<i64>().ok());
     let Some(stored) = stored else { return };
-    let template = |v: &Value| meta::at(v, &["spec", "template"]).cloned();
-    let g = if template(new) != template(current) { stored + 1 } else { stored };
+    // Compared in place: the templates are only read, so neither is copied.
+    let changed = meta::at(new, &["spec", "template"]) != meta::at(current, &["spec", "template"]);
+    let g = if changed { stored + 1 } else { stored };
     let annotations = meta::metadata_mut(new).entry("annotations").or_insert_with(|| json!({}));
     if !annotations.is_object() {
         *annotations = json!({});
