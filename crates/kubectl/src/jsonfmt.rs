@@ -4,8 +4,10 @@
 //!
 //! `-o json` of 200 pods is about half a megabyte, so the writer appends straight to one
 //! `String`: the sorted entries of every mapping live in one reusable buffer, strings that need
-//! no escaping are copied whole, integers are formatted without `to_string`.
+//! no escaping are copied whole, integers are formatted without `to_string`, and the key order
+//! and printed keys of mapping shapes met before are reused ([`crate::shapes`]).
 
+use crate::shapes::{self, ShapeId, Shapes};
 use serde_json::{Map, Number, Value};
 
 /// Renders `value` the way kubectl's JSON printer does, with a trailing newline.
@@ -57,20 +59,21 @@ pub fn to_compact(value: &Value) -> String {
 
 /// The output and, as a stack, the sorted entries of the mappings being written (innermost
 /// last), so no mapping allocates its own list. Each entry carries its key's [`prefix8`], read
-/// once, so the sort compares numbers and reaches the key's bytes only on a tie.
+/// once, so the sort compares numbers and reaches the key's bytes only on a tie. The indented
+/// form remembers the key orders and printed keys (`"name": `) of the mapping shapes it has
+/// met in `shapes` ([`crate::shapes`]).
 struct Writer<'v> {
     out: String,
     entries: Vec<(u64, &'v str, &'v Value)>,
+    shapes: Shapes<'v>,
 }
 
 impl<'v> Writer<'v> {
     fn with_capacity(bytes: usize) -> Self {
-        Writer { out: String::with_capacity(bytes), entries: Vec::with_capacity(64) }
+        Writer { out: String::with_capacity(bytes), entries: Vec::with_capacity(64), shapes: Shapes::new() }
     }
 
-    /// Pushes `m`'s entries in Go's map-key order (byte order); returns their range. (No
-    /// shape cache as in YAML: measured, checking a remembered shape cost more here than this
-    /// sort on prefixes.)
+    /// Pushes `m`'s entries in Go's map-key order (byte order); returns their range.
     fn push_sorted(&mut self, m: &'v Map<String, Value>) -> (usize, usize) {
         let start = self.entries.len();
         self.entries.extend(m.iter().map(|(k, v)| (prefix8(k.as_bytes()), k.as_str(), v)));
@@ -79,11 +82,58 @@ impl<'v> Writer<'v> {
         (start, self.entries.len())
     }
 
-    fn pretty(&mut self, value: &'v Value, depth: usize) {
-        match value {
-            Value::Object(m) if !m.is_empty() => {
-                let (start, end) = self.push_sorted(m);
-                self.out.push_str("{\n");
+    /// Pushes `m`'s entries in insertion order and finds (or remembers) their shape: the
+    /// sorted order and each key printed as `"key": `. None for maps too small or too large to
+    /// remember, or when the cache does not take a new shape; the entries are pushed either way.
+    fn push_shaped(&mut self, m: &'v Map<String, Value>) -> Option<ShapeId> {
+        let start = self.entries.len();
+        let mut fingerprint = 0;
+        self.entries.extend(m.iter().map(|(k, v)| {
+            let prefix = prefix8(k.as_bytes());
+            fingerprint = shapes::mix(fingerprint, prefix, k.len());
+            (prefix, k.as_str(), v)
+        }));
+        let placed = &self.entries[start..];
+        if !(shapes::MIN_KEYS..=shapes::MAX_KEYS).contains(&placed.len()) {
+            return None;
+        }
+        if let Some(id) = self.shapes.find(fingerprint, placed.iter().map(|e| (e.0, e.1))) {
+            return Some(id);
+        }
+        let mut order = [0u32; shapes::MAX_KEYS];
+        let order = shapes::identity(&mut order, placed.len());
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&placed[a as usize], &placed[b as usize]);
+            prefixed_cmp(a.0, a.1, b.0, b.1)
+        });
+        self.shapes.insert(fingerprint, placed.iter().map(|e| (e.0, e.1)), order, |out, i| {
+            string(out, placed[i].1);
+            out.push_str(": ");
+            0
+        })
+    }
+
+    /// An indented non-empty object at `depth`.
+    fn pretty_map(&mut self, m: &'v Map<String, Value>, depth: usize) {
+        let start = self.entries.len();
+        let shape = self.push_shaped(m);
+        self.out.push_str("{\n");
+        match shape {
+            Some(id) => {
+                for j in 0..id.len {
+                    indent(&mut self.out, depth + 1);
+                    let (i, printed, _) = self.shapes.sorted(id, j);
+                    self.out.push_str(printed);
+                    self.pretty(self.entries[start + i].2, depth + 1);
+                    if j + 1 < id.len {
+                        self.out.push(',');
+                    }
+                    self.out.push('\n');
+                }
+            }
+            None => {
+                self.entries[start..].sort_unstable_by(|a, b| prefixed_cmp(a.0, a.1, b.0, b.1));
+                let end = self.entries.len();
                 for i in start..end {
                     let (_, k, v) = self.entries[i];
                     indent(&mut self.out, depth + 1);
@@ -95,10 +145,16 @@ impl<'v> Writer<'v> {
                     }
                     self.out.push('\n');
                 }
-                self.entries.truncate(start);
-                indent(&mut self.out, depth);
-                self.out.push('}');
             }
+        }
+        self.entries.truncate(start);
+        indent(&mut self.out, depth);
+        self.out.push('}');
+    }
+
+    fn pretty(&mut self, value: &'v Value, depth: usize) {
+        match value {
+            Value::Object(m) if !m.is_empty() => self.pretty_map(m, depth),
             Value::Array(a) if !a.is_empty() => {
                 self.out.push_str("[\n");
                 for (i, v) in a.iter().enumerate() {

@@ -12,7 +12,7 @@
 //! (short one-line printable ASCII) after a single pass over their bytes
 //! ([`scalar_style::write_str`]).
 
-use crate::shapes::{self, Shapes};
+use crate::shapes::{self, ShapeId, Shapes};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 
@@ -196,14 +196,38 @@ static SIMPLE_KEY_BYTE: [bool; 256] = {
     table
 };
 
-/// One entry of a mapping being written, whether its key is [`simple_key`], and the key's
-/// first eight bytes as a number ([`crate::jsonfmt::prefix8`]) for the sort.
+/// One entry of a mapping being written, with its key's first eight bytes as a number
+/// ([`crate::jsonfmt::prefix8`]) for the sort and the shape check.
 #[derive(Clone, Copy)]
 struct Entry<'v> {
     key: &'v str,
     value: &'v Value,
-    simple: bool,
     prefix: u64,
+}
+
+/// The last string value written at a sorted key of a remembered shape, the column it started
+/// at and the quick style it was written in ([`Writer::remembered_str`]).
+#[derive(Clone, Copy, Default)]
+struct Memo<'v> {
+    text: &'v str,
+    column: usize,
+    style: Option<scalar_style::Style>,
+}
+
+/// Writes `key` as a mapping key followed by its `:` and returns the key's width in columns:
+/// plain when it is a [`simple_key`] that the resolver reads back as a string, else as
+/// go-yaml's emitter would (keys never fold, so the position does not matter).
+fn print_key(out: &mut String, key: &str, prefix: u64) -> usize {
+    if simple_key(key.as_bytes(), prefix) && !(key.len() <= resolve::LONGEST_WORD && needs_quotes(key)) {
+        out.push_str(key);
+        out.push(':');
+        return key.len();
+    }
+    let key_at = out.len();
+    scalar_style::write_str(out, key, 0, 0, true);
+    let w = width(&out[key_at..]);
+    out.push(':');
+    w
 }
 
 const SPACES: &str = "                                                                ";
@@ -234,7 +258,7 @@ fn pad(out: &mut String, indent: usize) {
 struct Writer<'v> {
     out: String,
     entries: Vec<Entry<'v>>,
-    shapes: Shapes<'v>,
+    shapes: Shapes<'v, Memo<'v>>,
 }
 
 impl<'v> Writer<'v> {
@@ -242,68 +266,85 @@ impl<'v> Writer<'v> {
         Writer { out: String::with_capacity(bytes), entries: Vec::with_capacity(64), shapes: Shapes::new() }
     }
 
-    /// Pushes `m`'s entries in go-yaml's key order, each with its [`simple_key`] flag.
-    fn push_sorted(&mut self, m: &'v Map<String, Value>) {
+    /// Writes a non-empty mapping whose keys start at column `indent`; `inline_first` when its
+    /// first key shares the line of a sequence item's `- `. Its entries go on the stack in
+    /// insertion order; a mapping of a remembered (or newly remembered) shape is then written
+    /// in the shape's order with its printed keys, any other is sorted in place.
+    fn map(&mut self, m: &'v Map<String, Value>, indent: usize, inline_first: bool) {
         let start = self.entries.len();
         let mut fingerprint = 0;
         self.entries.extend(m.iter().map(|(k, v)| {
             let prefix = crate::jsonfmt::prefix8(k.as_bytes());
             fingerprint = shapes::mix(fingerprint, prefix, k.len());
-            Entry { key: k.as_str(), value: v, simple: false, prefix }
+            Entry { key: k.as_str(), value: v, prefix }
         }));
         let n = self.entries.len() - start;
-        let cached = (shapes::MIN_KEYS..=shapes::MAX_KEYS).contains(&n);
-        if cached {
-            if let Some(hit) = self.shapes.find(fingerprint, self.entries[start..].iter().map(|e| (e.prefix, e.key))) {
-                shapes::permute(&mut self.entries, start, hit.order, |e, i| e.simple = hit.flags[i]);
-                return;
+        let shape = if (shapes::MIN_KEYS..=shapes::MAX_KEYS).contains(&n) {
+            let placed = &self.entries[start..];
+            self.shapes.find(fingerprint, placed.iter().map(|e| (e.prefix, e.key))).or_else(|| self.remember(start, fingerprint))
+        } else {
+            None
+        };
+        match shape {
+            Some(id) => {
+                for j in 0..id.len {
+                    if j > 0 || !inline_first {
+                        pad(&mut self.out, indent);
+                    }
+                    let (i, printed, key_width) = self.shapes.sorted(id, j);
+                    self.out.push_str(printed);
+                    let value = self.entries[start + i].value;
+                    let column = indent + key_width + 2;
+                    match value {
+                        Value::String(s) => self.remembered_str(id, j, s, indent, column),
+                        _ => self.value(value, indent, column),
+                    }
+                }
             }
+            None => self.map_sorting(start, indent, inline_first),
         }
-        let mut all_simple = true;
-        for e in &mut self.entries[start..] {
-            e.simple = simple_key(e.key.as_bytes(), e.prefix);
-            all_simple &= e.simple;
-        }
-        if !cached {
-            sort_entries(&mut self.entries[start..], all_simple, |e| (e.prefix, e.key));
-            return;
-        }
-        let mut order = [0u32; shapes::MAX_KEYS];
-        let order = shapes::identity(&mut order, n);
-        let placed = &self.entries[start..];
-        sort_entries(order, all_simple, |&i| (placed[i as usize].prefix, placed[i as usize].key));
-        let mut flags = [false; shapes::MAX_KEYS];
-        for (f, e) in flags.iter_mut().zip(placed) {
-            *f = e.simple;
-        }
-        self.shapes.insert(fingerprint, placed.iter().map(|e| (e.prefix, e.key)), order, &flags[..n]);
-        shapes::permute(&mut self.entries, start, order, |_, _| {});
+        self.entries.truncate(start);
     }
 
-    /// Writes a non-empty mapping whose keys start at column `indent`; `inline_first` when its
-    /// first key shares the line of a sequence item's `- `.
-    fn map(&mut self, m: &'v Map<String, Value>, indent: usize, inline_first: bool) {
-        let start = self.entries.len();
-        self.push_sorted(m);
-        let end = self.entries.len();
-        for i in start..end {
-            let Entry { key, value, simple, .. } = self.entries[i];
+    /// What [`Self::value`] writes for string `s` at the `j`th sorted key of shape `id`,
+    /// replaying the style of the shape's previous value there when it is the same text at
+    /// the same column (most values repeat from object to object: images, policies, paths,
+    /// condition types), and remembering the new one otherwise.
+    fn remembered_str(&mut self, id: ShapeId, j: usize, s: &'v str, indent: usize, column: usize) {
+        let memo = self.shapes.memo(id, j);
+        let known = memo.style.filter(|_| memo.column == column).map(|style| (memo.text, style));
+        self.out.push(' ');
+        if let Some(style) = scalar_style::write_str_remembered(&mut self.out, s, indent + 2, column, known) {
+            self.shapes.set_memo(id, j, Memo { text: s, column, style: Some(style) });
+        }
+        self.out.push('\n');
+    }
+
+    /// Sorts the mapping at `entries[start..]` and remembers its shape: the order and the
+    /// printed keys. None when the cache does not take it.
+    fn remember(&mut self, start: usize, fingerprint: u64) -> Option<ShapeId> {
+        let placed = &self.entries[start..];
+        let all_simple = placed.iter().all(|e| simple_key(e.key.as_bytes(), e.prefix));
+        let mut order = [0u32; shapes::MAX_KEYS];
+        let order = shapes::identity(&mut order, placed.len());
+        sort_entries(order, all_simple, |&i| (placed[i as usize].prefix, placed[i as usize].key));
+        let keys = placed.iter().map(|e| (e.prefix, e.key));
+        self.shapes.insert(fingerprint, keys, order, |out, i| print_key(out, placed[i].key, placed[i].prefix))
+    }
+
+    /// Writes the mapping at `entries[start..]` (insertion order) after sorting it in place:
+    /// the path of mappings too small or too large to remember.
+    fn map_sorting(&mut self, start: usize, indent: usize, inline_first: bool) {
+        let all_simple = self.entries[start..].iter().all(|e| simple_key(e.key.as_bytes(), e.prefix));
+        sort_entries(&mut self.entries[start..], all_simple, |e| (e.prefix, e.key));
+        for i in start..self.entries.len() {
+            let Entry { key, value, prefix } = self.entries[i];
             if i > start || !inline_first {
                 pad(&mut self.out, indent);
             }
-            let key_width = if simple && !(key.len() <= resolve::LONGEST_WORD && needs_quotes(key)) {
-                self.out.push_str(key);
-                key.len()
-            } else {
-                let key_at = self.out.len();
-                scalar_style::write_str(&mut self.out, key, indent, indent, true);
-                // Keys never fold, so the key is all on this line.
-                width(&self.out[key_at..])
-            };
-            self.out.push(':');
+            let key_width = print_key(&mut self.out, key, prefix);
             self.value(value, indent, indent + key_width + 2);
         }
-        self.entries.truncate(start);
     }
 
     /// Writes what follows `key:` for a value of a mapping at `indent`; a scalar would start

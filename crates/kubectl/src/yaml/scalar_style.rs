@@ -97,8 +97,11 @@ fn analyze(s: &str) -> Analysis {
 }
 
 
-#[derive(PartialEq)]
-enum Style {
+/// How a string is written. `Plain`, `Single` and `Double` from [`quick_style`] copy the text
+/// unchanged between their quotes, so the decision can be remembered and replayed
+/// ([`write_str_remembered`]).
+#[derive(PartialEq, Clone, Copy)]
+pub(super) enum Style {
     Plain,
     Single,
     Double,
@@ -107,7 +110,35 @@ enum Style {
 
 /// Writes string `s` starting at `column`; continuation lines start at `indent`.
 pub fn write_str(out: &mut String, s: &str, indent: usize, column: usize, is_key: bool) {
-    match quick_style(s, column, is_key) {
+    let style = quick_style(s, column, is_key);
+    if !push_quick(out, s, style) {
+        full(out, s, indent, column, is_key);
+    }
+}
+
+/// Writes value string `s` as [`write_str`] does, first trying `known`: the style
+/// [`quick_style`] gave to the same text at the same column (a mapping shape's previous value
+/// at that key, see [`crate::shapes::Memo`]). Returns the quick style found when it had to be
+/// worked out, for the caller to remember; None when `known` applied or no quick style exists.
+pub(super) fn write_str_remembered(out: &mut String, s: &str, indent: usize, column: usize, known: Option<(&str, Style)>) -> Option<Style> {
+    if let Some((text, style)) = known {
+        if text == s {
+            push_quick(out, s, Some(style));
+            return None;
+        }
+    }
+    let style = quick_style(s, column, false);
+    if !push_quick(out, s, style) {
+        full(out, s, indent, column, false);
+    }
+    style.filter(|&st| st != Style::Literal)
+}
+
+/// Writes `s` in a quick `style` (unchanged text, maybe between quotes); false when there is
+/// none and the full analysis must write it.
+#[inline]
+fn push_quick(out: &mut String, s: &str, style: Option<Style>) -> bool {
+    match style {
         Some(Style::Plain) => out.push_str(s),
         Some(Style::Single) => {
             out.push('\'');
@@ -119,8 +150,9 @@ pub fn write_str(out: &mut String, s: &str, indent: usize, column: usize, is_key
             out.push_str(s);
             out.push('"');
         }
-        Some(Style::Literal) | None => full(out, s, indent, column, is_key),
+        Some(Style::Literal) | None => return false,
     }
+    true
 }
 
 /// What [`quick_style`] does with each byte: most bytes of most strings are [`ORDINARY`], so
