@@ -83,9 +83,9 @@ impl<'v> Writer<'v> {
     }
 
     /// Pushes `m`'s entries in insertion order and finds (or remembers) their shape: the
-    /// sorted order and each key printed as `"key": `. None for maps too small or too large to
+    /// sorted order and each key printed as `"key": ` on its line of an object at `depth`. None for maps too small or too large to
     /// remember, or when the cache does not take a new shape; the entries are pushed either way.
-    fn push_shaped(&mut self, m: &'v Map<String, Value>) -> Option<ShapeId> {
+    fn push_shaped(&mut self, m: &'v Map<String, Value>, depth: usize) -> Option<ShapeId> {
         let start = self.entries.len();
         let mut fingerprint = 0;
         self.entries.extend(m.iter().map(|(k, v)| {
@@ -106,7 +106,7 @@ impl<'v> Writer<'v> {
             let (a, b) = (&placed[a as usize], &placed[b as usize]);
             prefixed_cmp(a.0, a.1, b.0, b.1)
         });
-        self.shapes.insert(fingerprint, placed.iter().map(|e| (e.0, e.1)), order, |out, i| {
+        self.shapes.insert(fingerprint, placed.iter().map(|e| (e.0, e.1)), order, (depth + 1) * 4, |out, i| {
             string(out, placed[i].1);
             out.push_str(": ");
             0
@@ -116,15 +116,24 @@ impl<'v> Writer<'v> {
     /// An indented non-empty object at `depth`.
     fn pretty_map(&mut self, m: &'v Map<String, Value>, depth: usize) {
         let start = self.entries.len();
-        let shape = self.push_shaped(m);
+        let shape = self.push_shaped(m, depth);
         self.out.push_str("{\n");
         match shape {
             Some(id) => {
                 for j in 0..id.len {
-                    indent(&mut self.out, depth + 1);
                     let (i, printed, _) = self.shapes.sorted(id, j);
-                    self.out.push_str(printed);
-                    self.pretty(self.entries[start + i].2, depth + 1);
+                    // The printed key starts with the shape's first indentation: copied whole
+                    // when this object sits there too, else the key alone after our own.
+                    if id.indent == (depth + 1) * 4 {
+                        self.out.push_str(printed);
+                    } else {
+                        indent(&mut self.out, depth + 1);
+                        self.out.push_str(printed.get(id.indent..).unwrap_or_default());
+                    }
+                    match self.entries[start + i].2 {
+                        Value::String(s) => string(&mut self.out, s),
+                        v => self.pretty(v, depth + 1),
+                    }
                     if j + 1 < id.len {
                         self.out.push(',');
                     }

@@ -34,6 +34,7 @@ struct Shape {
     fingerprint: u64,
     at: usize,
     len: usize,
+    indent: usize,
 }
 
 /// Remembered shapes of one command's output. `keys`, `order`, `printed` and `memos` are flat,
@@ -67,6 +68,9 @@ struct Printed {
 pub(crate) struct ShapeId {
     at: usize,
     pub len: usize,
+    /// The spaces every printed key of this shape starts with (the indentation the shape was
+    /// first met at, so a mapping at that indentation copies each line's start whole).
+    pub indent: usize,
 }
 
 impl<'v, M: Copy + Default> Shapes<'v, M> {
@@ -88,11 +92,11 @@ impl<'v, M: Copy + Default> Shapes<'v, M> {
                 return None;
             }
         }
-        Some(ShapeId { at: shape.at, len: shape.len })
+        Some(ShapeId { at: shape.at, len: shape.len, indent: shape.indent })
     }
 
-    /// The `j`th key in sorted order of shape `id`: its insertion index, its printed text and
-    /// that text's width in columns.
+    /// The `j`th key in sorted order of shape `id`: its insertion index, its printed text
+    /// (after `id.indent` spaces) and the key's width in columns.
     #[inline]
     pub(crate) fn sorted(&self, id: ShapeId, j: usize) -> (usize, &str, usize) {
         let p = self.printed[id.at + j];
@@ -114,14 +118,15 @@ impl<'v, M: Copy + Default> Shapes<'v, M> {
     }
 
     /// Remembers a shape: its keys in insertion order, the sorted order (insertion indices) and
-    /// each sorted key as `print` writes it (appending to the string it is given, returning the
-    /// width). None when full or when the fingerprint's slot is taken (the caller then takes
-    /// the uncached path).
+    /// each sorted key as `indent` spaces followed by what `print` writes (appending to the
+    /// string it is given, returning the key's width). None when full or when the fingerprint's
+    /// slot is taken (the caller then takes the uncached path).
     pub(crate) fn insert(
         &mut self,
         fingerprint: u64,
         keys: impl Iterator<Item = (u64, &'v str)>,
         order: &[u32],
+        indent: usize,
         mut print: impl FnMut(&mut String, usize) -> usize,
     ) -> Option<ShapeId> {
         if self.shapes.len() >= MAX_SHAPES {
@@ -142,14 +147,15 @@ impl<'v, M: Copy + Default> Shapes<'v, M> {
         self.order.extend_from_slice(order);
         for &i in order {
             let from = self.text.len();
+            self.text.extend(std::iter::repeat_n(' ', indent));
             let width = print(&mut self.text, i as usize);
             let to = self.text.len();
             self.printed.push(Printed { at: from as u32, len: (to - from) as u32, width: width as u32 });
         }
         self.memos.resize(at + len, M::default());
-        self.shapes.push(Shape { fingerprint, at, len });
+        self.shapes.push(Shape { fingerprint, at, len, indent });
         self.slots[slot] = self.shapes.len() as u32;
-        Some(ShapeId { at, len })
+        Some(ShapeId { at, len, indent })
     }
 
     /// The slot holding `fingerprint`'s shape, or the empty slot where it would go.
@@ -204,10 +210,10 @@ pub(crate) mod tests {
             out.push_str(&keys[i].to_uppercase());
             i * 10
         };
-        assert!(shapes.insert(fp(&keys), with_prefix(&keys), &[1, 2, 0], print).is_some());
+        assert!(shapes.insert(fp(&keys), with_prefix(&keys), &[1, 2, 0], 2, print).is_some());
         let sorted = |id: ShapeId| (0..id.len).map(|j| shapes.sorted(id, j)).map(|(i, t, w)| (i, t.to_string(), w)).collect::<Vec<_>>();
         let hit = shapes.find(fp(&keys), with_prefix(&keys)).map(sorted);
-        let want = vec![(1, "IMAGE".to_string(), 10), (2, "IMAGEPULLPOLICY".to_string(), 20), (0, "NAME".to_string(), 0)];
+        let want = vec![(1, "  IMAGE".to_string(), 10), (2, "  IMAGEPULLPOLICY".to_string(), 20), (0, "  NAME".to_string(), 0)];
         assert_eq!(hit, Some(want));
         // Differences in the tail past eight bytes, the length, the order or the count miss,
         // even when forced to the remembered fingerprint.
@@ -223,7 +229,7 @@ pub(crate) mod tests {
         let names: Vec<String> = (0..MAX_SHAPES + 50).map(|i| format!("key{i}")).collect();
         let all: Vec<[&str; 3]> = names.iter().map(|n| [n.as_str(), "a", "b"]).collect();
         for keys in &all {
-            shapes.insert(fp(keys), with_prefix(keys), &[1, 2, 0], |_, _| 0);
+            shapes.insert(fp(keys), with_prefix(keys), &[1, 2, 0], 0, |_, _| 0);
         }
         assert_eq!(shapes.shapes.len(), MAX_SHAPES);
         let first = [names[0].as_str(), "a", "b"];

@@ -281,18 +281,24 @@ impl<'v> Writer<'v> {
         let n = self.entries.len() - start;
         let shape = if (shapes::MIN_KEYS..=shapes::MAX_KEYS).contains(&n) {
             let placed = &self.entries[start..];
-            self.shapes.find(fingerprint, placed.iter().map(|e| (e.prefix, e.key))).or_else(|| self.remember(start, fingerprint))
+            self.shapes.find(fingerprint, placed.iter().map(|e| (e.prefix, e.key))).or_else(|| self.remember(start, fingerprint, indent))
         } else {
             None
         };
         match shape {
             Some(id) => {
                 for j in 0..id.len {
-                    if j > 0 || !inline_first {
-                        pad(&mut self.out, indent);
-                    }
                     let (i, printed, key_width) = self.shapes.sorted(id, j);
-                    self.out.push_str(printed);
+                    // The printed key starts with the shape's first indentation: copied whole
+                    // when this mapping sits there too, else the key alone after our own.
+                    if indent == id.indent && (j > 0 || !inline_first) {
+                        self.out.push_str(printed);
+                    } else {
+                        if j > 0 || !inline_first {
+                            pad(&mut self.out, indent);
+                        }
+                        self.out.push_str(printed.get(id.indent..).unwrap_or_default());
+                    }
                     let value = self.entries[start + i].value;
                     let column = indent + key_width + 2;
                     match value {
@@ -321,15 +327,15 @@ impl<'v> Writer<'v> {
     }
 
     /// Sorts the mapping at `entries[start..]` and remembers its shape: the order and the
-    /// printed keys. None when the cache does not take it.
-    fn remember(&mut self, start: usize, fingerprint: u64) -> Option<ShapeId> {
+    /// keys printed at `indent`. None when the cache does not take it.
+    fn remember(&mut self, start: usize, fingerprint: u64, indent: usize) -> Option<ShapeId> {
         let placed = &self.entries[start..];
         let all_simple = placed.iter().all(|e| simple_key(e.key.as_bytes(), e.prefix));
         let mut order = [0u32; shapes::MAX_KEYS];
         let order = shapes::identity(&mut order, placed.len());
         sort_entries(order, all_simple, |&i| (placed[i as usize].prefix, placed[i as usize].key));
         let keys = placed.iter().map(|e| (e.prefix, e.key));
-        self.shapes.insert(fingerprint, keys, order, |out, i| print_key(out, placed[i].key, placed[i].prefix))
+        self.shapes.insert(fingerprint, keys, order, indent, |out, i| print_key(out, placed[i].key, placed[i].prefix))
     }
 
     /// Writes the mapping at `entries[start..]` (insertion order) after sorting it in place:
