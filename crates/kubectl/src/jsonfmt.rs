@@ -121,15 +121,15 @@ impl<'v> Writer<'v> {
         match shape {
             Some(id) => {
                 for j in 0..id.len {
-                    let (i, printed, _) = self.shapes.sorted(id, j);
                     // The printed key starts with the shape's first indentation: copied whole
                     // when this object sits there too, else the key alone after our own.
-                    if id.indent == (depth + 1) * 4 {
-                        self.out.push_str(printed);
+                    let skip = if id.indent == (depth + 1) * 4 {
+                        0
                     } else {
                         indent(&mut self.out, depth + 1);
-                        self.out.push_str(printed.get(id.indent..).unwrap_or_default());
-                    }
+                        id.indent
+                    };
+                    let (i, _) = self.shapes.write_key(id, j, skip, &mut self.out);
                     match self.entries[start + i].2 {
                         Value::String(s) => string(&mut self.out, s),
                         v => self.pretty(v, depth + 1),
@@ -235,14 +235,26 @@ pub(crate) fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// The first eight bytes as a big-endian number (zero-padded), so numbers compare like bytes.
+/// Read once per key by both writers: a short key (half of all field names) is assembled from
+/// two overlapping loads rather than copied into a zeroed buffer (a `memcpy` call, and a
+/// stalled read of the bytes it just stored).
+#[inline]
 pub(crate) fn prefix8(b: &[u8]) -> u64 {
-    match b.get(..8) {
-        Some(head) => u64::from_be_bytes(head.try_into().unwrap_or([0; 8])),
-        None => {
-            let mut buf = [0u8; 8];
-            buf[..b.len()].copy_from_slice(b);
-            u64::from_be_bytes(buf)
-        }
+    let n = b.len();
+    if let Some(head) = b.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
+    if n >= 4 {
+        // Bytes 0..4 and n-4..n overlap when n < 8; the overlap is the same bytes in both.
+        let (Some(head), Some(tail)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) else { return 0 };
+        let head = u64::from(u32::from_be_bytes(*head)) << 32;
+        let tail = u64::from(u32::from_be_bytes(*tail)) << (8 * (8 - n));
+        return head | tail;
+    }
+    match b {
+        [] => 0,
+        // For n in 1..=3, bytes 0, n/2 and n-1 cover them all.
+        _ => (u64::from(b[0]) << 56) | (u64::from(b[n / 2]) << (56 - 8 * (n / 2))) | (u64::from(b[n - 1]) << (56 - 8 * (n - 1))),
     }
 }
 

@@ -24,6 +24,9 @@ pub(crate) fn mix(fingerprint: u64, prefix: u64, len_bytes: usize) -> u64 {
 pub(crate) const MIN_KEYS: usize = 1;
 /// Most keys worth remembering: larger maps (labels, annotations, data) rarely repeat exactly.
 pub(crate) const MAX_KEYS: usize = 64;
+/// The bytes `Shapes::write_key` copies at once: longer printed keys (deep and long) are
+/// copied by length.
+const SLOT_BYTES: usize = 64;
 /// Hash table size; also bounds the shapes remembered (half of it), so probes stay short.
 const SLOTS: usize = 1024;
 const MAX_SHAPES: usize = SLOTS / 2;
@@ -95,13 +98,24 @@ impl<'v, M: Copy + Default> Shapes<'v, M> {
         Some(ShapeId { at: shape.at, len: shape.len, indent: shape.indent })
     }
 
-    /// The `j`th key in sorted order of shape `id`: its insertion index, its printed text
-    /// (after `id.indent` spaces) and the key's width in columns.
+    /// Appends the `j`th key in sorted order of shape `id` to `out`, leaving out the first
+    /// `skip` bytes of its printed text (its indentation, see [`ShapeId::indent`]); returns
+    /// the key's insertion index and its width in columns.
     #[inline]
-    pub(crate) fn sorted(&self, id: ShapeId, j: usize) -> (usize, &str, usize) {
-        let p = self.printed[id.at + j];
-        let text = self.text.get(p.at as usize..(p.at + p.len) as usize).unwrap_or_default();
-        (self.order[id.at + j] as usize, text, p.width as usize)
+    pub(crate) fn write_key(&self, id: ShapeId, j: usize, skip: usize, out: &mut String) -> (usize, usize) {
+        let Some(p) = self.printed.get(id.at + j) else { return (0, 0) };
+        let (at, len) = (p.at as usize + skip, (p.len as usize).saturating_sub(skip));
+        match self.text.get(at..at + SLOT_BYTES) {
+            // A fixed-size copy (a few vector moves) cut back to the key, instead of a
+            // `memcpy` call per key line: `text` holds at least SLOT_BYTES from every key on.
+            Some(slot) if len <= SLOT_BYTES => {
+                let end = out.len() + len;
+                out.push_str(slot);
+                out.truncate(end);
+            }
+            _ => out.push_str(self.text.get(at..at + len).unwrap_or_default()),
+        }
+        (self.order[id.at + j] as usize, p.width as usize)
     }
 
     /// What the writer left at the `j`th sorted key of shape `id` ([`Self::set_memo`]).
@@ -151,6 +165,8 @@ impl<'v, M: Copy + Default> Shapes<'v, M> {
             let width = print(&mut self.text, i as usize);
             let to = self.text.len();
             self.printed.push(Printed { at: from as u32, len: (to - from) as u32, width: width as u32 });
+            // Room for `write_key`'s fixed-size copy (spaces, never part of a key).
+            self.text.extend(std::iter::repeat_n(' ', (from + SLOT_BYTES).saturating_sub(to)));
         }
         self.memos.resize(at + len, M::default());
         self.shapes.push(Shape { fingerprint, at, len, indent });
@@ -211,10 +227,32 @@ pub(crate) mod tests {
             i * 10
         };
         assert!(shapes.insert(fp(&keys), with_prefix(&keys), &[1, 2, 0], 2, print).is_some());
-        let sorted = |id: ShapeId| (0..id.len).map(|j| shapes.sorted(id, j)).map(|(i, t, w)| (i, t.to_string(), w)).collect::<Vec<_>>();
+        let sorted = |id: ShapeId| {
+            let written = |j: usize| {
+                let mut out = String::from(">");
+                let (i, w) = shapes.write_key(id, j, 0, &mut out);
+                (i, out, w)
+            };
+            (0..id.len).map(written).collect::<Vec<_>>()
+        };
         let hit = shapes.find(fp(&keys), with_prefix(&keys)).map(sorted);
-        let want = vec![(1, "  IMAGE".to_string(), 10), (2, "  IMAGEPULLPOLICY".to_string(), 20), (0, "  NAME".to_string(), 0)];
+        let want = vec![(1, ">  IMAGE".to_string(), 10), (2, ">  IMAGEPULLPOLICY".to_string(), 20), (0, ">  NAME".to_string(), 0)];
         assert_eq!(hit, Some(want));
+        // Leaving out the indentation, and a key longer than one fixed-size copy.
+        let mut out = String::new();
+        let id = shapes.find(fp(&keys), with_prefix(&keys)).unwrap_or_else(|| panic!("remembered"));
+        assert_eq!(shapes.write_key(id, 2, 2, &mut out), (0, 0));
+        let long = ["a".repeat(100), "b".repeat(3), "c".repeat(64)];
+        let long: Vec<&str> = long.iter().map(String::as_str).collect();
+        let id = shapes.insert(fp(&long), with_prefix(&long), &[0, 1, 2], 1, |out, i| {
+            out.push_str(long[i]);
+            0
+        });
+        let id = id.unwrap_or_else(|| panic!("remembered"));
+        for j in 0..3 {
+            shapes.write_key(id, j, 1, &mut out);
+        }
+        assert_eq!(out, format!("NAME{}{}{}", long[0], long[1], long[2]));
         // Differences in the tail past eight bytes, the length, the order or the count miss,
         // even when forced to the remembered fingerprint.
         for other in [&["name", "image", "imagePullPolicz"][..], &["name", "image", "imagePullPolicyX"], &["image", "name", "imagePullPolicy"], &["name", "image"]] {

@@ -288,17 +288,17 @@ impl<'v> Writer<'v> {
         match shape {
             Some(id) => {
                 for j in 0..id.len {
-                    let (i, printed, key_width) = self.shapes.sorted(id, j);
                     // The printed key starts with the shape's first indentation: copied whole
                     // when this mapping sits there too, else the key alone after our own.
-                    if indent == id.indent && (j > 0 || !inline_first) {
-                        self.out.push_str(printed);
+                    let skip = if indent == id.indent && (j > 0 || !inline_first) {
+                        0
                     } else {
                         if j > 0 || !inline_first {
                             pad(&mut self.out, indent);
                         }
-                        self.out.push_str(printed.get(id.indent..).unwrap_or_default());
-                    }
+                        id.indent
+                    };
+                    let (i, key_width) = self.shapes.write_key(id, j, skip, &mut self.out);
                     let value = self.entries[start + i].value;
                     let column = indent + key_width + 2;
                     match value {

@@ -253,3 +253,14 @@ proptest! {
         prop_assert_eq!(to_compact(&list), reference::to_compact(&list));
     }
 }
+
+proptest! {
+    /// `prefix8`'s overlapping loads give the zero-padded big-endian prefix for every length.
+    #[test]
+    fn prefix8_is_the_zero_padded_prefix(b in proptest::collection::vec(any::<u8>(), 0..20)) {
+        let mut padded = [0u8; 8];
+        let n = b.len().min(8);
+        padded[..n].copy_from_slice(&b[..n]);
+        prop_assert_eq!(prefix8(&b), u64::from_be_bytes(padded));
+    }
+}
