@@ -182,10 +182,12 @@ pub(super) static BYTE_CLASS: [u8; 256] = {
     table
 };
 
-/// Does the word `x` (eight bytes) hold a byte that is not [`ORDINARY`]: below 0x21 (space,
-/// controls), 0x7F and above, `:`, `#`, `"`, `'` or `\\`? Exact as a yes/no answer: a zero
-/// byte test (`v - 0x01.. & !v & 0x80..`) flags a byte only when some byte is zero.
-pub(super) fn has_unordinary(x: u64) -> bool {
+/// The high bit of every byte of the word `x` (eight bytes, little-endian) that is not
+/// [`ORDINARY`]: below 0x21 (space, controls), 0x7F and above, `:`, `#`, `"`, `'` or `\\`.
+/// Every such byte is flagged; a byte above a flagged one may be flagged too (a borrow of the
+/// zero-byte test `v - 0x01.. & !v & 0x80..`), so callers look flagged bytes up in
+/// [`BYTE_CLASS`].
+pub(super) fn unordinary_mask(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
@@ -193,7 +195,57 @@ pub(super) fn has_unordinary(x: u64) -> bool {
     // `"` (0x22) and `#` (0x23) differ in one bit.
     let quote_hash = zero_byte((x ^ (ONES * 0x22)) & (ONES * 0xFE));
     let others = zero_byte(x ^ (ONES * 0x7F)) | zero_byte(x ^ (ONES * b':' as u64)) | zero_byte(x ^ (ONES * b'\'' as u64)) | zero_byte(x ^ (ONES * b'\\' as u64));
-    below_or_high | quote_hash | others != 0
+    below_or_high | quote_hash | others
+}
+
+/// Does the word `x` hold a byte that is not [`ORDINARY`]? (Exact as a yes/no answer.)
+#[cfg(test)]
+pub(super) fn has_unordinary(x: u64) -> bool {
+    unordinary_mask(x) != 0
+}
+
+/// Calls `each(i, b[i])` in increasing `i` for every byte of `b` that is not [`ORDINARY`] (and
+/// maybe some that are: [`unordinary_mask`]) until it returns false; false if it did. Eight
+/// bytes are tested at once, and only flagged bytes are visited: a short tail is read as one
+/// word too (the last eight bytes, or the whole string from two overlapping loads).
+pub(super) fn for_each_unordinary(b: &[u8], mut each: impl FnMut(usize, u8) -> bool) -> bool {
+    let n = b.len();
+    let mut at = 0;
+    while let Some(word) = b.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        if !visit(b, u64::from_le_bytes(*word), u64::MAX, at, &mut each) {
+            return false;
+        }
+        at += 8;
+    }
+    let rest = n - at;
+    if rest == 0 {
+        return true;
+    }
+    if let Some(last) = b.last_chunk::<8>() {
+        // The last eight bytes; the first `8 - rest` of them were visited above.
+        return visit(b, u64::from_le_bytes(*last), u64::MAX << (8 * (8 - rest)), n - 8, &mut each);
+    }
+    let word = match (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        (Some(head), Some(tail)) => u64::from(u32::from_le_bytes(*head)) | (u64::from(u32::from_le_bytes(*tail)) << (8 * (n - 4))),
+        // n is 1..=3: bytes 0, n/2 and n-1 cover them all.
+        _ => u64::from(b[0]) | (u64::from(b[n / 2]) << (8 * (n / 2))) | (u64::from(b[n - 1]) << (8 * (n - 1))),
+    };
+    visit(b, word, (1u64 << (8 * n)) - 1, 0, &mut each)
+}
+
+/// [`for_each_unordinary`] for the bytes of `word` (read from `b` at `base`) that `mask` keeps.
+#[inline(always)]
+fn visit(b: &[u8], word: u64, mask: u64, base: usize, each: &mut impl FnMut(usize, u8) -> bool) -> bool {
+    let mut mask = mask & unordinary_mask(word);
+    // Bounded: each pass clears one bit of `mask`.
+    while mask != 0 {
+        let i = base + (mask.trailing_zeros() / 8) as usize;
+        if !b.get(i).is_some_and(|&c| each(i, c)) {
+            return false;
+        }
+        mask &= mask - 1;
+    }
+    true
 }
 
 /// The style of a string that go-yaml writes unchanged between its quotes, or None when the
@@ -213,29 +265,19 @@ fn quick_style(s: &str, column: usize, is_key: bool) -> Option<Style> {
         || b.starts_with(b"---")
         || b.starts_with(b"...");
     let (mut last_space, mut quotes) = (None, false);
-    let mut i = 0;
-    // Bounded: every pass of either loop advances `i` towards `b.len()`.
-    while i < b.len() {
-        let end = match b.get(i..i + 8) {
-            // A word of eight ordinary bytes needs nothing: skip it whole.
-            Some(word) if !has_unordinary(u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]))) => {
-                i += 8;
-                continue;
-            }
-            Some(_) => i + 8,
-            None => b.len(),
-        };
-        while i < end {
-            match BYTE_CLASS[usize::from(b[i])] {
-                ORDINARY => {}
-                SPACE => last_space = Some(i),
-                COLON => indicator |= i > 0 && blank_after(i),
-                HASH => indicator |= i > 0 && b[i - 1] == b' ',
-                QUOTE => quotes = true,
-                _ => return None,
-            }
-            i += 1;
+    let quick = for_each_unordinary(b, |i, c| {
+        match BYTE_CLASS[usize::from(c)] {
+            ORDINARY => {}
+            SPACE => last_space = Some(i),
+            COLON => indicator |= i > 0 && blank_after(i),
+            HASH => indicator |= i > 0 && b[i - 1] == b' ',
+            QUOTE => quotes = true,
+            _ => return false,
         }
+        true
+    });
+    if !quick {
+        return None;
     }
     // A quoted scalar starts one column later; folding needs a space past the best width.
     if !is_key && last_space.is_some_and(|i| column + 1 + i > BEST_WIDTH) {

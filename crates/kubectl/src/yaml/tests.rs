@@ -188,3 +188,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(list_to_yaml(&borrowed), reference::to_yaml(&list));
     }
 }
+
+proptest::proptest! {
+    /// The word-at-a-time visit reaches every byte that is not ordinary, in order, once, and
+    /// only bytes of the string, for every length and mix of bytes; stopping stops it.
+    #[test]
+    fn visits_every_unordinary_byte_in_order(b in proptest::collection::vec(proptest::sample::select(b"ab:# '\"\\\x7f\x01\xc3z-".to_vec()), 0..30), stop_at in 0usize..8) {
+        let mut seen = Vec::new();
+        let finished = scalar_style::for_each_unordinary(&b, |i, c| {
+            seen.push((i, c));
+            seen.len() <= stop_at
+        });
+        let want: Vec<(usize, u8)> = b.iter().copied().enumerate().filter(|&(_, c)| scalar_style::BYTE_CLASS[usize::from(c)] != scalar_style::ORDINARY).collect();
+        let flagged: Vec<(usize, u8)> = seen.iter().copied().filter(|&(_, c)| scalar_style::BYTE_CLASS[usize::from(c)] != scalar_style::ORDINARY).collect();
+        proptest::prop_assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "{seen:?}");
+        proptest::prop_assert!(seen.iter().all(|&(i, c)| b.get(i) == Some(&c)));
+        if finished {
+            proptest::prop_assert_eq!(flagged, want);
+        } else {
+            proptest::prop_assert_eq!(seen.len(), stop_at + 1);
+            proptest::prop_assert!(want.starts_with(&flagged));
+        }
+    }
+}
