@@ -210,6 +210,8 @@ struct Entry<'v> {
 #[derive(Clone, Copy, Default)]
 struct Memo<'v> {
     text: &'v str,
+    /// `text`'s [`crate::jsonfmt::prefix8`].
+    prefix: u64,
     column: usize,
     style: Option<scalar_style::Style>,
 }
@@ -318,10 +320,21 @@ impl<'v> Writer<'v> {
     /// condition types), and remembering the new one otherwise.
     fn remembered_str(&mut self, id: ShapeId, j: usize, s: &'v str, indent: usize, column: usize) {
         let memo = self.shapes.memo(id, j);
-        let known = memo.style.filter(|_| memo.column == column).map(|style| (memo.text, style));
+        // The same text: equal lengths and first eight bytes, then the rest (short values,
+        // most of them, need no `memcmp`).
+        let prefix = crate::jsonfmt::prefix8(s.as_bytes());
+        let same = memo.column == column
+            && memo.text.len() == s.len()
+            && memo.prefix == prefix
+            && (s.len() <= 8 || s.as_bytes().get(8..) == memo.text.as_bytes().get(8..));
         self.out.push(' ');
-        if let Some(style) = scalar_style::write_str_remembered(&mut self.out, s, indent + 2, column, known) {
-            self.shapes.set_memo(id, j, Memo { text: s, column, style: Some(style) });
+        match memo.style {
+            Some(style) if same => scalar_style::push_known(&mut self.out, s, style),
+            _ => {
+                if let Some(style) = scalar_style::write_value_str(&mut self.out, s, indent + 2, column) {
+                    self.shapes.set_memo(id, j, Memo { text: s, prefix, column, style: Some(style) });
+                }
+            }
         }
         self.out.push('\n');
     }

@@ -99,7 +99,7 @@ fn analyze(s: &str) -> Analysis {
 
 /// How a string is written. `Plain`, `Single` and `Double` from [`quick_style`] copy the text
 /// unchanged between their quotes, so the decision can be remembered and replayed
-/// ([`write_str_remembered`]).
+/// ([`write_value_str`], [`push_known`]).
 #[derive(PartialEq, Clone, Copy)]
 pub(super) enum Style {
     Plain,
@@ -116,22 +116,33 @@ pub fn write_str(out: &mut String, s: &str, indent: usize, column: usize, is_key
     }
 }
 
-/// Writes value string `s` as [`write_str`] does, first trying `known`: the style
-/// [`quick_style`] gave to the same text at the same column (a mapping shape's previous value
-/// at that key, see [`crate::shapes::Memo`]). Returns the quick style found when it had to be
-/// worked out, for the caller to remember; None when `known` applied or no quick style exists.
-pub(super) fn write_str_remembered(out: &mut String, s: &str, indent: usize, column: usize, known: Option<(&str, Style)>) -> Option<Style> {
-    if let Some((text, style)) = known {
-        if text == s {
-            push_quick(out, s, Some(style));
-            return None;
-        }
-    }
+/// Writes value string `s` as [`write_str`] does and returns its quick style, if it has one,
+/// for the caller to remember ([`super::Memo`]): the same text at the same column
+/// is then written with [`push_known`].
+pub(super) fn write_value_str(out: &mut String, s: &str, indent: usize, column: usize) -> Option<Style> {
     let style = quick_style(s, column, false);
     if !push_quick(out, s, style) {
         full(out, s, indent, column, false);
     }
     style.filter(|&st| st != Style::Literal)
+}
+
+/// Writes `s` in the quick `style` [`write_value_str`] found for the same text.
+#[inline(always)]
+pub(super) fn push_known(out: &mut String, s: &str, style: Style) {
+    match style {
+        Style::Plain => out.push_str(s),
+        Style::Single => {
+            out.push('\'');
+            out.push_str(s);
+            out.push('\'');
+        }
+        Style::Double | Style::Literal => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+    }
 }
 
 /// Writes `s` in a quick `style` (unchanged text, maybe between quotes); false when there is
