@@ -8,6 +8,7 @@
 //! one object name (`metadata.name=<name>`, how each node's heartbeat watches its Node) are
 //! indexed the same way, so a Node update does not test every node's heartbeat watch.
 
+use crate::meta::member;
 use crate::selector::{FieldSelector, LabelSelector};
 use crate::status::Status;
 use serde::Serialize;
@@ -84,19 +85,6 @@ impl WatchFilter {
 
 fn str_of(v: Option<&Value>) -> &str {
     v.and_then(Value::as_str).unwrap_or("")
-}
-
-/// `obj.get(key)` for an object (None for anything else). Every commit tests every watch of
-/// its kind, each test reading `kind`, `metadata.namespace` and selector fields: in the small
-/// maps those live in (`apiVersion, kind, metadata, ...`; `name, namespace, ...`) a scan of a
-/// few keys is cheaper than hashing the key, which is what `get` does.
-fn member<'a>(obj: &'a Value, key: &str) -> Option<&'a Value> {
-    const SCAN_MAX: usize = 8;
-    let map = obj.as_object()?;
-    if map.len() > SCAN_MAX {
-        return map.get(key);
-    }
-    map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
 }
 
 /// `selector::field_value(obj, field) == want`, comparing a string field in place.
