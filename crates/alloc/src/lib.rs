@@ -113,13 +113,13 @@ mod tests {
                 // SAFETY: non-zero sizes, each block freed once with its own layout.
                 unsafe {
                     let p = a.alloc(layout);
-                    assert!(!p.is_null() && p as usize % align == 0, "alloc {size} {align}");
+                    assert!(!p.is_null() && (p as usize).is_multiple_of(align), "alloc {size} {align}");
                     p.write_bytes(0xAB, size);
                     let z = a.alloc_zeroed(layout);
-                    assert!(!z.is_null() && z as usize % align == 0, "zalloc {size} {align}");
+                    assert!(!z.is_null() && (z as usize).is_multiple_of(align), "zalloc {size} {align}");
                     assert!(std::slice::from_raw_parts(z, size).iter().all(|b| *b == 0));
                     let grown = a.realloc(p, layout, size * 3);
-                    assert!(!grown.is_null() && grown as usize % align == 0, "realloc {size} {align}");
+                    assert!(!grown.is_null() && (grown as usize).is_multiple_of(align), "realloc {size} {align}");
                     assert!(std::slice::from_raw_parts(grown, size).iter().all(|b| *b == 0xAB));
                     a.dealloc(grown, Layout::from_size_align(size * 3, align).expect("valid layout"));
                     a.dealloc(z, layout);
