@@ -11,9 +11,30 @@ pub fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 pub fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     let mut cur = v;
     for p in path {
-        cur = cur.get(*p)?;
+        cur = member(cur, p)?;
     }
     Some(cur)
+}
+
+/// How many keys a map may have for `member` to scan it instead of hashing the key.
+const SCAN_MAX: usize = 16;
+
+/// `v.get(key)` for an object (None for anything else, as `get`). serde_json's `Map` hashes
+/// every key it is asked for with SipHash (~250 instructions a lookup with the probe and the
+/// compare); the maps hot readers walk (`apiVersion, kind, metadata, spec, status`; `name,
+/// namespace, uid, ...`) have a handful of keys, and comparing those in order, length first,
+/// costs a fraction of that. Larger maps still hash.
+pub fn member<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    let map = v.as_object()?;
+    if map.len() > SCAN_MAX {
+        return map.get(key);
+    }
+    map.iter().find(|(k, _)| k.as_str() == key).map(|(_, x)| x)
+}
+
+/// The string at `member(v, key)`, if it is one.
+pub fn member_str<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    member(v, key)?.as_str()
 }
 
 pub fn kind(v: &Value) -> &str {
@@ -123,6 +144,29 @@ mod tests {
         let mut not_obj = json!([1, 2]);
         array_mut(&mut not_obj, "items").push(json!(1));
         assert_eq!(not_obj, json!({"items": [1]}));
+    }
+
+    proptest::proptest! {
+        /// `member` answers exactly what `Value::get` answers, on both sides of `SCAN_MAX`, for
+        /// present and absent keys (same-length and prefix keys included) and non-objects.
+        #[test]
+        fn member_equals_get(keys in proptest::collection::vec("[a-c]{0,3}", 0..20), probe in "[a-c]{0,3}", array in proptest::bool::ANY) {
+            let map: Map<String, Value> = keys.iter().enumerate().map(|(i, k)| (k.clone(), json!(i))).collect();
+            let v = if array { json!([map]) } else { Value::Object(map) };
+            for key in keys.iter().map(String::as_str).chain([probe.as_str(), ""]) {
+                proptest::prop_assert_eq!(member(&v, key), v.get(key));
+                proptest::prop_assert_eq!(member_str(&v, key), v.get(key).and_then(Value::as_str));
+            }
+        }
+    }
+
+    #[test]
+    fn at_follows_the_path() {
+        let v = json!({"kind": "Pod", "metadata": {"name": "web", "labels": {"app": "a"}}, "spec": {"nodeName": "n1"}});
+        assert_eq!(str_at(&v, &["metadata", "labels", "app"]), Some("a"));
+        assert_eq!(node_name(&v), "n1");
+        assert_eq!(at(&v, &["metadata", "name", "x"]), None);
+        assert_eq!(at(&v, &[]), Some(&v));
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub(crate) fn evict(r: &mut Req, ns: &str, pod: &str, options: &DeleteOptions) -
     let deleted = write::delete(r, "Pod", ns, pod, options);
     r.user = caller;
     deleted?;
-    Ok(ApiOk::Object(std::sync::Arc::new(json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}))))
+    Ok(ApiOk::Object(super::write::created_status()))
 }
 
 /// The PodDisruptionBudgets in the Pod's namespace whose selector matches its labels.

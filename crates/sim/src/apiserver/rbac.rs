@@ -50,10 +50,10 @@ fn resource_matches(r: &str, a: &Attributes) -> bool {
 
 /// `rbac.RuleAllows` for a resource request.
 pub fn rule_allows(rule: &Value, a: &Attributes) -> bool {
-    let resource_ok = rule.get("resources").and_then(Value::as_array).is_some_and(|rs| rs.iter().filter_map(Value::as_str).any(|r| resource_matches(r, a)));
-    let names = rule.get("resourceNames").and_then(Value::as_array);
+    let resource_ok = meta::member(rule, "resources").and_then(Value::as_array).is_some_and(|rs| rs.iter().filter_map(Value::as_str).any(|r| resource_matches(r, a)));
+    let names = meta::member(rule, "resourceNames").and_then(Value::as_array);
     let name_ok = names.is_none_or(|n| n.is_empty() || (!a.name.is_empty() && n.iter().any(|x| x.as_str() == Some(a.name))));
-    has(rule.get("verbs"), a.verb) && has(rule.get("apiGroups"), a.api_group) && resource_ok && name_ok
+    has(meta::member(rule, "verbs"), a.verb) && has(meta::member(rule, "apiGroups"), a.api_group) && resource_ok && name_ok
 }
 
 fn subject_matches(s: &Value, user: &UserInfo, binding_ns: &str) -> bool {
@@ -74,7 +74,7 @@ fn subject_matches(s: &Value, user: &UserInfo, binding_ns: &str) -> bool {
 /// Checks one binding; Ok(Some(matched)) when a rule of its role allows the request.
 fn check_binding(store: &Store, binding: &Value, user: &UserInfo, a: &Attributes) -> Result<Option<String>, String> {
     let binding_ns = meta::namespace(binding);
-    let subjects = binding.get("subjects").and_then(Value::as_array);
+    let subjects = meta::member(binding, "subjects").and_then(Value::as_array);
     if !subjects.is_some_and(|s| s.iter().any(|s| subject_matches(s, user, binding_ns))) {
         return Ok(None);
     }
@@ -87,7 +87,7 @@ fn check_binding(store: &Store, binding: &Value, user: &UserInfo, a: &Attributes
     let Some(role) = store.get(&key) else {
         return Err(format!("{err_res} {role_name:?} not found"));
     };
-    let rules = role.get("rules").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let rules = meta::member(role, "rules").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
     Ok(rules.iter().position(|r| rule_allows(r, a)).map(|i| {
         format!("{} {} -> {role_kind} {role_name} rules[{i}]", meta::kind(binding), meta::name(binding))
     }))

@@ -448,7 +448,14 @@ pub(crate) fn bind(r: &mut Req, ns: &str, pod: &str, node: &str) -> ApiResponse 
     let details = trace_detail::Persisted { op: "bind", node: Some(node.to_string()), resource_version: meta::resource_version(&stored).to_string() };
     r.trace_details("persistence", Outcome::Ok, &label, Details::typed(details));
     r.core.wake_watchers(woken);
-    Ok(ApiOk::Object(Arc::new(json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}))))
+    Ok(ApiOk::Object(created_status()))
+}
+
+/// The `Status` a binding (and an eviction) answers with: always the same object, so it is
+/// built once and shared instead of once per scheduled pod.
+pub(crate) fn created_status() -> Arc<Value> {
+    static CREATED: std::sync::OnceLock<Arc<Value>> = std::sync::OnceLock::new();
+    Arc::clone(CREATED.get_or_init(|| Arc::new(json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}))))
 }
 
 /// Replaces (or appends) a pod condition by type, keeping the list order.

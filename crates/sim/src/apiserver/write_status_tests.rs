@@ -59,3 +59,17 @@ fn typed_status_write_is_indistinguishable_from_the_general_path() {
     assert!(typed.iter().any(|l| l.contains("\"phase\":\"Running\"")));
     assert!(typed.iter().any(|l| l.contains("the object has been modified")));
 }
+
+/// A binding answers with the API server's `Status` 201 (one shared object), every time.
+#[test]
+fn bindings_answer_the_created_status() {
+    let mut sim = Simulation::new(3, ClusterSpec::workers(1));
+    let want = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201});
+    for name in ["a", "b"] {
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}});
+        sim.submit(ApiRequest::create(pod)).expect("created");
+        let answer = sim.submit(ApiRequest::bind("default", name, "node0001")).expect("bound").into_object().expect("object");
+        assert_eq!(answer, want);
+    }
+    assert!(std::sync::Arc::ptr_eq(&super::created_status(), &super::created_status()));
+}

@@ -130,12 +130,12 @@ impl PodInfo {
     /// decoded strictly by the API server when it was stored. Debug builds decode the whole
     /// spec as well and check both give the same `PodInfo`.
     pub fn from_object(obj: &serde_json::Value) -> Option<Self> {
-        let spec = match obj.get("spec") {
+        let spec = match crate::meta::member(obj, "spec") {
             Some(s) => super::spec_view::scheduling_spec(s)?,
             None => podlab_api::PodSpec::default(),
         };
-        let metadata = obj.get("metadata");
-        let m = |k: &str| metadata.and_then(|m| m.get(k)).and_then(serde_json::Value::as_str).unwrap_or("");
+        let metadata = crate::meta::member(obj, "metadata");
+        let m = |k: &str| metadata.and_then(|m| crate::meta::member_str(m, k)).unwrap_or("");
         let info = Self::from_spec(m("namespace"), m("name"), m("uid"), m("resourceVersion"), spec);
         #[cfg(debug_assertions)]
         Self::check_against_whole_spec(obj, &info);

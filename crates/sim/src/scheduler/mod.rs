@@ -198,8 +198,9 @@ impl Scheduler {
             return;
         }
         let priority = meta::at(obj, &["spec", "priority"]).and_then(Value::as_i64).unwrap_or(0) as i32;
-        let changed_spec = self.pending.get(&key).is_some_and(|old| old.get("spec") != obj.get("spec") || old.get("metadata").and_then(|m| m.get("labels")) != obj.get("metadata").and_then(|m| m.get("labels")));
-        self.pending.insert(key.clone(), Arc::clone(obj));
+        // The insert hands back the version it replaces: one search instead of a get first.
+        let old = self.pending.insert(key.clone(), Arc::clone(obj));
+        let changed_spec = old.is_some_and(|old| old.get("spec") != obj.get("spec") || old.get("metadata").and_then(|m| m.get("labels")) != obj.get("metadata").and_then(|m| m.get("labels")));
         if self.queue.contains(&key) {
             if changed_spec {
                 self.queue.update(&key, ctx.now());

@@ -14,6 +14,7 @@
 //! appended entries. A test checks every plugin against the whole-copy diff.
 
 use super::super::diff::{self, OpSink};
+use crate::meta;
 use serde_json::Value;
 
 /// The saved keys of one top-level section (`metadata` or `spec`).
@@ -139,7 +140,7 @@ impl Touched {
     /// Saves `keys` of `spec` before the plugin changes them.
     pub fn spec(&mut self, pod: &Value, keys: &[&'static str]) {
         if self.active {
-            self.spec.save(pod.get("spec"), keys);
+            self.spec.save(meta::member(pod, "spec"), keys);
         }
     }
 
@@ -148,14 +149,14 @@ impl Touched {
     /// else in those lists: records the arrays' lengths instead of copying the lists.
     pub fn spec_appends(&mut self, pod: &Value, keys: &[&'static str], field: &'static str) {
         if self.active {
-            self.spec.save_appends(pod.get("spec"), keys, field);
+            self.spec.save_appends(meta::member(pod, "spec"), keys, field);
         }
     }
 
     /// Saves `keys` of `metadata` before the plugin changes them.
     pub fn metadata(&mut self, pod: &Value, keys: &[&'static str]) {
         if self.active {
-            self.metadata.save(pod.get("metadata"), keys);
+            self.metadata.save(meta::member(pod, "metadata"), keys);
         }
     }
 
@@ -169,8 +170,8 @@ impl Touched {
 
     /// `patch` into any sink (the trace's packed operations).
     pub fn patch_into(&self, pod: &Value, ops: &mut impl OpSink) {
-        self.metadata.ops("metadata", pod.get("metadata"), ops);
-        self.spec.ops("spec", pod.get("spec"), ops);
+        self.metadata.ops("metadata", meta::member(pod, "metadata"), ops);
+        self.spec.ops("spec", meta::member(pod, "spec"), ops);
     }
 }
 
@@ -180,7 +181,7 @@ pub(crate) fn scopable(pod: &Value) -> bool {
     let Some(m) = pod.as_object() else { return false };
     let meta_at = m.keys().position(|k| k == "metadata");
     let spec_at = m.keys().position(|k| k == "spec");
-    let objects = m.get("metadata").is_some_and(Value::is_object) && m.get("spec").is_some_and(Value::is_object);
+    let objects = meta::member(pod, "metadata").is_some_and(Value::is_object) && meta::member(pod, "spec").is_some_and(Value::is_object);
     matches!((meta_at, spec_at), (Some(a), Some(b)) if a < b) && objects
 }
 

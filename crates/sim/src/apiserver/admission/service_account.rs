@@ -60,7 +60,7 @@ pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(),
         let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) else { continue };
         for c in containers.iter_mut() {
             let mounts = meta::array_mut(c, "volumeMounts");
-            if mounts.iter().any(|m| m.get("mountPath").and_then(Value::as_str) == Some(MOUNT_PATH)) {
+            if mounts.iter().any(|m| meta::member_str(m, "mountPath") == Some(MOUNT_PATH)) {
                 continue;
             }
             mounts.push(json!({"name": volume_name, "readOnly": true, "mountPath": MOUNT_PATH}));

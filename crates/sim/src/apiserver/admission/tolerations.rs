@@ -14,9 +14,9 @@ pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
 
 fn tolerates_no_execute(tols: &[Value], key: &str) -> bool {
     tols.iter().any(|t| {
-        let k = t.get("key").and_then(Value::as_str).unwrap_or("");
-        let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
-        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+        let k = meta::member_str(t, "key").unwrap_or("");
+        let op = meta::member_str(t, "operator").unwrap_or("Equal");
+        let effect = meta::member_str(t, "effect").unwrap_or("");
         (k == key || (k.is_empty() && op == "Exists")) && (effect.is_empty() || effect == "NoExecute")
     })
 }
