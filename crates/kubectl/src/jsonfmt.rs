@@ -57,6 +57,14 @@ pub fn to_compact(value: &Value) -> String {
     w.out
 }
 
+/// The last string value written at a sorted key of a remembered shape that needed no escaping
+/// (the default, "", needs none either), with its [`prefix8`] ([`Writer::remembered_str`]).
+#[derive(Clone, Copy, Default)]
+struct Plain<'v> {
+    text: &'v str,
+    prefix: u64,
+}
+
 /// The output and, as a stack, the sorted entries of the mappings being written (innermost
 /// last), so no mapping allocates its own list. Each entry carries its key's [`prefix8`], read
 /// once, so the sort compares numbers and reaches the key's bytes only on a tie. The indented
@@ -65,7 +73,7 @@ pub fn to_compact(value: &Value) -> String {
 struct Writer<'v> {
     out: String,
     entries: Vec<(u64, &'v str, &'v Value)>,
-    shapes: Shapes<'v>,
+    shapes: Shapes<'v, Plain<'v>>,
 }
 
 impl<'v> Writer<'v> {
@@ -113,6 +121,26 @@ impl<'v> Writer<'v> {
         })
     }
 
+    /// Writes string `s` at the `j`th sorted key of shape `id`: when it is the text the
+    /// shape's previous value there was and that needed no escaping, copied without the
+    /// escape scan (most values repeat from object to object); else as [`string`] does,
+    /// remembering it when it needs no escaping.
+    fn remembered_str(&mut self, id: ShapeId, j: usize, s: &'v str) {
+        let memo = self.shapes.memo(id, j);
+        let prefix = prefix8(s.as_bytes());
+        let same = memo.text.len() == s.len() && memo.prefix == prefix && (s.len() <= 8 || s.as_bytes().get(8..) == memo.text.as_bytes().get(8..));
+        self.out.push('"');
+        if same || !needs_escaping(s.as_bytes()) {
+            self.out.push_str(s);
+            if !same {
+                self.shapes.set_memo(id, j, Plain { text: s, prefix });
+            }
+        } else {
+            escaped(&mut self.out, s);
+        }
+        self.out.push('"');
+    }
+
     /// An indented non-empty object at `depth`.
     fn pretty_map(&mut self, m: &'v Map<String, Value>, depth: usize) {
         let start = self.entries.len();
@@ -131,7 +159,7 @@ impl<'v> Writer<'v> {
                     };
                     let (i, _) = self.shapes.write_key(id, j, skip, &mut self.out);
                     match self.entries[start + i].2 {
-                        Value::String(s) => string(&mut self.out, s),
+                        Value::String(s) => self.remembered_str(id, j, s),
                         v => self.pretty(v, depth + 1),
                     }
                     if j + 1 < id.len {

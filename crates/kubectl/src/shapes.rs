@@ -286,9 +286,9 @@ pub(crate) mod tests {
     /// column 80 that folds or not depending on the column it starts at (one per threshold, so
     /// some land between the columns one shape's key has at two depths).
     fn values() -> Vec<String> {
-        // Two of one length with the same first eight bytes: only their ninth tells them apart
-        // (and decides the style: `abcdefgh:` must be quoted).
-        let fixed = ["v1", "on", "a: b", "*x", "", "80", "'q'", " lead", "x\ny", "abcdefgh1", "abcdefgh:"].map(String::from);
+        // Three of one length with the same first eight bytes: only their ninth tells them
+        // apart (and decides YAML's style, `abcdefgh:` is quoted, and JSON's escaping of `<`).
+        let fixed = ["v1", "on", "a: b", "*x", "", "80", "'q'", " lead", "x\ny", "abcdefgh1", "abcdefgh:", "abcdefgh<"].map(String::from);
         fixed.into_iter().chain((56..80).map(|at| format!("{} b", "a".repeat(at)))).collect()
     }
 
