@@ -330,8 +330,10 @@ pub(crate) fn push_u64(out: &mut String, mut u: u64) {
             break;
         }
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+    // ASCII digits, pushed one by one: cheaper than checking the buffer is UTF-8.
+    for &d in &buf[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// Decimal `i`, with a leading `-` when negative.

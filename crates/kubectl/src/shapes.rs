@@ -161,12 +161,12 @@ impl<'v, M: Copy + Default> Shapes<'v, M> {
         self.order.extend_from_slice(order);
         for &i in order {
             let from = self.text.len();
-            self.text.extend(std::iter::repeat_n(' ', indent));
+            push_spaces(&mut self.text, indent);
             let width = print(&mut self.text, i as usize);
             let to = self.text.len();
             self.printed.push(Printed { at: from as u32, len: (to - from) as u32, width: width as u32 });
             // Room for `write_key`'s fixed-size copy (spaces, never part of a key).
-            self.text.extend(std::iter::repeat_n(' ', (from + SLOT_BYTES).saturating_sub(to)));
+            push_spaces(&mut self.text, (from + SLOT_BYTES).saturating_sub(to));
         }
         self.memos.resize(at + len, M::default());
         self.shapes.push(Shape { fingerprint, at, len, indent });
@@ -194,6 +194,17 @@ impl<'v, M: Copy + Default> Shapes<'v, M> {
             slot = (slot + 1) % SLOTS;
         }
         (slot, None)
+    }
+}
+
+/// Appends `n` spaces, a slice of a run of them at a time.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    // Bounded: each pass takes at least one space off `n`.
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 

@@ -264,3 +264,16 @@ proptest! {
         prop_assert_eq!(prefix8(&b), u64::from_be_bytes(padded));
     }
 }
+
+proptest! {
+    /// Integers print as Rust (and Go) print them, over the whole range of both types.
+    #[test]
+    fn integers_print_like_to_string(i in any::<i64>(), u in any::<u64>()) {
+        let mut out = String::new();
+        push_i64(&mut out, i);
+        prop_assert_eq!(&out, &i.to_string());
+        out.clear();
+        push_u64(&mut out, u);
+        prop_assert_eq!(out, u.to_string());
+    }
+}
