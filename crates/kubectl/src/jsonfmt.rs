@@ -108,6 +108,14 @@ impl<'v> Writer<'v> {
         if let Some(id) = self.shapes.find(fingerprint, placed.iter().map(|e| (e.0, e.1))) {
             return Some(id);
         }
+        self.remember(start, fingerprint, depth)
+    }
+
+    /// Sorts the object at `entries[start..]` and remembers its shape at `depth`.
+    // Out of line: met once per shape, and inlined it grows every object's stack frame.
+    #[inline(never)]
+    fn remember(&mut self, start: usize, fingerprint: u64, depth: usize) -> Option<ShapeId> {
+        let placed = &self.entries[start..];
         let mut order = [0u32; shapes::MAX_KEYS];
         let order = shapes::identity(&mut order, placed.len());
         order.sort_unstable_by(|&a, &b| {

@@ -341,6 +341,8 @@ impl<'v> Writer<'v> {
 
     /// Sorts the mapping at `entries[start..]` and remembers its shape: the order and the
     /// keys printed at `indent`. None when the cache does not take it.
+    // Out of line: met once per shape, and inlined it grows every mapping's stack frame.
+    #[inline(never)]
     fn remember(&mut self, start: usize, fingerprint: u64, indent: usize) -> Option<ShapeId> {
         let placed = &self.entries[start..];
         let all_simple = placed.iter().all(|e| simple_key(e.key.as_bytes(), e.prefix));
@@ -353,6 +355,7 @@ impl<'v> Writer<'v> {
 
     /// Writes the mapping at `entries[start..]` (insertion order) after sorting it in place:
     /// the path of mappings too small or too large to remember.
+    #[inline(never)]
     fn map_sorting(&mut self, start: usize, indent: usize, inline_first: bool) {
         let all_simple = self.entries[start..].iter().all(|e| simple_key(e.key.as_bytes(), e.prefix));
         sort_entries(&mut self.entries[start..], all_simple, |e| (e.prefix, e.key));
