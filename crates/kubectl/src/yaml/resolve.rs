@@ -49,12 +49,20 @@ static START: [u8; 256] = {
 };
 
 /// Would go-yaml's resolver read this plain text back as something other than a string?
+/// Inlined: most text is decided by its first byte, the rest goes to [`resolves_other`].
+#[inline]
 pub fn needs_quotes(s: &str) -> bool {
-    let b = s.as_bytes();
-    let Some(&first) = b.first() else { return true };
-    match START[usize::from(first)] {
-        STRING => false,
-        WORD => is_word(s),
+    match s.as_bytes().first() {
+        None => true,
+        Some(&first) => START[usize::from(first)] != STRING && resolves_other(s),
+    }
+}
+
+/// [`needs_quotes`] for text whose first byte starts a resolver word or a number.
+#[inline(never)]
+fn resolves_other(s: &str) -> bool {
+    match s.as_bytes().first().map(|&c| START[usize::from(c)]) {
+        Some(WORD) => is_word(s),
         _ => is_word(s) || number_like(s),
     }
 }
