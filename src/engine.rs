@@ -189,6 +189,11 @@ impl Engine {
         self.session().forwarded_ports()
     }
 
+    /// The forwards listening right now, with the pod port each reaches.
+    pub fn port_forwards(&self) -> Vec<podlab_kubectl::session::PortForward> {
+        self.session().port_forwards()
+    }
+
     /// Keeps what replay applied visible: a replayed fetch becomes the panel's latest result.
     fn replayed(&mut self, input: Option<&Input>, out: &CommandOutput) {
         if let Some(Input::HttpGet { port, path }) = input {

@@ -224,6 +224,8 @@ fn the_localhost_panel_fetches_through_a_forwarded_port() {
     assert_eq!(refused.outcome, Err("Failed to connect to localhost port 8080: Couldn't connect to server".into()));
     let mut e = forwarded_nginx();
     assert_eq!(e.forwarded_ports(), [8080]);
+    let targets: Vec<String> = e.port_forwards().iter().map(|f| f.target()).collect();
+    assert_eq!(targets, ["pod/web:80"]);
     let page = e.fetch("http://localhost:8080/");
     assert_eq!(page.status_line().as_deref(), Some("HTTP/1.1 200 OK"));
     assert!(page.outcome.as_ref().unwrap().1.contains("<title>Welcome to nginx!</title>"), "{page:?}");

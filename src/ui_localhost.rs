@@ -1,5 +1,5 @@
 //! The "localhost" browser panel: once `kubectl port-forward` forwards a port it lists the
-//! forwarded local ports, offers an address bar for `http://localhost:PORT/path`, and shows what
+//! forwarded local ports with the pod port each reaches, offers an address bar for `http://localhost:PORT/path`, and shows what
 //! Fetch got back: the status line and the body as text (HTML is escaped, never rendered), or
 //! the error exactly as the forward gave it. The fetch itself is an engine input
 //! (`Engine::fetch`), so replay and time travel show the same result; this only renders.
@@ -27,10 +27,11 @@ fn result_view(f: Fetch) -> impl IntoView {
 #[component]
 pub fn LocalhostPanel() -> impl IntoView {
     let ui = expect_context::<Ui>();
-    let ports = Memo::new(move |_| {
+    let forwards = Memo::new(move |_| {
         ui.version.track();
-        ui.engine.with_value(|e| e.forwarded_ports())
+        ui.engine.with_value(|e| e.port_forwards())
     });
+    let ports = Memo::new(move |_| forwards.with(|f| f.iter().map(|f| f.local_port).collect::<Vec<u16>>()));
     let last = Memo::new(move |_| {
         ui.version.track();
         ui.engine.with_value(|e| e.last_fetch.clone())
@@ -47,9 +48,13 @@ pub fn LocalhostPanel() -> impl IntoView {
             <section class="localhost" aria-label="localhost browser">
                 <h3>"localhost"</h3>
                 <ul class="forwards" aria-label="forwarded ports">
-                    {move || ports.get().into_iter().map(|p| view! {
-                        <li><button class="forward" data-port=p.to_string() title="kubectl port-forward listens here"
-                            on:click=move |_| address.set(format!("http://localhost:{p}/"))>{format!("localhost:{p}")}</button></li>
+                    {move || forwards.get().into_iter().map(|f| {
+                        let p = f.local_port;
+                        view! {
+                            <li><button class="forward" data-port=p.to_string() title="kubectl port-forward listens here"
+                                on:click=move |_| address.set(format!("http://localhost:{p}/"))>{format!("localhost:{p}")}</button>
+                            <span class="forward-target">{format!(" → {}", f.target())}</span></li>
+                        }
                     }).collect_view()}
                 </ul>
                 <form class="address-bar" on:submit=move |ev| { ev.prevent_default(); fetch(); }>

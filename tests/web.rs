@@ -226,7 +226,7 @@ async fn localhost_panel_fetches_a_forwarded_port_and_system_pods_toggle() {
     assert!(root.query_selector(".localhost").unwrap().is_none());
     ui.run("kubectl port-forward pod/web 8080:80", None);
     leptos::task::tick().await;
-    assert_eq!(text_of(&root, ".localhost .forwards"), "localhost:8080");
+    assert_eq!(text_of(&root, ".localhost .forwards"), "localhost:8080 → pod/web:80");
     let fetch: web_sys::HtmlElement = root.query_selector(".localhost .fetch").unwrap().unwrap().unchecked_into();
     fetch.click();
     leptos::task::tick().await;

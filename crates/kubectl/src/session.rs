@@ -257,10 +257,53 @@ impl Session {
     pub fn forwarded_ports(&self) -> Vec<u16> {
         self.port_forwards.iter().map(|p| p.0).collect()
     }
+
+    /// The `kubectl port-forward`s listening now, each with the pod port it forwards to.
+    pub fn port_forwards(&self) -> Vec<PortForward> {
+        self.port_forwards
+            .iter()
+            .map(|(local_port, namespace, pod, remote_port)| PortForward { local_port: *local_port, namespace: namespace.clone(), pod: pod.clone(), remote_port: *remote_port })
+            .collect()
+    }
+}
+
+/// One `kubectl port-forward` listening now: `localhost:local_port` reaches port
+/// `remote_port` of pod `namespace/pod` (a Service or Deployment target was resolved to a pod
+/// when the forward started, as real kubectl does).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortForward {
+    pub local_port: u16,
+    pub namespace: String,
+    pub pod: String,
+    pub remote_port: u16,
+}
+
+impl PortForward {
+    /// Where the forward goes, as kubectl names it: `pod/web:80`, with `-n ns` outside
+    /// `default`.
+    pub fn target(&self) -> String {
+        if self.namespace == "default" {
+            format!("pod/{}:{}", self.pod, self.remote_port)
+        } else {
+            format!("pod/{}:{} -n {}", self.pod, self.remote_port, self.namespace)
+        }
+    }
 }
 
 /// `./pod.yaml` and `pod.yaml` name the same workspace file.
 pub fn normalize_path(path: &str) -> String {
     let p = path.trim_start_matches("./");
     p.trim_end_matches('/').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PortForward;
+
+    #[test]
+    fn a_forward_names_its_pod_port_and_any_other_namespace() {
+        let forward = |namespace: &str| PortForward { local_port: 8080, namespace: namespace.into(), pod: "web".into(), remote_port: 80 };
+        assert_eq!(forward("default").target(), "pod/web:80");
+        assert_eq!(forward("dev").target(), "pod/web:80 -n dev");
+    }
 }
