@@ -374,16 +374,34 @@ fn reorder(root: &mut Value, path: &[Seg], order: &[usize]) -> bool {
         cur = next;
     }
     let Value::Object(map) = cur else { return false };
+    move_into_order(map, order)
+}
+
+/// Puts `map`'s entries into `order` (each entry named by its current position) by moving
+/// only the entries that are out of place, each with one `shift_insert` (one key hash), not by
+/// rebuilding the map (a hash and an insert per key): the wire form's maps are mostly in order
+/// already, with the few keys admission appended to move forward. False when `order` is not a
+/// permutation of the map's positions.
+fn move_into_order(map: &mut Map<String, Value>, order: &[usize]) -> bool {
     if order.len() != map.len() {
         return false;
     }
-    let mut entries: Vec<Option<(String, Value)>> = std::mem::take(map).into_iter().map(Some).collect();
-    let mut out = Map::with_capacity(entries.len());
-    for &at in order {
-        let Some((k, v)) = entries.get_mut(at).and_then(Option::take) else { return false };
-        out.insert(k, v);
+    // `at[p]`: the original position of the entry now at position p.
+    let mut at: Vec<usize> = (0..map.len()).collect();
+    for (i, &want) in order.iter().enumerate() {
+        // Positions before `i` are final, so the wanted entry is at `i` or after it.
+        let Some(p) = at[i..].iter().position(|&a| a == want).map(|d| i + d) else { return false };
+        if p == i {
+            continue;
+        }
+        let Some((key, value)) = map.iter_mut().nth(p).map(|(k, v)| (k.clone(), std::mem::take(v))) else { return false };
+        // The key exists, so `shift_insert` moves its entry to `i` and sets the value back.
+        if map.shift_insert(i, key, value).is_none() {
+            return false;
+        }
+        at.remove(p);
+        at.insert(i, want);
     }
-    *map = out;
     true
 }
 

@@ -147,3 +147,50 @@ proptest! {
         prop_assert!(!canonicalize(&typed, &mut changed, 0));
     }
 }
+
+/// The straightforward phase two `move_into_order` replaces: take every entry out and insert
+/// them again in `order`.
+fn rebuilt_in_order(map: &Map<String, Value>, order: &[usize]) -> Option<Map<String, Value>> {
+    if order.len() != map.len() {
+        return None;
+    }
+    let mut entries: Vec<Option<(String, Value)>> = map.clone().into_iter().map(Some).collect();
+    let mut out = Map::new();
+    for &at in order {
+        let (k, v) = entries.get_mut(at).and_then(Option::take)?;
+        out.insert(k, v);
+    }
+    Some(out)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    /// Moving the out-of-place entries gives the rebuilt map, key order included, for any
+    /// permutation; an order that is no permutation (repeats, out of range, wrong length) is
+    /// refused by both.
+    #[test]
+    fn moving_entries_equals_rebuilding(len in 0usize..24, perm_seed in any::<u64>(), broken in 0usize..4) {
+        let map: Map<String, Value> = (0..len).map(|i| (format!("k{}", (i * 7) % 31), json!(i))).collect();
+        let mut order: Vec<usize> = (0..map.len()).collect();
+        let mut seed = perm_seed | 1;
+        for i in (1..order.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        match broken {
+            1 if order.len() > 1 => order[0] = order[1],
+            2 if !order.is_empty() => order[0] = map.len(),
+            3 => order.push(0),
+            _ => {}
+        }
+        let want = rebuilt_in_order(&map, &order);
+        let mut moved = map.clone();
+        let ok = super::move_into_order(&mut moved, &order);
+        prop_assert_eq!(ok, want.is_some());
+        if let Some(want) = want {
+            prop_assert_eq!(ordered(&Value::Object(moved)), ordered(&Value::Object(want)));
+        }
+    }
+}

@@ -50,10 +50,27 @@ fn resource_matches(r: &str, a: &Attributes) -> bool {
 
 /// `rbac.RuleAllows` for a resource request.
 pub fn rule_allows(rule: &Value, a: &Attributes) -> bool {
+    rule_verdict(rule, a).allows
+}
+
+/// A rule's answer, and whether the request's name took part in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct RuleVerdict {
+    allows: bool,
+    /// The rule's verbs, API groups and resources matched and it lists `resourceNames`, so
+    /// the same request for another name may get another answer.
+    names_checked: bool,
+}
+
+fn rule_verdict(rule: &Value, a: &Attributes) -> RuleVerdict {
     let resource_ok = meta::member(rule, "resources").and_then(Value::as_array).is_some_and(|rs| rs.iter().filter_map(Value::as_str).any(|r| resource_matches(r, a)));
-    let names = meta::member(rule, "resourceNames").and_then(Value::as_array);
-    let name_ok = names.is_none_or(|n| n.is_empty() || (!a.name.is_empty() && n.iter().any(|x| x.as_str() == Some(a.name))));
-    has(meta::member(rule, "verbs"), a.verb) && has(meta::member(rule, "apiGroups"), a.api_group) && resource_ok && name_ok
+    if !(has(meta::member(rule, "verbs"), a.verb) && has(meta::member(rule, "apiGroups"), a.api_group) && resource_ok) {
+        return RuleVerdict { allows: false, names_checked: false };
+    }
+    match meta::member(rule, "resourceNames").and_then(Value::as_array) {
+        Some(n) if !n.is_empty() => RuleVerdict { allows: !a.name.is_empty() && n.iter().any(|x| x.as_str() == Some(a.name)), names_checked: true },
+        _ => RuleVerdict { allows: true, names_checked: false },
+    }
 }
 
 fn subject_matches(s: &Value, user: &UserInfo, binding_ns: &str) -> bool {
@@ -71,8 +88,9 @@ fn subject_matches(s: &Value, user: &UserInfo, binding_ns: &str) -> bool {
     }
 }
 
-/// Checks one binding; Ok(Some(matched)) when a rule of its role allows the request.
-fn check_binding(store: &Store, binding: &Value, user: &UserInfo, a: &Attributes) -> Result<Option<String>, String> {
+/// Checks one binding; Ok(Some(matched)) when a rule of its role allows the request. Sets
+/// `names_checked` when a rule it consulted looked at the request's name.
+fn check_binding(store: &Store, binding: &Value, user: &UserInfo, a: &Attributes, names_checked: &mut bool) -> Result<Option<String>, String> {
     let binding_ns = meta::namespace(binding);
     let subjects = meta::member(binding, "subjects").and_then(Value::as_array);
     if !subjects.is_some_and(|s| s.iter().any(|s| subject_matches(s, user, binding_ns))) {
@@ -88,9 +106,12 @@ fn check_binding(store: &Store, binding: &Value, user: &UserInfo, a: &Attributes
         return Err(format!("{err_res} {role_name:?} not found"));
     };
     let rules = meta::member(role, "rules").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-    Ok(rules.iter().position(|r| rule_allows(r, a)).map(|i| {
-        format!("{} {} -> {role_kind} {role_name} rules[{i}]", meta::kind(binding), meta::name(binding))
-    }))
+    let allowing = rules.iter().position(|r| {
+        let v = rule_verdict(r, a);
+        *names_checked |= v.names_checked;
+        v.allows
+    });
+    Ok(allowing.map(|i| format!("{} {} -> {role_kind} {role_name} rules[{i}]", meta::kind(binding), meta::name(binding))))
 }
 
 /// The authorizers before RBAC: the privileged group and the Node authorizer.
@@ -112,24 +133,26 @@ fn bindings<'s>(store: &'s Store, namespace: &str) -> impl Iterator<Item = &'s s
     cluster.chain(local.into_iter().flatten())
 }
 
-/// RBAC's verdict over `candidates` (bindings in evaluation order).
-fn decide<'s>(store: &Store, candidates: impl Iterator<Item = &'s std::sync::Arc<Value>>, user: &UserInfo, a: &Attributes) -> Decision {
+/// RBAC's verdict over `candidates` (bindings in evaluation order), and whether any rule it
+/// consulted looked at the request's name (see `RuleVerdict::names_checked`).
+fn decide<'s>(store: &Store, candidates: impl Iterator<Item = &'s std::sync::Arc<Value>>, user: &UserInfo, a: &Attributes) -> (Decision, bool) {
     let mut errors = Vec::new();
+    let mut names_checked = false;
     for binding in candidates {
-        match check_binding(store, binding, user, a) {
-            Ok(Some(matched)) => return Decision { allowed: true, matched, errors },
+        match check_binding(store, binding, user, a, &mut names_checked) {
+            Ok(Some(matched)) => return (Decision { allowed: true, matched, errors }, names_checked),
             Ok(None) => {}
             Err(e) => errors.push(e),
         }
     }
-    Decision { allowed: false, matched: String::new(), errors }
+    (Decision { allowed: false, matched: String::new(), errors }, names_checked)
 }
 
 pub fn authorize(store: &Store, user: &UserInfo, a: &Attributes) -> Decision {
     if let Some(d) = short_cut(user) {
         return d;
     }
-    decide(store, bindings(store, a.namespace), user, a)
+    decide(store, bindings(store, a.namespace), user, a).0
 }
 
 /// How many (user, groups, namespace) entries the subject cache keeps before starting over.
@@ -139,17 +162,23 @@ const SUBJECT_CACHE_MAX: usize = 1024;
 /// one `Store::binding_revision`. Only a binding whose subjects match can allow a request or
 /// report a missing role, so evaluating just these, in the same order, gives the same
 /// decision as walking every binding, which every in-cluster component's request otherwise
-/// did (the scheduler's bind of every pod, the controllers' writes).
+/// did (the scheduler's bind of every pod, the controllers' writes). In front of it, the
+/// decisions themselves (`decisions::DecisionCache`), valid for one `Store::rbac_revision`.
 #[derive(Debug, Default)]
 pub struct SubjectCache {
     revision: Option<u64>,
     entries: BTreeMap<(String, Vec<String>, String), Vec<ObjectKey>>,
+    decisions: decisions::DecisionCache,
 }
 
-/// `authorize` through the subject cache; the same decision, errors and matched text.
+/// `authorize` through the subject and decision caches; the same decision, errors and
+/// matched text.
 pub fn authorize_cached(store: &Store, cache: &mut SubjectCache, user: &UserInfo, a: &Attributes) -> Decision {
     if let Some(d) = short_cut(user) {
         return d;
+    }
+    if let Some(d) = cache.decisions.get(store.rbac_revision(), user, a) {
+        return d.clone();
     }
     if cache.revision != Some(store.binding_revision()) || cache.entries.len() >= SUBJECT_CACHE_MAX {
         cache.entries.clear();
@@ -162,7 +191,11 @@ pub fn authorize_cached(store: &Store, cache: &mut SubjectCache, user: &UserInfo
             .map(|b| ObjectKey::of(b))
             .collect()
     });
-    decide(store, keys.iter().filter_map(|k| store.get(k)), user, a)
+    let (d, names_checked) = decide(store, keys.iter().filter_map(|k| store.get(k)), user, a);
+    if !names_checked {
+        cache.decisions.insert(store.rbac_revision(), user, a, &d);
+    }
+    d
 }
 
 /// The API server's `forbiddenMessage` plus the authorizer's reason.
@@ -181,5 +214,6 @@ pub fn forbidden_cause(user: &UserInfo, a: &Attributes, errors: &[String]) -> St
     msg
 }
 
+mod decisions;
 #[cfg(test)]
 mod tests;

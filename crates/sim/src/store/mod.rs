@@ -57,6 +57,9 @@ pub struct Store {
     /// Revision of the last change to a RoleBinding or ClusterRoleBinding (the API server's
     /// RBAC subject cache is valid while this stays the same).
     binding_revision: u64,
+    /// Revision of the last change to any RBAC object (Role, ClusterRole and the two binding
+    /// kinds): the API server's RBAC decision cache is valid while this stays the same.
+    rbac_revision: u64,
     pub watches: Watches,
 }
 
@@ -71,6 +74,12 @@ impl Store {
     /// Revision of the last committed change to any RoleBinding or ClusterRoleBinding.
     pub fn binding_revision(&self) -> u64 {
         self.binding_revision
+    }
+
+    /// Revision of the last committed change to any Role, ClusterRole, RoleBinding or
+    /// ClusterRoleBinding.
+    pub fn rbac_revision(&self) -> u64 {
+        self.rbac_revision
     }
 
     pub fn get(&self, key: &ObjectKey) -> Option<&Arc<Value>> {
@@ -178,6 +187,9 @@ impl Store {
     fn commit(&mut self, key: &ObjectKey, prev: Option<Arc<Value>>, obj: Arc<Value>, deleted: bool) -> Woken {
         if matches!(key.kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
             self.binding_revision = self.revision;
+        }
+        if matches!(key.kind.as_str(), "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding") {
+            self.rbac_revision = self.revision;
         }
         if key.kind == "Pod" {
             // A pod without a node was never indexed (no lookup of "").

@@ -140,3 +140,112 @@ fn subject_cache_gives_the_same_decisions_and_follows_binding_changes() {
     assert!(!authorize_cached(&s, &mut cache, &jane, &attrs("get", "pods", "", "default", "web")).allowed);
     check(&s, &mut cache);
 }
+
+/// The decision cache against the uncached walk: names matter only where a consulted rule
+/// lists `resourceNames`; role edits (which leave the binding revision alone) must reach it.
+#[test]
+fn decision_cache_answers_like_the_walk_across_names_and_role_edits() {
+    let named = |verbs: Value| role("ClusterRole", "", "named", json!([
+        {"apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["app"], "verbs": verbs},
+        {"apiGroups": [""], "resources": ["configmaps"], "verbs": ["list"]},
+    ]));
+    let mut s = store_with(vec![
+        named(json!(["get"])),
+        binding("ClusterRoleBinding", "", "ops", "ClusterRole", "named", json!({"kind": "Group", "name": "ops"})),
+        role("ClusterRole", "", "binder", json!([{"apiGroups": [""], "resources": ["pods/binding"], "verbs": ["create"]}])),
+        binding("ClusterRoleBinding", "", "sched", "ClusterRole", "binder", json!({"kind": "User", "name": "system:kube-scheduler"})),
+    ]);
+    let users = vec![crate::cluster::UserSpec { name: "ann".into(), groups: vec!["ops".into()], credential_valid: true }];
+    let requests = [
+        ("ann", attrs("get", "configmaps", "", "default", "app")),
+        ("ann", attrs("get", "configmaps", "", "default", "other")),
+        ("ann", attrs("get", "configmaps", "", "default", "")),
+        ("ann", attrs("list", "configmaps", "", "default", "")),
+        ("ann", attrs("list", "configmaps", "", "default", "app")),
+        ("ann", attrs("get", "configmaps", "", "default", "app")),
+        ("system:kube-scheduler", attrs("create", "pods", "binding", "default", "a")),
+        ("system:kube-scheduler", attrs("create", "pods", "binding", "default", "b")),
+        ("system:kube-scheduler", attrs("create", "pods", "binding", "kube-system", "a")),
+        ("system:kube-scheduler", attrs("create", "pods", "", "default", "")),
+    ];
+    let mut cache = SubjectCache::default();
+    let check = |s: &Store, cache: &mut SubjectCache| {
+        for _ in 0..2 {
+            for (user, a) in &requests {
+                let u = authenticate(&users, Some(user), &[]).unwrap();
+                assert_eq!(authorize_cached(s, cache, &u, a), authorize(s, &u, a), "{user} {a:?}");
+            }
+        }
+    };
+    check(&s, &mut cache);
+    // The named rule now allows `list` by name only, so `list` of `app` matches rule 0.
+    let mut edited = named(json!(["get", "list"]));
+    edited["metadata"]["resourceVersion"] = json!("");
+    s.update(edited, None).unwrap();
+    check(&s, &mut cache);
+    // The scheduler's role loses the binding permission: a cached allow must not survive.
+    let sched = authenticate(&users, Some("system:kube-scheduler"), &[]).unwrap();
+    s.delete(&ObjectKey::new("ClusterRole", "", "binder"), None).unwrap();
+    assert!(!authorize_cached(&s, &mut cache, &sched, &attrs("create", "pods", "binding", "default", "a")).allowed);
+    check(&s, &mut cache);
+    s.create(role("ClusterRole", "", "binder", json!([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["create"]}]))).unwrap();
+    assert!(authorize_cached(&s, &mut cache, &sched, &attrs("create", "pods", "", "default", "")).allowed);
+    check(&s, &mut cache);
+}
+
+mod decision_cache_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const USERS: [&str; 3] = ["ann", "bob", "system:kube-scheduler"];
+    const NAMES: [&str; 3] = ["", "app", "web"];
+    const RESOURCES: [&str; 3] = ["pods", "pods/binding", "configmaps"];
+    const VERBS: [&str; 3] = ["get", "create", "*"];
+
+    /// One random RBAC object: a role (with or without `resourceNames`) or a binding of one
+    /// of the users or the `ops` group to a role that may not exist.
+    fn rbac_object(pick: [usize; 6]) -> Value {
+        let [kind, name, verb, res, names, subject] = pick;
+        let rules = json!([{"apiGroups": [""], "resources": [RESOURCES[res % 3]], "verbs": [VERBS[verb % 3]],
+            "resourceNames": if names % 3 == 0 { json!([]) } else { json!([NAMES[names % 3]]) }}]);
+        let role_name = ["r0", "r1"][name % 2];
+        let subject = match subject % 4 {
+            3 => json!({"kind": "Group", "name": "ops"}),
+            i => json!({"kind": "User", "name": USERS[i]}),
+        };
+        match kind % 4 {
+            0 => role("Role", "default", role_name, rules),
+            1 => role("ClusterRole", "", role_name, rules),
+            2 => binding("RoleBinding", "default", ["b0", "b1"][verb % 2], ["Role", "ClusterRole"][res % 2], role_name, subject),
+            _ => binding("ClusterRoleBinding", "", ["b0", "b1"][verb % 2], ["Role", "ClusterRole"][res % 2], role_name, subject),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        #[test]
+        fn cached_decisions_equal_the_walk(steps in proptest::collection::vec((any::<bool>(), any::<[usize; 6]>()), 1..60)) {
+            let users = vec![crate::cluster::UserSpec { name: "ann".into(), groups: vec!["ops".into()], credential_valid: true }];
+            let mut s = Store::default();
+            let mut cache = SubjectCache::default();
+            for (write, pick) in steps {
+                if write {
+                    let obj = rbac_object(pick);
+                    let key = ObjectKey::of(&obj);
+                    if s.get(&key).is_some() && pick[5] % 3 == 0 {
+                        s.delete(&key, None).unwrap();
+                    } else if s.get(&key).is_some() {
+                        s.update(obj, None).unwrap();
+                    } else {
+                        s.create(obj).unwrap();
+                    }
+                    continue;
+                }
+                let (resource, sub) = RESOURCES[pick[3] % 3].split_once('/').unwrap_or((RESOURCES[pick[3] % 3], ""));
+                let a = attrs(["get", "create"][pick[2] % 2], resource, sub, ["default", "dev", ""][pick[1] % 3], NAMES[pick[4] % 3]);
+                let u = authenticate(&users, Some(USERS[pick[0] % 3]), &[]).unwrap();
+                prop_assert_eq!(authorize_cached(&s, &mut cache, &u, &a), authorize(&s, &u, &a));
+            }
+        }
+    }
+}
