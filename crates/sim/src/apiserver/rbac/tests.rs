@@ -21,6 +21,17 @@ fn binding(kind: &str, ns: &str, name: &str, role_kind: &str, role: &str, subjec
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": role_kind, "name": role}, "subjects": [subject]})
 }
 
+/// Every request twice (a miss that fills the cache, then hits) through the cache and
+/// through the uncached walk: the same answer each time.
+fn cached_answers_like_the_walk(s: &Store, cache: &mut SubjectCache, users: &[crate::cluster::UserSpec], requests: &[(&str, Attributes<'_>)]) {
+    for _ in 0..2 {
+        for (user, a) in requests {
+            let u = authenticate(users, Some(user), &[]).unwrap();
+            assert_eq!(authorize_cached(s, cache, &u, a), authorize(s, &u, a), "{user} {a:?}");
+        }
+    }
+}
+
 fn attrs<'a>(verb: &'a str, resource: &'a str, sub: &'a str, ns: &'a str, name: &'a str) -> Attributes<'a> {
     Attributes { verb, api_group: "", resource, subresource: sub, namespace: ns, name }
 }
@@ -119,15 +130,7 @@ fn subject_cache_gives_the_same_decisions_and_follows_binding_changes() {
         ("kubernetes-admin", attrs("delete", "nodes", "", "", "n1")),
         ("system:node:n1", attrs("get", "secrets", "", "default", "s")),
     ];
-    let check = |s: &Store, cache: &mut SubjectCache| {
-        for (user, a) in &requests {
-            let u = authenticate(&users, Some(user), &[]).unwrap();
-            // Twice: a miss that fills the cache, then a hit.
-            for _ in 0..2 {
-                assert_eq!(authorize_cached(s, cache, &u, a), authorize(s, &u, a), "{user} {a:?}");
-            }
-        }
-    };
+    let check = |s: &Store, cache: &mut SubjectCache| cached_answers_like_the_walk(s, cache, &users, &requests);
     check(&s, &mut cache);
     // A new binding for jane, and bob's dangling one fixed: the cache must see both.
     s.create(binding("RoleBinding", "default", "jane-reads", "Role", "pod-reader", json!({"kind": "User", "name": "jane"}))).unwrap();
@@ -169,14 +172,7 @@ fn decision_cache_answers_like_the_walk_across_names_and_role_edits() {
         ("system:kube-scheduler", attrs("create", "pods", "", "default", "")),
     ];
     let mut cache = SubjectCache::default();
-    let check = |s: &Store, cache: &mut SubjectCache| {
-        for _ in 0..2 {
-            for (user, a) in &requests {
-                let u = authenticate(&users, Some(user), &[]).unwrap();
-                assert_eq!(authorize_cached(s, cache, &u, a), authorize(s, &u, a), "{user} {a:?}");
-            }
-        }
-    };
+    let check = |s: &Store, cache: &mut SubjectCache| cached_answers_like_the_walk(s, cache, &users, &requests);
     check(&s, &mut cache);
     // The named rule now allows `list` by name only, so `list` of `app` matches rule 0.
     let mut edited = named(json!(["get", "list"]));
