@@ -136,7 +136,7 @@ impl<'v> Writer<'v> {
     fn remembered_str(&mut self, id: ShapeId, j: usize, s: &'v str) {
         let memo = self.shapes.memo(id, j);
         let prefix = prefix8(s.as_bytes());
-        let same = memo.text.len() == s.len() && memo.prefix == prefix && (s.len() <= 8 || s.as_bytes().get(8..) == memo.text.as_bytes().get(8..));
+        let same = shapes::same_text(prefix, s, memo.prefix, memo.text);
         self.out.push('"');
         if same || !needs_escaping(s.as_bytes()) {
             self.out.push_str(s);

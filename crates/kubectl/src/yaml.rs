@@ -320,13 +320,8 @@ impl<'v> Writer<'v> {
     /// condition types), and remembering the new one otherwise.
     fn remembered_str(&mut self, id: ShapeId, j: usize, s: &'v str, indent: usize, column: usize) {
         let memo = self.shapes.memo(id, j);
-        // The same text: equal lengths and first eight bytes, then the rest (short values,
-        // most of them, need no `memcmp`).
         let prefix = crate::jsonfmt::prefix8(s.as_bytes());
-        let same = memo.column == column
-            && memo.text.len() == s.len()
-            && memo.prefix == prefix
-            && (s.len() <= 8 || s.as_bytes().get(8..) == memo.text.as_bytes().get(8..));
+        let same = memo.column == column && shapes::same_text(prefix, s, memo.prefix, memo.text);
         self.out.push(' ');
         match memo.style {
             Some(style) if same => scalar_style::push_known(&mut self.out, s, style),
