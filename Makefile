@@ -45,5 +45,8 @@ test-e2e: browser-tools dist
 	@scripts/size-report.sh dist $(SIZE_BUDGET_GZIP_KB) $(SIZE_TARGET_GZIP_KB)
 	node --test tests/e2e/
 
+# The scale benchmark (issue 3) and the kubectl command benchmark (issue 6), in the bench profile
+# (opt-level 3, fat LTO); each prints its own numbers.
 bench:
-	cargo run --release -p podlab-sim --bin sim-bench
+	cargo bench -p podlab-sim --bench schedule
+	cargo bench -p podlab-kubectl --bench commands
