@@ -175,7 +175,15 @@ impl Quantity {
         let p = split(s)?;
         let (base, exp, mut format) = interpret(p.suffix).ok_or(QuantityError::Suffix)?;
         // All significant digits, most significant first, and the decimal exponent of the last one.
-        let digits_all = format!("{}{}", p.num, p.denom);
+        // Quantities are parsed for every request a pod's resources pass through: without a
+        // fraction (nearly all of them) the digits are the integer part as written.
+        let joined;
+        let digits_all = if p.denom.is_empty() {
+            p.num
+        } else {
+            joined = [p.num, p.denom].concat();
+            joined.as_str()
+        };
         let digits_trim = digits_all.trim_start_matches('0');
         let mut e10: i64 = -(p.denom.len() as i64);
         let mut digits = digits_trim;
@@ -413,7 +421,9 @@ fn binary_canonical(v: i64) -> String {
         times += 1;
     }
     let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][times];
-    format!("{amount}{suffix}")
+    let mut text = amount.to_string();
+    text.push_str(suffix);
+    text
 }
 
 /// Go's `AsCanonicalBytes` plus the decimal suffix: trailing zeros move into the exponent,
