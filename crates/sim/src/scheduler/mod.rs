@@ -13,8 +13,11 @@ pub mod plugins;
 pub mod preemption;
 pub mod queue;
 pub mod score;
+pub mod score_hot;
 mod spec_view;
 pub mod trace_detail;
+#[cfg(test)]
+mod cache_tests;
 #[cfg(test)]
 mod node_events_tests;
 
@@ -161,11 +164,28 @@ impl Scheduler {
         }
     }
 
+    /// Accounts the pod on `node` (taking it off the node it was assumed on before). One
+    /// search of `assigned` for the old node and the new entry, and no key string for a node
+    /// the cache already has.
     pub(crate) fn assume(&mut self, key: PodKey, node: &str, usage: PodUsage) {
-        self.forget_assigned(&key);
-        let n = self.nodes.entry(node.to_string()).or_insert_with(|| NodeInfo { name: node.into(), ..NodeInfo::default() });
-        n.add_pod(key.clone(), usage);
-        self.assigned.insert(key, node.to_string());
+        let previous = match self.assigned.entry(key.clone()) {
+            std::collections::btree_map::Entry::Occupied(mut e) => Some(std::mem::replace(e.get_mut(), node.to_string())),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(node.to_string());
+                None
+            }
+        };
+        if let Some(n) = previous.and_then(|prev| self.nodes.get_mut(&prev)) {
+            n.remove_pod(&key);
+        }
+        match self.nodes.get_mut(node) {
+            Some(n) => n.add_pod(key, usage),
+            None => {
+                let mut n = NodeInfo { name: node.into(), ..NodeInfo::default() };
+                n.add_pod(key, usage);
+                self.nodes.insert(node.to_string(), n);
+            }
+        }
     }
 
     fn on_pod_event(&mut self, ctx: &mut Ctx<'_>, ty: WatchEventType, obj: &Arc<Value>) {
