@@ -11,6 +11,7 @@
 use super::framework::{NodeInfo, PodInfo, MAX_NODE_SCORE};
 use super::plugins::{self, SCORE_WEIGHTS};
 use super::score_hot::PodDemand;
+use podlab_api::Toleration;
 use std::collections::BTreeMap;
 
 /// Per-plugin normalised scores (one row per feasible node, one entry per plugin in
@@ -41,36 +42,75 @@ pub fn score_nodes(info: &PodInfo, nodes: &[&NodeInfo], image_nodes: &BTreeMap<S
     let no_image_held = plugins::image_locality::score_from_sum(0, image_count);
     // No preferred terms: every raw NodeAffinity score is 0, and normalising zeros leaves 0.
     let affinity = !info.preferred_affinity.is_empty();
-    let demand = PodDemand::of(info);
     // Entries in `SCORE_WEIGHTS` order (pinned by `columns_follow_score_weights`).
     // Each normalising column's maximum, as `default_normalize` takes it (only read when
     // there is a row, so the starting value never survives).
-    let (mut max_taints, mut max_affinity) = (i64::MIN, i64::MIN);
-    for n in nodes {
-        let hot = &n.score_hot;
-        // Only PreferNoSchedule taints count; a node without any scores 0 directly.
-        let taints = if hot.prefer_taints { plugins::taint_toleration::score_with(&prefer, n) } else { 0 };
-        let affinities = if affinity { plugins::node_affinity::score(info, n) } else { 0 };
-        let images = match &held {
-            Some(held) => {
-                let sum: i128 = held.iter().filter_map(|(img, have)| n.images.get(*img).map(|size| plugins::image_locality::term(*size, *have, all_nodes))).sum();
-                plugins::image_locality::score_from_sum(sum, image_count)
+    let (max_taints, max_affinity) = match &held {
+        None if !affinity => (resource_rows(info, nodes, &prefer, no_image_held, &mut out.rows), i64::MIN),
+        _ => {
+            let demand = PodDemand::of(info);
+            let (mut max_taints, mut max_affinity) = (i64::MIN, i64::MIN);
+            for n in nodes {
+                let hot = &n.score_hot;
+                let taints = taint_score(hot, &prefer, n);
+                let affinities = if affinity { plugins::node_affinity::score(info, n) } else { 0 };
+                let images = match &held {
+                    Some(held) => {
+                        let sum: i128 = held.iter().filter_map(|(img, have)| n.images.get(*img).map(|size| plugins::image_locality::term(*size, *have, all_nodes))).sum();
+                        plugins::image_locality::score_from_sum(sum, image_count)
+                    }
+                    None => no_image_held,
+                };
+                max_taints = max_taints.max(taints);
+                max_affinity = max_affinity.max(affinities);
+                out.rows.push([taints, affinities, hot.least_allocated(&demand), hot.balanced_allocation(&demand, info, n), images]);
             }
-            None => no_image_held,
-        };
-        max_taints = max_taints.max(taints);
-        max_affinity = max_affinity.max(affinities);
-        out.rows.push([taints, affinities, hot.least_allocated(&demand), hot.balanced_allocation(&demand, info, n), images]);
-    }
+            (max_taints, max_affinity)
+        }
+    };
     // `default_normalize` of each normalising column, with the maxima taken in the pass above.
     let weights = SCORE_WEIGHTS.map(|(_, w)| w);
-    for r in &mut out.rows {
+    out.totals.extend(out.rows.iter_mut().map(|r| {
         r[0] = normalized(r[0], max_taints, true);
         if affinity {
             r[1] = normalized(r[1], max_affinity, false);
         }
-        out.totals.push(r.iter().zip(weights).map(|(s, w)| s * w).sum());
+        r.iter().zip(weights).map(|(s, w)| s * w).sum::<i64>()
+    }));
+}
+
+/// The rows of the common pod: no preferred node affinity and none of its images on any node,
+/// so only TaintToleration (on nodes with PreferNoSchedule taints) and the two resource
+/// scorers tell nodes apart. Without the other plugins' branches the walk keeps its values in
+/// registers. Returns the TaintToleration column's maximum.
+fn resource_rows(info: &PodInfo, nodes: &[&NodeInfo], prefer: &[&Toleration], no_image_held: i64, rows: &mut Vec<[i64; SCORE_WEIGHTS.len()]>) -> i64 {
+    let demand = PodDemand::of(info);
+    let mut max_taints = i64::MIN;
+    rows.extend(nodes.iter().map(|n| {
+        let hot = &n.score_hot;
+        let taints = taint_score(hot, prefer, n);
+        max_taints = max_taints.max(taints);
+        [taints, 0, hot.least_allocated(&demand), hot.balanced_allocation(&demand, info, n), no_image_held]
+    }));
+    max_taints
+}
+
+/// TaintToleration's raw score: only PreferNoSchedule taints count, so a node without any
+/// scores 0 without looking at its taints.
+#[inline]
+fn taint_score(hot: &super::score_hot::ScoreHot, prefer: &[&Toleration], n: &NodeInfo) -> i64 {
+    if hot.prefer_taints {
+        tainted_score(prefer, n)
+    } else {
+        0
     }
+}
+
+/// Out of line: most nodes have no PreferNoSchedule taint.
+#[cold]
+#[inline(never)]
+fn tainted_score(prefer: &[&Toleration], n: &NodeInfo) -> i64 {
+    plugins::taint_toleration::score_with(prefer, n)
 }
 
 /// One score as `default_normalize` leaves it, given the column's maximum.

@@ -82,7 +82,7 @@ impl ScoreHot {
     pub fn balanced_allocation(&self, pod: &PodDemand, info: &PodInfo, node: &NodeInfo) -> i64 {
         let den = self.balanced_den;
         if den == 0 {
-            return plugins::balanced_allocation::score(info, node);
+            return balanced_fallback(info, node);
         }
         let (b, d) = (self.allocatable_cpu_millis, self.allocatable_memory_bytes);
         let a = (self.requested_cpu_millis + pod.cpu_millis).min(b).max(0);
@@ -92,6 +92,14 @@ impl ScoreHot {
         let num = (a * d).abs_diff(c * b) as i64 * MAX_NODE_SCORE;
         MAX_NODE_SCORE - (num + den - 1) / den
     }
+}
+
+/// Out of line: only nodes without cpu or memory, or with more than 2^63 / 102 of both
+/// multiplied, come here.
+#[cold]
+#[inline(never)]
+fn balanced_fallback(info: &PodInfo, node: &NodeInfo) -> i64 {
+    plugins::balanced_allocation::score(info, node)
 }
 
 #[cfg(test)]
