@@ -170,6 +170,38 @@ fn legacy_event(ev: &EventRecord, outcome: &correlator::Outcome, name: &str, ns:
     ])
 }
 
+/// An event's key ordered by name, then namespace and kind: `ObjectKey`'s own order compares
+/// the kind and the namespace first, the same for nearly every event, so a search of a large
+/// map compared three strings per step where one tells the keys apart.
+#[derive(Clone, Debug)]
+struct NameFirst(Arc<ObjectKey>);
+
+impl NameFirst {
+    fn parts(&self) -> (&str, &str, &str) {
+        (&self.0.name, &self.0.namespace, &self.0.kind)
+    }
+}
+
+impl PartialEq for NameFirst {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for NameFirst {}
+
+impl PartialOrd for NameFirst {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for NameFirst {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
 /// Event recorder state plus the TTL bookkeeping.
 #[derive(Debug)]
 pub struct Recorder {
@@ -177,8 +209,9 @@ pub struct Recorder {
     series: SeriesCache,
     rng: Rng,
     /// When each stored event was last written (the TTL counts from there). The key is shared
-    /// with `expiry`, not copied.
-    written: BTreeMap<Arc<ObjectKey>, SimTime>,
+    /// with `expiry`, not copied; this map is only searched, never walked, so it orders keys by
+    /// name first (`NameFirst`): every key is an Event, nearly all in one namespace.
+    written: BTreeMap<NameFirst, SimTime>,
     expiry: BTreeSet<(SimTime, Arc<ObjectKey>)>,
     last_name_nanos: u128,
 }
@@ -276,15 +309,15 @@ impl Recorder {
 
     fn touch(&mut self, key: ObjectKey, now: SimTime) {
         // One search of `written` (an entry) instead of a lookup and then an insert.
-        let key = match self.written.entry(Arc::new(key)) {
+        let key = match self.written.entry(NameFirst(Arc::new(key))) {
             std::collections::btree_map::Entry::Occupied(mut e) => {
                 let old = std::mem::replace(e.get_mut(), now);
-                let key = Arc::clone(e.key());
+                let key = Arc::clone(&e.key().0);
                 self.expiry.remove(&(old.plus(EVENT_TTL), Arc::clone(&key)));
                 key
             }
             std::collections::btree_map::Entry::Vacant(e) => {
-                let key = Arc::clone(e.key());
+                let key = Arc::clone(&e.key().0);
                 e.insert(now);
                 key
             }
@@ -313,7 +346,7 @@ impl Recorder {
                 break;
             }
             self.expiry.remove(&(t, Arc::clone(&key)));
-            self.written.remove(&key);
+            self.written.remove(&NameFirst(Arc::clone(&key)));
             if let Ok((_, w)) = store.delete(&key, None) {
                 woken.extend(w);
                 deleted.push(ObjectKey::clone(&key));

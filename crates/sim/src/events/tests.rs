@@ -94,3 +94,31 @@ fn scheduler_series_and_ttl() {
     r.expire(&mut s, e, t.plus(EVENT_TTL).plus(SimDuration(1)));
     assert!(events(&s).is_empty());
 }
+
+/// `NameFirst` is a total order that tells apart exactly the keys `ObjectKey` tells apart
+/// (keys equal in any two of kind, namespace and name), so `written` holds one entry per event.
+#[test]
+fn name_first_orders_keys_as_distinct_as_object_key() {
+    let parts = ["", "a", "b", "default", "Event"];
+    let mut keys = Vec::new();
+    for k in parts {
+        for ns in parts {
+            for n in parts {
+                keys.push(ObjectKey { kind: k.into(), namespace: ns.into(), name: n.into() });
+            }
+        }
+    }
+    for a in &keys {
+        for b in &keys {
+            let (x, y) = (NameFirst(Arc::new(a.clone())), NameFirst(Arc::new(b.clone())));
+            assert_eq!(x == y, a == b, "{a:?} {b:?}");
+            assert_eq!(x.cmp(&y), (&a.name, &a.namespace, &a.kind).cmp(&(&b.name, &b.namespace, &b.kind)));
+            assert_eq!(x.cmp(&y), y.cmp(&x).reverse());
+        }
+    }
+    let map: BTreeMap<NameFirst, usize> = keys.iter().enumerate().map(|(i, k)| (NameFirst(Arc::new(k.clone())), i)).collect();
+    assert_eq!(map.len(), keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        assert_eq!(map.get(&NameFirst(Arc::new(k.clone()))), Some(&i));
+    }
+}
