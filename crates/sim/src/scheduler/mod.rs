@@ -200,11 +200,14 @@ impl Scheduler {
         }
         let node = meta::node_name(obj);
         if !node.is_empty() {
-            self.pending.remove(&key);
-            self.queue.done(&key);
+            // Already assumed on this node (our own bind, or an earlier event of the same
+            // binding): pending and the queue let go of it then, so there is nothing to remove.
             if self.assigned.get(&key).is_some_and(|n| n == node) {
+                debug_assert!(!self.pending.contains_key(&key) && !self.queue.contains(&key), "an assumed pod is still pending");
                 return;
             }
+            self.pending.remove(&key);
+            self.queue.done(&key);
             if let Some(info) = framework::PodInfo::from_object(obj) {
                 self.assume(key, node, PodUsage::from(&info));
             }
@@ -220,7 +223,13 @@ impl Scheduler {
         let priority = meta::at(obj, &["spec", "priority"]).and_then(Value::as_i64).unwrap_or(0) as i32;
         // The insert hands back the version it replaces: one search instead of a get first.
         let old = self.pending.insert(key.clone(), Arc::clone(obj));
-        let changed_spec = old.is_some_and(|old| old.get("spec") != obj.get("spec") || old.get("metadata").and_then(|m| m.get("labels")) != obj.get("metadata").and_then(|m| m.get("labels")));
+        let Some(old) = old else {
+            // Not pending before, so no spec change to react to: `add` alone (it leaves a pod
+            // already queued as it is, as the branch below would) saves the `contains` search.
+            self.queue.add(key, priority, ctx.now());
+            return;
+        };
+        let changed_spec = old.get("spec") != obj.get("spec") || old.get("metadata").and_then(|m| m.get("labels")) != obj.get("metadata").and_then(|m| m.get("labels"));
         if self.queue.contains(&key) {
             if changed_spec {
                 self.queue.update(&key, ctx.now());
