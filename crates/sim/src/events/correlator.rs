@@ -96,22 +96,45 @@ impl<V> Lru<V> {
             let k: Arc<str> = Arc::from(key);
             self.map.insert(Arc::clone(&k), (init(), self.clock));
             self.order.insert(self.clock, k);
-            while self.map.len() > MAX_CACHE_ENTRIES {
-                let Some((_, victim)) = self.order.pop_first() else { break };
-                self.map.remove(&victim);
-            }
+            self.evict();
         }
         &mut self.map.get_mut(key).expect("present or just inserted").0
     }
 
+    /// The value under `key`, marked most recently used, from one search of the map (a miss
+    /// changes nothing: use stamps only order the keys, so skipping one is invisible).
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        self.touch(key);
-        self.map.get_mut(key).map(|s| &mut s.0)
+        let slot = self.map.get_mut(key)?;
+        self.clock += 1;
+        if let Some(k) = self.order.remove(&slot.1) {
+            self.order.insert(self.clock, k);
+        }
+        slot.1 = self.clock;
+        Some(&mut slot.0)
     }
 
     pub fn insert(&mut self, key: &str, value: V) {
         self.remove(key);
         self.entry(key, || value);
+    }
+
+    /// `insert` of a key the caller has just missed with `get_mut`: one insertion, without
+    /// `insert`'s removal attempt and `entry`'s lookups.
+    pub fn insert_absent(&mut self, key: &str, value: V) {
+        debug_assert!(!self.map.contains_key(key), "insert_absent of a present key");
+        self.clock += 1;
+        let k: Arc<str> = Arc::from(key);
+        self.map.insert(Arc::clone(&k), (value, self.clock));
+        self.order.insert(self.clock, k);
+        self.evict();
+    }
+
+    /// Drops the least recently used keys beyond the bound.
+    fn evict(&mut self) {
+        while self.map.len() > MAX_CACHE_ENTRIES {
+            let Some((_, victim)) = self.order.pop_first() else { break };
+            self.map.remove(&victim);
+        }
     }
 
     pub fn remove(&mut self, key: &str) -> Option<V> {
@@ -250,7 +273,8 @@ impl SeriesCache {
                 let namespace = if ev.regarding.namespace.is_empty() { "default" } else { &ev.regarding.namespace };
                 let name = new_name();
                 let entry = SeriesEntry { namespace: namespace.to_string(), name: name.clone(), count: 1, event_time: now, last_observed: now };
-                self.entries.insert(&key, entry);
+                // `get_mut` just missed it.
+                self.entries.insert_absent(&key, entry);
                 SeriesStep::First { name }
             }
         }
@@ -298,5 +322,68 @@ impl SeriesCache {
         writes.sort_by(|a, b| a.0.cmp(&b.0));
         writes.dedup_by(|a, b| a.0 == b.0);
         writes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    /// The LRU as a list in use order (front = least recently used), the straightforward model.
+    struct Model(VecDeque<(String, u32)>);
+
+    impl Model {
+        fn get_mut(&mut self, key: &str) -> Option<u32> {
+            let i = self.0.iter().position(|(k, _)| k == key)?;
+            let e = self.0.remove(i)?;
+            self.0.push_back(e.clone());
+            Some(e.1)
+        }
+        fn insert(&mut self, key: &str, v: u32) {
+            self.0.retain(|(k, _)| k != key);
+            self.0.push_back((key.to_string(), v));
+            while self.0.len() > MAX_CACHE_ENTRIES {
+                self.0.pop_front();
+            }
+        }
+    }
+
+    /// Hits, misses followed by `insert_absent`, plain inserts, entries and removals, past the
+    /// bound so eviction runs: the same contents in the same use order as the model.
+    #[test]
+    fn lru_follows_the_model() {
+        let (mut lru, mut model) = (Lru::<u32>::default(), Model(VecDeque::new()));
+        let mut rng = crate::rng::Rng::new(7);
+        for step in 0..(MAX_CACHE_ENTRIES as u32 + 1500) {
+            let key = format!("k{}", rng.below(u64::from(step / 2 + 1)));
+            match rng.below(4) {
+                0 | 1 => match lru.get_mut(&key) {
+                    Some(v) => assert_eq!(Some(*v), model.get_mut(&key), "{key}"),
+                    None => {
+                        assert_eq!(model.get_mut(&key), None);
+                        lru.insert_absent(&key, step);
+                        model.insert(&key, step);
+                    }
+                },
+                2 => {
+                    lru.insert(&key, step);
+                    model.insert(&key, step);
+                }
+                _ => {
+                    let got = *lru.entry(&key, || step);
+                    let want = model.get_mut(&key).unwrap_or_else(|| {
+                        model.insert(&key, step);
+                        step
+                    });
+                    assert_eq!(got, want);
+                }
+            }
+            if step % 97 == 0 || step > MAX_CACHE_ENTRIES as u32 {
+                let order: Vec<(&str, u32)> = lru.order.values().map(|k| (&**k, lru.map[k].0)).collect();
+                let want: Vec<(&str, u32)> = model.0.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+                assert_eq!(order, want, "step {step}");
+            }
+        }
     }
 }

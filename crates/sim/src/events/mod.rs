@@ -125,27 +125,76 @@ fn next_event_name(last_nanos: &mut u128, obj_name: &str, epoch: Epoch, now: Sim
     format!("{obj_name}.{:x}", *last_nanos)
 }
 
-/// A new events.k8s.io event in core/v1 wire form, fields in the order the API server keeps.
-/// Built with exact-capacity maps and moved strings (`json!` serialises each value again).
-fn series_event(ev: &EventRecord, name: &str, ns: &str, uid: String, epoch: Epoch, now: SimTime) -> Value {
+/// The top-level keys of a new events.k8s.io Event, in the order the API server keeps.
+const SERIES_KEYS: [&str; 14] = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "involvedObject",
+    "reason",
+    "message",
+    "source",
+    "firstTimestamp",
+    "lastTimestamp",
+    "type",
+    "eventTime",
+    "action",
+    "reportingComponent",
+    "reportingInstance",
+];
+
+/// The values of a new events.k8s.io Event, in `SERIES_KEYS` order, built with exact-capacity
+/// maps and moved strings (`json!` serialises each value again).
+fn series_values(ev: &EventRecord, name: &str, ns: &str, uid: String, epoch: Epoch, now: SimTime) -> [Value; 14] {
     let s = |x: &str| Value::String(x.to_string());
     let metadata = fields([("name", s(name)), ("namespace", s(ns)), ("uid", Value::String(uid)), ("creationTimestamp", Value::String(epoch.rfc3339(now)))]);
-    fields([
-        ("apiVersion", s("v1")),
-        ("kind", s("Event")),
-        ("metadata", metadata),
-        ("involvedObject", ev.regarding.to_json()),
-        ("reason", s(&ev.reason)),
-        ("message", s(&ev.message)),
-        ("source", Value::Object(serde_json::Map::new())),
-        ("firstTimestamp", Value::Null),
-        ("lastTimestamp", Value::Null),
-        ("type", s(ev.event_type.as_str())),
-        ("eventTime", Value::String(epoch.rfc3339_micro(now))),
-        ("action", s(&ev.action)),
-        ("reportingComponent", s(&ev.component)),
-        ("reportingInstance", s(&ev.host)),
-    ])
+    [
+        s("v1"),
+        s("Event"),
+        metadata,
+        ev.regarding.to_json(),
+        s(&ev.reason),
+        s(&ev.message),
+        Value::Object(serde_json::Map::new()),
+        Value::Null,
+        Value::Null,
+        s(ev.event_type.as_str()),
+        Value::String(epoch.rfc3339_micro(now)),
+        s(&ev.action),
+        s(&ev.component),
+        s(&ev.host),
+    ]
+}
+
+/// A new events.k8s.io event in core/v1 wire form, each key inserted (the straightforward
+/// build `series_event_from` is checked against).
+#[cfg(test)]
+fn series_event(ev: &EventRecord, name: &str, ns: &str, uid: String, epoch: Epoch, now: SimTime) -> Value {
+    let mut m = serde_json::Map::with_capacity(SERIES_KEYS.len());
+    for (k, v) in SERIES_KEYS.into_iter().zip(series_values(ev, name, ns, uid, epoch, now)) {
+        m.insert(k.to_string(), v);
+    }
+    Value::Object(m)
+}
+
+/// A map of `SERIES_KEYS` (values null), made once per recorder.
+fn series_template() -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::with_capacity(SERIES_KEYS.len());
+    for k in SERIES_KEYS {
+        m.insert(k.to_string(), Value::Null);
+    }
+    m
+}
+
+/// `series_event` from a clone of the recorder's template: a clone copies the key strings and
+/// the hash table as they are, so no key is hashed (an insert hashes each with SipHash), and a
+/// table sized for 14 keys clones to the same capacity. The values go in by position.
+fn series_event_from(template: &serde_json::Map<String, Value>, ev: &EventRecord, name: &str, ns: &str, uid: String, epoch: Epoch, now: SimTime) -> Value {
+    let mut m = template.clone();
+    for (slot, v) in m.values_mut().zip(series_values(ev, name, ns, uid, epoch, now)) {
+        *slot = v;
+    }
+    Value::Object(m)
 }
 
 /// A new client-go (core/v1) event in wire form, like `series_event`.
@@ -170,6 +219,38 @@ fn legacy_event(ev: &EventRecord, outcome: &correlator::Outcome, name: &str, ns:
     ])
 }
 
+/// An event's key ordered by name, then namespace and kind: `ObjectKey`'s own order compares
+/// the kind and the namespace first, the same for nearly every event, so a search of a large
+/// map compared three strings per step where one tells the keys apart.
+#[derive(Clone, Debug)]
+struct NameFirst(Arc<ObjectKey>);
+
+impl NameFirst {
+    fn parts(&self) -> (&str, &str, &str) {
+        (&self.0.name, &self.0.namespace, &self.0.kind)
+    }
+}
+
+impl PartialEq for NameFirst {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for NameFirst {}
+
+impl PartialOrd for NameFirst {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for NameFirst {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
 /// Event recorder state plus the TTL bookkeeping.
 #[derive(Debug)]
 pub struct Recorder {
@@ -177,10 +258,13 @@ pub struct Recorder {
     series: SeriesCache,
     rng: Rng,
     /// When each stored event was last written (the TTL counts from there). The key is shared
-    /// with `expiry`, not copied.
-    written: BTreeMap<Arc<ObjectKey>, SimTime>,
+    /// with `expiry`, not copied; this map is only searched, never walked, so it orders keys by
+    /// name first (`NameFirst`): every key is an Event, nearly all in one namespace.
+    written: BTreeMap<NameFirst, SimTime>,
     expiry: BTreeSet<(SimTime, Arc<ObjectKey>)>,
     last_name_nanos: u128,
+    /// The top-level map every new events.k8s.io Event is cloned from (`series_event_from`).
+    series_template: serde_json::Map<String, Value>,
 }
 
 impl Recorder {
@@ -192,6 +276,7 @@ impl Recorder {
             written: BTreeMap::new(),
             expiry: BTreeSet::new(),
             last_name_nanos: 0,
+            series_template: series_template(),
         }
     }
 
@@ -232,7 +317,7 @@ impl Recorder {
         let last_name_nanos = &mut self.last_name_nanos;
         match self.series.observe(ev, now, || next_event_name(last_name_nanos, &ev.regarding.name, epoch, now)) {
             correlator::SeriesStep::First { name } => {
-                let obj = series_event(ev, &name, ns, self.rng.uid(), epoch, now);
+                let obj = series_event_from(&self.series_template, ev, &name, ns, self.rng.uid(), epoch, now);
                 self.create(store, obj, now, name, 1)
             }
             // The first repeat is written at once (count 2); later repeats stay in the cache
@@ -276,15 +361,15 @@ impl Recorder {
 
     fn touch(&mut self, key: ObjectKey, now: SimTime) {
         // One search of `written` (an entry) instead of a lookup and then an insert.
-        let key = match self.written.entry(Arc::new(key)) {
+        let key = match self.written.entry(NameFirst(Arc::new(key))) {
             std::collections::btree_map::Entry::Occupied(mut e) => {
                 let old = std::mem::replace(e.get_mut(), now);
-                let key = Arc::clone(e.key());
+                let key = Arc::clone(&e.key().0);
                 self.expiry.remove(&(old.plus(EVENT_TTL), Arc::clone(&key)));
                 key
             }
             std::collections::btree_map::Entry::Vacant(e) => {
-                let key = Arc::clone(e.key());
+                let key = Arc::clone(&e.key().0);
                 e.insert(now);
                 key
             }
@@ -313,7 +398,7 @@ impl Recorder {
                 break;
             }
             self.expiry.remove(&(t, Arc::clone(&key)));
-            self.written.remove(&key);
+            self.written.remove(&NameFirst(Arc::clone(&key)));
             if let Ok((_, w)) = store.delete(&key, None) {
                 woken.extend(w);
                 deleted.push(ObjectKey::clone(&key));

@@ -94,3 +94,49 @@ fn scheduler_series_and_ttl() {
     r.expire(&mut s, e, t.plus(EVENT_TTL).plus(SimDuration(1)));
     assert!(events(&s).is_empty());
 }
+
+/// `NameFirst` is a total order that tells apart exactly the keys `ObjectKey` tells apart
+/// (keys equal in any two of kind, namespace and name), so `written` holds one entry per event.
+#[test]
+fn name_first_orders_keys_as_distinct_as_object_key() {
+    let parts = ["", "a", "b", "default", "Event"];
+    let mut keys = Vec::new();
+    for k in parts {
+        for ns in parts {
+            for n in parts {
+                keys.push(ObjectKey { kind: k.into(), namespace: ns.into(), name: n.into() });
+            }
+        }
+    }
+    for a in &keys {
+        for b in &keys {
+            let (x, y) = (NameFirst(Arc::new(a.clone())), NameFirst(Arc::new(b.clone())));
+            assert_eq!(x == y, a == b, "{a:?} {b:?}");
+            assert_eq!(x.cmp(&y), (&a.name, &a.namespace, &a.kind).cmp(&(&b.name, &b.namespace, &b.kind)));
+            assert_eq!(x.cmp(&y), y.cmp(&x).reverse());
+        }
+    }
+    let map: BTreeMap<NameFirst, usize> = keys.iter().enumerate().map(|(i, k)| (NameFirst(Arc::new(k.clone())), i)).collect();
+    assert_eq!(map.len(), keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        assert_eq!(map.get(&NameFirst(Arc::new(k.clone()))), Some(&i));
+    }
+}
+
+/// A new events.k8s.io Event cloned from the template serialises exactly as the one built key
+/// by key, for references with and without namespace, uid, resourceVersion and field path.
+#[test]
+fn series_event_from_the_template_equals_the_inserted_one() {
+    let template = series_template();
+    let node = ObjectRef { kind: "Node".into(), name: "node01".into(), ..ObjectRef::default() };
+    let regardings = [pod_ref(), pod_ref().with_field_path("spec.containers{app}"), node, ObjectRef { resource_version: "42".into(), ..pod_ref() }];
+    let e = Epoch::default();
+    for (i, regarding) in regardings.into_iter().enumerate() {
+        let ev = EventRecord { regarding, event_type: EventType::Normal, reason: "Scheduled".into(), message: format!("m{i}"), component: "default-scheduler".into(), host: "h".into(), action: "Binding".into() };
+        let now = SimTime(1000 * i as u64);
+        let want = series_event(&ev, "web.1", "default", format!("uid-{i}"), e, now);
+        let got = series_event_from(&template, &ev, "web.1", "default", format!("uid-{i}"), e, now);
+        assert_eq!(serde_json::to_string(&got).unwrap(), serde_json::to_string(&want).unwrap());
+        assert_eq!(got, want);
+    }
+}

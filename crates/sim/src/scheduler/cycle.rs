@@ -63,44 +63,21 @@ fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: 
     let all = s.node_order.len();
     let to_find = num_feasible_nodes_to_find(all);
     let start = s.next_start_node_index % all.max(1);
-    // `node_order` is the cache's key order unless `assume` added a node the scheduler has not
-    // seen through its watch yet; in the common case the cache is walked directly from the
-    // start node round to it (two B-tree ranges, no per-node lookup, nothing collected).
-    let (mut from_cache, mut by_name);
-    let order: &mut dyn Iterator<Item = Option<&NodeInfo>> = if all > 0 && all == s.nodes.len() {
-        debug_assert!(s.node_order.iter().eq(s.nodes.keys()), "node_order is the cache's key order");
-        let first = s.node_order[start].as_str();
-        let after = s.nodes.range::<str, _>((Bound::Included(first), Bound::Unbounded));
-        from_cache = after.chain(s.nodes.range::<str, _>((Bound::Unbounded, Bound::Excluded(first)))).map(|(_, n)| Some(n));
-        &mut from_cache
-    } else {
-        by_name = (0..all).map(|i| s.nodes.get(&s.node_order[(start + i) % all]));
-        &mut by_name
-    };
     // VolumeBinding's PreFilter answers Skip for a pod without claims, so its Filter is not
     // run (it would pass every node).
     let binder = s.volume_binder.as_ref().filter(|_| !info.pvc_names.is_empty());
-    let mut feasible: Vec<&NodeInfo> = Vec::new();
-    let mut statuses = Vec::new();
-    let mut processed = 0;
-    for (i, node) in order.enumerate().take(all) {
-        let Some(node) = node else { continue };
-        processed = i + 1;
-        // The compact summary settles the common case (an ordinary pod on a node with room)
-        // without reading the rest of `NodeInfo`; the filters decide everything else.
-        let hot_ok = node.hot.admits(info);
-        debug_assert!(!hot_ok || plugins::run_filters(info, node).is_none(), "FilterHot admitted what the filters reject");
-        let status = if hot_ok { None } else { plugins::run_filters(info, node) };
-        match status.or_else(|| binder.and_then(|b| b.filter(info, node))) {
-            None => {
-                feasible.push(node);
-                if feasible.len() >= to_find {
-                    break;
-                }
-            }
-            Some(st) => statuses.push((node.name.clone(), st)),
-        }
-    }
+    let walk = Walk { info, binder: binder.map(|b| &**b), to_find, plain: super::filter_hot::FilterHot::plain(info) };
+    // `node_order` is the cache's key order unless `assume` added a node the scheduler has not
+    // seen through its watch yet; in the common case the cache is walked directly from the
+    // start node round to it (two B-tree ranges, no per-node lookup, nothing collected).
+    let (feasible, statuses, processed) = if all > 0 && all == s.nodes.len() {
+        debug_assert!(s.node_order.iter().eq(s.nodes.keys()), "node_order is the cache's key order");
+        let first = s.node_order[start].as_str();
+        let after = s.nodes.range::<str, _>((Bound::Included(first), Bound::Unbounded));
+        walk.run(after.chain(s.nodes.range::<str, _>((Bound::Unbounded, Bound::Excluded(first)))).map(|(_, n)| Some(n)).take(all))
+    } else {
+        walk.run((0..all).map(|i| s.nodes.get(&s.node_order[(start + i) % all])))
+    };
     let next_start = (start + processed) % all.max(1);
     let cap = ctx.trace_node_detail_max();
     let outcome = if feasible.is_empty() { Outcome::Denied } else { Outcome::Ok };
@@ -114,6 +91,47 @@ fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: 
     };
     ctx.trace("filter", outcome, label, Details::typed(details));
     (feasible, statuses, next_start)
+}
+
+/// The filter walk over one cycle's window, generic over how the window is walked (the cache's
+/// ranges or the name list) so each node costs no dynamic call.
+struct Walk<'a> {
+    info: &'a PodInfo,
+    binder: Option<&'a dyn plugins::volume_binding::VolumeBinder>,
+    to_find: usize,
+    /// `FilterHot::plain` of the pod, asked once.
+    plain: bool,
+}
+
+impl Walk<'_> {
+    /// Filters the nodes `order` yields (None: a name with no cache entry) until `to_find`
+    /// fit; returns the feasible nodes, the rejected ones' statuses and how many were visited.
+    fn run<'s>(&self, order: impl Iterator<Item = Option<&'s NodeInfo>>) -> (Vec<&'s NodeInfo>, Vec<(Label, FilterStatus)>, usize) {
+        let info = self.info;
+        let mut feasible: Vec<&NodeInfo> = Vec::with_capacity(self.to_find);
+        let mut statuses = Vec::new();
+        let mut processed = 0;
+        for (i, node) in order.enumerate() {
+            let Some(node) = node else { continue };
+            processed = i + 1;
+            // The compact summary settles the common case (an ordinary pod on a node with
+            // room) without reading the rest of `NodeInfo`; the filters decide everything else.
+            let hot_ok = self.plain && node.hot.room_for(&info.requests);
+            debug_assert_eq!(hot_ok, node.hot.admits(info));
+            debug_assert!(!hot_ok || plugins::run_filters(info, node).is_none(), "FilterHot admitted what the filters reject");
+            let status = if hot_ok { None } else { plugins::run_filters(info, node) };
+            match status.or_else(|| self.binder.and_then(|b| b.filter(info, node))) {
+                None => {
+                    feasible.push(node);
+                    if feasible.len() >= self.to_find {
+                        break;
+                    }
+                }
+                Some(st) => statuses.push((node.name.clone(), st)),
+            }
+        }
+        (feasible, statuses, processed)
+    }
 }
 
 /// Selects the host from the scored nodes (ties broken by reservoir sampling, as `selectHost`

@@ -44,11 +44,21 @@ impl FilterHot {
     /// has room for one more pod and its cpu, memory and ephemeral storage (the same
     /// comparisons NodeResourcesFit makes). False means "ask the filters", not "rejected".
     pub fn admits(&self, pod: &PodInfo) -> bool {
-        let plain = pod.node_name.is_empty() && pod.node_selector.is_empty() && pod.required_affinity.is_none() && pod.host_ports.is_empty() && pod.requests.scalar.is_empty();
-        let want = &pod.requests;
+        Self::plain(pod) && self.room_for(&pod.requests)
+    }
+
+    /// The pod's half of `admits`, the same for every node (the walk asks it once per cycle):
+    /// it asks nothing node-specific.
+    pub fn plain(pod: &PodInfo) -> bool {
+        pod.node_name.is_empty() && pod.node_selector.is_empty() && pod.required_affinity.is_none() && pod.host_ports.is_empty() && pod.requests.scalar.is_empty()
+    }
+
+    /// The node's half of `admits`: not cordoned, no hard taint, room for one more pod with
+    /// `want`'s cpu, memory and ephemeral storage.
+    #[inline]
+    pub fn room_for(&self, want: &super::framework::Resources) -> bool {
         let fits = |w: i64, free: i64| w <= 0 || w <= free;
-        plain
-            && !self.unschedulable
+        !self.unschedulable
             && !self.hard_taints
             && self.pod_count < self.allocatable_pods
             && fits(want.cpu_millis, self.free_cpu_millis)

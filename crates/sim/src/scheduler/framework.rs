@@ -243,8 +243,10 @@ pub struct NodeInfo {
     /// Normalised image name → size in bytes.
     pub images: BTreeMap<String, i64>,
     /// The filter walk's one-line summary of the fields above; every method that changes
-    /// them refreshes it (`FilterHot::of`).
+    /// them refreshes it (`FilterHot::of`, through `refresh_hot`).
     pub hot: super::filter_hot::FilterHot,
+    /// The score walk's one-line summary, refreshed with `hot` (`ScoreHot::of`).
+    pub score_hot: super::score_hot::ScoreHot,
 }
 
 impl NodeInfo {
@@ -264,8 +266,14 @@ impl NodeInfo {
             images,
             ..NodeInfo::default()
         };
-        info.hot = super::filter_hot::FilterHot::of(&info);
+        info.refresh_hot();
         info
+    }
+
+    /// Recomputes both one-line summaries after a change to the fields they mirror.
+    fn refresh_hot(&mut self) {
+        self.hot = super::filter_hot::FilterHot::of(self);
+        self.score_hot = super::score_hot::ScoreHot::of(self);
     }
 
     /// Replaces the node's own fields, keeping the pods accounted on it.
@@ -275,16 +283,33 @@ impl NodeInfo {
         self.unschedulable = fresh.unschedulable;
         self.allocatable = fresh.allocatable;
         self.images = fresh.images;
-        self.hot = super::filter_hot::FilterHot::of(self);
+        self.refresh_hot();
     }
 
+    /// Accounts `usage` on this node, replacing what the same pod used before (as a
+    /// `remove_pod` then an insert would, in that order, with one search of `pods`).
     pub fn add_pod(&mut self, key: (String, String), usage: PodUsage) {
-        self.remove_pod(&key);
-        self.requested.add(&usage.requests, 1);
-        self.nonzero_cpu_millis += usage.nonzero_cpu_millis;
-        self.nonzero_memory_bytes += usage.nonzero_memory_bytes;
-        self.pods.insert(key, usage);
-        self.hot = super::filter_hot::FilterHot::of(self);
+        match self.pods.entry(key) {
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                let old = e.get();
+                self.requested.add(&old.requests, -1);
+                self.nonzero_cpu_millis -= old.nonzero_cpu_millis;
+                self.nonzero_memory_bytes -= old.nonzero_memory_bytes;
+                Self::account(&mut self.requested, &mut self.nonzero_cpu_millis, &mut self.nonzero_memory_bytes, &usage);
+                *e.get_mut() = usage;
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                Self::account(&mut self.requested, &mut self.nonzero_cpu_millis, &mut self.nonzero_memory_bytes, &usage);
+                e.insert(usage);
+            }
+        }
+        self.refresh_hot();
+    }
+
+    fn account(requested: &mut Resources, nonzero_cpu_millis: &mut i64, nonzero_memory_bytes: &mut i64, usage: &PodUsage) {
+        requested.add(&usage.requests, 1);
+        *nonzero_cpu_millis += usage.nonzero_cpu_millis;
+        *nonzero_memory_bytes += usage.nonzero_memory_bytes;
     }
 
     pub fn remove_pod(&mut self, key: &(String, String)) -> Option<PodUsage> {
@@ -292,7 +317,7 @@ impl NodeInfo {
         self.requested.add(&usage.requests, -1);
         self.nonzero_cpu_millis -= usage.nonzero_cpu_millis;
         self.nonzero_memory_bytes -= usage.nonzero_memory_bytes;
-        self.hot = super::filter_hot::FilterHot::of(self);
+        self.refresh_hot();
         Some(usage)
     }
 

@@ -13,8 +13,11 @@ pub mod plugins;
 pub mod preemption;
 pub mod queue;
 pub mod score;
+pub mod score_hot;
 mod spec_view;
 pub mod trace_detail;
+#[cfg(test)]
+mod cache_tests;
 #[cfg(test)]
 mod node_events_tests;
 
@@ -161,11 +164,28 @@ impl Scheduler {
         }
     }
 
+    /// Accounts the pod on `node` (taking it off the node it was assumed on before). One
+    /// search of `assigned` for the old node and the new entry, and no key string for a node
+    /// the cache already has.
     pub(crate) fn assume(&mut self, key: PodKey, node: &str, usage: PodUsage) {
-        self.forget_assigned(&key);
-        let n = self.nodes.entry(node.to_string()).or_insert_with(|| NodeInfo { name: node.into(), ..NodeInfo::default() });
-        n.add_pod(key.clone(), usage);
-        self.assigned.insert(key, node.to_string());
+        let previous = match self.assigned.entry(key.clone()) {
+            std::collections::btree_map::Entry::Occupied(mut e) => Some(std::mem::replace(e.get_mut(), node.to_string())),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(node.to_string());
+                None
+            }
+        };
+        if let Some(n) = previous.and_then(|prev| self.nodes.get_mut(&prev)) {
+            n.remove_pod(&key);
+        }
+        match self.nodes.get_mut(node) {
+            Some(n) => n.add_pod(key, usage),
+            None => {
+                let mut n = NodeInfo { name: node.into(), ..NodeInfo::default() };
+                n.add_pod(key, usage);
+                self.nodes.insert(node.to_string(), n);
+            }
+        }
     }
 
     fn on_pod_event(&mut self, ctx: &mut Ctx<'_>, ty: WatchEventType, obj: &Arc<Value>) {
@@ -180,11 +200,14 @@ impl Scheduler {
         }
         let node = meta::node_name(obj);
         if !node.is_empty() {
-            self.pending.remove(&key);
-            self.queue.done(&key);
+            // Already assumed on this node (our own bind, or an earlier event of the same
+            // binding): pending and the queue let go of it then, so there is nothing to remove.
             if self.assigned.get(&key).is_some_and(|n| n == node) {
+                debug_assert!(!self.pending.contains_key(&key) && !self.queue.contains(&key), "an assumed pod is still pending");
                 return;
             }
+            self.pending.remove(&key);
+            self.queue.done(&key);
             if let Some(info) = framework::PodInfo::from_object(obj) {
                 self.assume(key, node, PodUsage::from(&info));
             }
@@ -200,7 +223,13 @@ impl Scheduler {
         let priority = meta::at(obj, &["spec", "priority"]).and_then(Value::as_i64).unwrap_or(0) as i32;
         // The insert hands back the version it replaces: one search instead of a get first.
         let old = self.pending.insert(key.clone(), Arc::clone(obj));
-        let changed_spec = old.is_some_and(|old| old.get("spec") != obj.get("spec") || old.get("metadata").and_then(|m| m.get("labels")) != obj.get("metadata").and_then(|m| m.get("labels")));
+        let Some(old) = old else {
+            // Not pending before, so no spec change to react to: `add` alone (it leaves a pod
+            // already queued as it is, as the branch below would) saves the `contains` search.
+            self.queue.add(key, priority, ctx.now());
+            return;
+        };
+        let changed_spec = old.get("spec") != obj.get("spec") || old.get("metadata").and_then(|m| m.get("labels")) != obj.get("metadata").and_then(|m| m.get("labels"));
         if self.queue.contains(&key) {
             if changed_spec {
                 self.queue.update(&key, ctx.now());

@@ -4,35 +4,37 @@
 //! out once per cycle instead of once per node, and a plugin that cannot tell the nodes apart
 //! for this pod (no preferred node affinity; none of its images on any node) gets its one
 //! value without visiting them. Every score is the one the plugin functions in `plugins/`
-//! give (`reference_scores` in the tests is that per-node, per-plugin walk). Columns and
-//! totals live in a `ScoreScratch` the scheduler keeps, so a cycle allocates nothing here.
+//! give (`reference_scores` in the tests is that per-node, per-plugin walk). The resource
+//! scorers read each node's `ScoreHot` line (`score_hot.rs`). Rows and totals live in a
+//! `ScoreScratch` the scheduler keeps, so a cycle allocates nothing here.
 
-use super::framework::{NodeInfo, PodInfo};
+use super::framework::{NodeInfo, PodInfo, MAX_NODE_SCORE};
 use super::plugins::{self, SCORE_WEIGHTS};
+use super::score_hot::PodDemand;
+use podlab_api::Toleration;
 use std::collections::BTreeMap;
 
-/// Per-plugin normalised scores (one column per plugin, one row per feasible node) and the
-/// weighted totals, reused from cycle to cycle.
+/// Per-plugin normalised scores (one row per feasible node, one entry per plugin in
+/// `SCORE_WEIGHTS` order) and the weighted totals, reused from cycle to cycle.
 #[derive(Debug, Default)]
 pub struct ScoreScratch {
-    pub columns: [Vec<i64>; SCORE_WEIGHTS.len()],
+    pub rows: Vec<[i64; SCORE_WEIGHTS.len()]>,
     pub totals: Vec<i64>,
 }
 
 impl ScoreScratch {
     /// Node `i`'s score from each plugin.
     pub fn row(&self, i: usize) -> [i64; SCORE_WEIGHTS.len()] {
-        std::array::from_fn(|p| self.columns[p][i])
+        self.rows[i]
     }
 }
 
 /// Scores `nodes` for `info` into `out`. `image_nodes` counts the nodes holding each image
 /// and `all_nodes` is the cache's node count (ImageLocality's spread). One pass over the
-/// nodes fills every column; the two normalising plugins are normalised after it.
+/// nodes fills every row from the nodes' `ScoreHot` lines; a second normalises the two
+/// normalising plugins' entries and sums the totals.
 pub fn score_nodes(info: &PodInfo, nodes: &[&NodeInfo], image_nodes: &BTreeMap<String, i64>, all_nodes: i64, out: &mut ScoreScratch) {
-    for c in &mut out.columns {
-        c.clear();
-    }
+    out.rows.clear();
     out.totals.clear();
     let prefer = plugins::taint_toleration::prefer_tolerations(info);
     let held = held_images(info, image_nodes, all_nodes);
@@ -40,27 +42,89 @@ pub fn score_nodes(info: &PodInfo, nodes: &[&NodeInfo], image_nodes: &BTreeMap<S
     let no_image_held = plugins::image_locality::score_from_sum(0, image_count);
     // No preferred terms: every raw NodeAffinity score is 0, and normalising zeros leaves 0.
     let affinity = !info.preferred_affinity.is_empty();
-    // Columns in `SCORE_WEIGHTS` order (pinned by `columns_follow_score_weights`).
-    let [taints, affinities, least, balanced, images] = &mut out.columns;
-    for n in nodes {
-        taints.push(if n.taints.is_empty() { 0 } else { plugins::taint_toleration::score_with(&prefer, n) });
-        affinities.push(if affinity { plugins::node_affinity::score(info, n) } else { 0 });
-        least.push(plugins::node_resources_fit::score(info, n));
-        balanced.push(plugins::balanced_allocation::score(info, n));
-        images.push(match &held {
-            Some(held) => {
-                let sum: i128 = held.iter().filter_map(|(img, have)| n.images.get(*img).map(|size| plugins::image_locality::term(*size, *have, all_nodes))).sum();
-                plugins::image_locality::score_from_sum(sum, image_count)
+    // Entries in `SCORE_WEIGHTS` order (pinned by `columns_follow_score_weights`).
+    // Each normalising column's maximum, as `default_normalize` takes it (only read when
+    // there is a row, so the starting value never survives).
+    let (max_taints, max_affinity) = match &held {
+        None if !affinity => (resource_rows(info, nodes, &prefer, no_image_held, &mut out.rows), i64::MIN),
+        _ => {
+            let demand = PodDemand::of(info);
+            let (mut max_taints, mut max_affinity) = (i64::MIN, i64::MIN);
+            for n in nodes {
+                let hot = &n.score_hot;
+                let taints = taint_score(hot, &prefer, n);
+                let affinities = if affinity { plugins::node_affinity::score(info, n) } else { 0 };
+                let images = match &held {
+                    Some(held) => {
+                        let sum: i128 = held.iter().filter_map(|(img, have)| n.images.get(*img).map(|size| plugins::image_locality::term(*size, *have, all_nodes))).sum();
+                        plugins::image_locality::score_from_sum(sum, image_count)
+                    }
+                    None => no_image_held,
+                };
+                max_taints = max_taints.max(taints);
+                max_affinity = max_affinity.max(affinities);
+                out.rows.push([taints, affinities, hot.least_allocated(&demand), hot.balanced_allocation(&demand, info, n), images]);
             }
-            None => no_image_held,
-        });
+            (max_taints, max_affinity)
+        }
+    };
+    // `default_normalize` of each normalising column, with the maxima taken in the pass above.
+    let weights = SCORE_WEIGHTS.map(|(_, w)| w);
+    out.totals.extend(out.rows.iter_mut().map(|r| {
+        r[0] = normalized(r[0], max_taints, true);
+        if affinity {
+            r[1] = normalized(r[1], max_affinity, false);
+        }
+        r.iter().zip(weights).map(|(s, w)| s * w).sum::<i64>()
+    }));
+}
+
+/// The rows of the common pod: no preferred node affinity and none of its images on any node,
+/// so only TaintToleration (on nodes with PreferNoSchedule taints) and the two resource
+/// scorers tell nodes apart. Without the other plugins' branches the walk keeps its values in
+/// registers. Returns the TaintToleration column's maximum.
+fn resource_rows(info: &PodInfo, nodes: &[&NodeInfo], prefer: &[&Toleration], no_image_held: i64, rows: &mut Vec<[i64; SCORE_WEIGHTS.len()]>) -> i64 {
+    let demand = PodDemand::of(info);
+    let mut max_taints = i64::MIN;
+    rows.extend(nodes.iter().map(|n| {
+        let hot = &n.score_hot;
+        let taints = taint_score(hot, prefer, n);
+        max_taints = max_taints.max(taints);
+        [taints, 0, hot.least_allocated(&demand), hot.balanced_allocation(&demand, info, n), no_image_held]
+    }));
+    max_taints
+}
+
+/// TaintToleration's raw score: only PreferNoSchedule taints count, so a node without any
+/// scores 0 without looking at its taints.
+#[inline]
+fn taint_score(hot: &super::score_hot::ScoreHot, prefer: &[&Toleration], n: &NodeInfo) -> i64 {
+    if hot.prefer_taints {
+        tainted_score(prefer, n)
+    } else {
+        0
     }
-    plugins::taint_toleration::normalize(taints);
-    if affinity {
-        plugins::node_affinity::normalize(affinities);
+}
+
+/// Out of line: most nodes have no PreferNoSchedule taint.
+#[cold]
+#[inline(never)]
+fn tainted_score(prefer: &[&Toleration], n: &NodeInfo) -> i64 {
+    plugins::taint_toleration::score_with(prefer, n)
+}
+
+/// One score as `default_normalize` leaves it, given the column's maximum.
+#[inline]
+fn normalized(score: i64, max: i64, reverse: bool) -> i64 {
+    if max == 0 {
+        return if reverse { MAX_NODE_SCORE } else { score };
     }
-    let columns = &out.columns;
-    out.totals.extend((0..nodes.len()).map(|i| SCORE_WEIGHTS.iter().enumerate().map(|(p, (_, w))| columns[p][i] * w).sum::<i64>()));
+    let scaled = MAX_NODE_SCORE * score / max;
+    if reverse {
+        MAX_NODE_SCORE - scaled
+    } else {
+        scaled
+    }
 }
 
 /// The pod's images some node holds, with their spread; None when there are none (or no

@@ -35,7 +35,8 @@ pub fn filter(pod: &PodInfo, node: &NodeInfo) -> Option<FilterStatus> {
     Some(FilterStatus { plugin: NAME, code: Code::Unschedulable, reasons })
 }
 
-fn least_allocated(requested: i64, capacity: i64) -> i64 {
+/// One resource's free fraction after placing the pod, scaled to 0..=100 (0 when over).
+pub(crate) fn least_allocated(requested: i64, capacity: i64) -> i64 {
     if capacity <= 0 || requested > capacity {
         return 0;
     }
