@@ -40,7 +40,8 @@ pub(crate) fn least_allocated(requested: i64, capacity: i64) -> i64 {
     if capacity <= 0 || requested > capacity {
         return 0;
     }
-    (capacity - requested) * MAX_NODE_SCORE / capacity
+    // Go's int64 arithmetic wraps past ~92 PB of memory; so does this (never a debug panic).
+    (capacity - requested).wrapping_mul(MAX_NODE_SCORE) / capacity
 }
 
 /// LeastAllocated: average over cpu and memory of the free fraction after placing the pod.
