@@ -20,19 +20,25 @@ pub(super) fn decode_and_default(r: &mut Req, body: &Value, label: &str) -> Resu
 
 /// `decode_and_default` of a create's shared body: the trace's patch is derived from that body
 /// when the entry is read (`trace_detail::Defaulted`), so a create serialises the defaulted
-/// object once instead of twice plus a diff.
-pub(super) fn decode_and_default_shared(r: &mut Req, body: &Arc<Value>, label: &str) -> Result<Value, Status> {
+/// object once instead of twice plus a diff. A pod also comes back decoded, for validation to
+/// bring up to date after admission (`admitted_pod`) instead of decoding it again.
+pub(super) fn decode_and_default_shared(r: &mut Req, body: &Arc<Value>, label: &str) -> Result<(Value, Option<Box<podlab_api::Pod>>), Status> {
     let source = Arc::clone(body);
     let decoded = match podlab_api::object::KINDS.iter().any(|(k, _)| *k == meta::kind(body)) {
         true => Some(podlab_api::Object::from_json_value(body)),
         false => None,
     };
     match decoded {
-        None => Ok(Value::clone(body)),
+        None => Ok((Value::clone(body), None)),
         Some(Ok(mut obj)) => {
             podlab_api::defaults::apply(&mut obj);
             r.trace_details("decode-and-default", Outcome::Ok, label, Details::typed(trace_detail::Defaulted { body: source }));
-            Ok(obj.to_json())
+            let wire = obj.to_json();
+            let pod = match obj {
+                podlab_api::Object::Pod(p) => Some(Box::new(p)),
+                _ => None,
+            };
+            Ok((wire, pod))
         }
         Some(Err(e)) => Err(decode_error(r, e, label)),
     }

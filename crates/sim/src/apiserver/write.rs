@@ -4,7 +4,7 @@
 //! change.
 
 use super::decode_default::{decode_and_default, decode_and_default_shared};
-use super::{admission, label_of, pod_strategy, resource_for, trace_detail, Req};
+use super::{admission, admitted_pod, label_of, pod_strategy, resource_for, trace_detail, Req};
 use crate::meta;
 use crate::request::{ApiOk, ApiResponse, DeleteOptions, PatchType};
 use crate::resources::ResourceInfo;
@@ -22,7 +22,9 @@ enum Candidate {
     Pod(Box<podlab_api::Pod>),
     /// A pod being created, its status cleared (`pod_strategy::clear_status`): the decode
     /// validation makes also gives `PrepareForCreate` its spec (`pod_strategy::prepare_typed`).
-    NewPod(Value),
+    /// With the pod as decoded before admission when only the built-in plugins changed it
+    /// (`admitted_pod::plain`): validation then decodes just what they may have changed.
+    NewPod(Value, Option<Box<podlab_api::Pod>>),
 }
 
 /// Re-decodes after admission (catching shape errors a plugin could introduce), runs the
@@ -32,7 +34,7 @@ enum Candidate {
 fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Result<Value, Status> {
     use podlab_api::validation::{self, Error, ErrorList};
     let (kind, name) = match &obj {
-        Candidate::Wire(v) | Candidate::NewPod(v) => (meta::kind(v).to_string(), meta::name(v).to_string()),
+        Candidate::Wire(v) | Candidate::NewPod(v, _) => (meta::kind(v).to_string(), meta::name(v).to_string()),
         Candidate::Pod(p) => ("Pod".to_string(), p.metadata.name().to_string()),
     };
     let mut errors = ErrorList::new();
@@ -51,7 +53,7 @@ fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Re
     let decoded = match obj {
         Candidate::Wire(v) => typed(&v).ok_or(v),
         Candidate::Pod(p) => Ok(podlab_api::Object::Pod(*p)),
-        Candidate::NewPod(mut v) => match meta::typed::<podlab_api::Pod>(&v) {
+        Candidate::NewPod(mut v, prior) => match prior.and_then(|p| admitted_pod::refresh(*p, &v)).or_else(|| meta::typed::<podlab_api::Pod>(&v)) {
             Some(mut p) => {
                 pod_strategy::prepare_typed(&mut p);
                 if !eager_create() {
@@ -167,7 +169,7 @@ pub(crate) fn create(r: &mut Req, mut body: Arc<Value>) -> ApiResponse {
     let shown = if meta::name(&body).is_empty() { meta::str_at(&body, &["metadata", "generateName"]).unwrap_or("") } else { meta::name(&body) };
     let label = label_of(info, &ns, shown);
     r.authorize(info, "create", "", &ns, "", &label)?;
-    let mut obj = if eager_create() { decode_and_default(r, &body, &label)? } else { decode_and_default_shared(r, &body, &label)? };
+    let (mut obj, decoded) = if eager_create() { (decode_and_default(r, &body, &label)?, None) } else { decode_and_default_shared(r, &body, &label)? };
     if info.namespaced {
         admission::namespace_lifecycle(r, info.kind, &ns, meta::name(&obj), &label)?;
     }
@@ -183,7 +185,10 @@ pub(crate) fn create(r: &mut Req, mut body: Arc<Value>) -> ApiResponse {
         crate::controllers::job::prepare_for_create(&mut obj);
     }
     let label = label_of(info, &ns, meta::name(&obj));
-    let candidate = if info.kind == "Pod" { Candidate::NewPod(obj) } else { Candidate::Wire(obj) };
+    let candidate = match info.kind {
+        "Pod" => Candidate::NewPod(obj, decoded.filter(|_| admitted_pod::plain(r, &ns))),
+        _ => Candidate::Wire(obj),
+    };
     let obj = validate(r, candidate, None, &label)?;
     if info.kind == "Pod" {
         validating_admission(r, &obj, &label)?;
@@ -319,7 +324,7 @@ fn with_status(current: &Value, status: Value) -> Value {
 fn write_update(r: &mut Req, info: &ResourceInfo, new: Candidate, current: &Arc<Value>, expected_rv: &str, label: &str, main_resource: bool) -> ApiResponse {
     if info.namespaced && info.kind != "Event" {
         let ns = match &new {
-            Candidate::Wire(v) | Candidate::NewPod(v) => meta::namespace(v).to_string(),
+            Candidate::Wire(v) | Candidate::NewPod(v, _) => meta::namespace(v).to_string(),
             Candidate::Pod(p) => p.metadata.namespace().to_string(),
         };
         if r.core.store.get(&ObjectKey::new("Namespace", "", &ns)).is_none() {

@@ -43,6 +43,14 @@ fn bodies() -> Vec<Value> {
         pod("invalid", json!({"containers": [{"name": "Bad_Name", "image": ""}]})),
         pod("undecodable", json!({"containers": [{"name": "a", "image": "x", "bogus": 1}]})),
         pod("priority", json!({"priority": 5, "containers": [app.clone()]})),
+        // Validation messages print quantities the client wrote in non-canonical form.
+        pod("overcommit", json!({"containers": [{"name": "a", "image": "x", "resources": {"requests": {"cpu": "0.5", "memory": "2e6"}, "limits": {"cpu": "0.1", "memory": "1e6"}}}]})),
+        pod("rich", json!({"containers": [{"name": "web", "image": "nginx", "ports": [{"name": "http", "containerPort": 80}],
+            "env": [{"name": "A", "value": "1"}, {"name": "B", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
+            "readinessProbe": {"httpGet": {"path": "/", "port": "http"}}, "livenessProbe": {"tcpSocket": {"port": 80}, "periodSeconds": 5},
+            "securityContext": {"runAsUser": 1000, "capabilities": {"drop": ["ALL"]}}, "volumeMounts": [{"name": "d", "mountPath": "/d", "readOnly": true}]}],
+            "volumes": [{"name": "d", "emptyDir": {"sizeLimit": "0.5Gi"}}], "nodeSelector": {"disk": "ssd"}, "hostname": "h", "subdomain": "s",
+            "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "k", "operator": "In", "values": ["v"]}]}]}}}})),
         json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "default"},
             "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [app]}}}}),
     ]
@@ -50,13 +58,21 @@ fn bodies() -> Vec<Value> {
 
 /// Creates a namespace and every body; returns everything observable, in order.
 fn run(eager: bool) -> Vec<String> {
+    run_bodies(eager, &[], bodies())
+}
+
+/// `run` with `setup` objects created (and the cluster settled) before `bodies`.
+fn run_bodies(eager: bool, setup: &[Value], bodies: Vec<Value>) -> Vec<String> {
     EAGER_CREATE.with(|w| w.set(eager));
     let mut sim = Simulation::new(7, ClusterSpec::workers(1));
     let watch = sim.watch("Pod", None, None).expect("watch");
     let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "limited"}});
     let mut seen = vec![format!("{:?}", sim.submit(ApiRequest::create(ns)).map(|_| ()))];
+    for obj in setup {
+        seen.push(format!("{:?}", sim.submit(ApiRequest::create(obj.clone())).map(|_| ())));
+    }
     sim.run_until_idle(1_000);
-    for body in bodies() {
+    for body in bodies {
         let answer = sim.submit(ApiRequest::create(body));
         seen.push(serde_json::to_string(&answer.map(|ok| ok.into_object())).unwrap_or_else(|e| e.to_string()));
     }
@@ -81,4 +97,139 @@ fn fast_create_is_indistinguishable_from_the_eager_path() {
     assert!(fast.iter().any(|l| l.contains("imagePullPolicy") && l.contains("decode-and-default")));
     assert!(fast.iter().any(|l| l.contains("is invalid")));
     assert!(fast.iter().any(|l| l.contains("unknown field")));
+    assert!(fast.iter().any(|l| l.contains("overcommit") && l.contains("must be less than or equal to cpu limit of 100m")));
+    assert!(fast.iter().any(|l| l.contains("\"hostname\":\"h\"") && l.contains("kube-api-access-") && l.contains("\"uid\"")));
+}
+
+mod random_pods {
+    //! Random pods through the fast create path (the decoded pod kept and brought up to date
+    //! after admission, `admitted_pod`) and the eager one (decoded whole again): every
+    //! response, stored object, watch event and trace entry (admission patches included) equal.
+    use super::{pod, run_bodies};
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    const SA_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    fn setup() -> Vec<Value> {
+        let sa = |name: &str, automount: Option<bool>| {
+            let mut v = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": "default"}});
+            if let Some(a) = automount {
+                v["automountServiceAccountToken"] = json!(a);
+            }
+            v
+        };
+        vec![
+            sa("robot", Some(false)),
+            sa("builder", Some(true)),
+            sa("plain", None),
+            json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000, "preemptionPolicy": "Never"}),
+            json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "huge"}, "value": 2_000_000_000_i64}),
+            // Pods in `limited` take the whole decode (LimitRanger edits their resources).
+            json!({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "lr", "namespace": "limited"},
+                "spec": {"limits": [{"type": "Container", "default": {"cpu": "200m"}, "defaultRequest": {"memory": "64Mi"}}]}}),
+        ]
+    }
+
+    fn pick<T: Clone + std::fmt::Debug + 'static>(items: Vec<T>) -> impl Strategy<Value = T> {
+        proptest::sample::select(items)
+    }
+
+    fn mounts() -> impl Strategy<Value = Option<Value>> {
+        let m = |path: &str| json!({"name": "data", "mountPath": path});
+        pick(vec![None, Some(json!([])), Some(json!([m("/data")])), Some(json!([m(SA_PATH)])), Some(json!([m("/data"), m(SA_PATH)]))])
+    }
+
+    fn container(prefix: &'static str) -> impl Strategy<Value = Value> {
+        (0..3_usize, mounts(), any::<bool>()).prop_map(move |(i, mounts, requests)| {
+            let mut c = json!({"name": format!("{prefix}{i}"), "image": "busybox:1.36"});
+            if let Some(m) = mounts {
+                c["volumeMounts"] = m;
+            }
+            if requests {
+                c["resources"] = json!({"requests": {"cpu": "100m"}});
+            }
+            c
+        })
+    }
+
+    fn toleration() -> impl Strategy<Value = Value> {
+        pick(vec![
+            json!({"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute"}),
+            json!({"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60}),
+            json!({"operator": "Exists"}),
+            json!({"operator": "Exists", "effect": "NoSchedule"}),
+            json!({"key": "node.kubernetes.io/not-ready", "operator": "Equal", "value": "x", "effect": "NoSchedule"}),
+            json!({"key": "node.kubernetes.io/unreachable"}),
+            json!({"key": "dedicated", "operator": "Equal", "value": "gpu"}),
+        ])
+    }
+
+    fn optional(v: Vec<Value>) -> impl Strategy<Value = Option<Value>> {
+        proptest::option::of(pick(v))
+    }
+
+    fn spec_keys() -> impl Strategy<Value = Vec<(&'static str, Option<Value>)>> {
+        (
+            optional(vec![json!("default"), json!(""), json!("robot"), json!("builder"), json!("plain"), json!("missing")]),
+            optional(vec![json!("default"), json!("robot"), json!("other")]),
+            optional(vec![json!(true), json!(false)]),
+            optional(vec![json!([]), json!([{"name": "data", "emptyDir": {}}]), json!([{"name": "data", "emptyDir": {}}, {"name": "cfg", "configMap": {"name": "c"}}])]),
+            optional(vec![json!("high"), json!("huge"), json!("system-node-critical"), json!("system-cluster-critical"), json!("missing")]),
+            optional(vec![json!(0), json!(5), json!(1000), json!(2_000_001_000)]),
+            optional(vec![json!("Never"), json!("PreemptLowerPriority")]),
+            proptest::option::of(proptest::collection::vec(toleration(), 0..4).prop_map(Value::from)),
+        )
+            .prop_map(|(sa, sa_alias, automount, volumes, class, priority, policy, tolerations)| {
+                vec![
+                    ("serviceAccountName", sa),
+                    ("serviceAccount", sa_alias),
+                    ("automountServiceAccountToken", automount),
+                    ("volumes", volumes),
+                    ("priorityClassName", class),
+                    ("priority", priority),
+                    ("preemptionPolicy", policy),
+                    ("tolerations", tolerations),
+                ]
+            })
+    }
+
+    fn random_pod() -> impl Strategy<Value = Value> {
+        let containers = proptest::collection::vec(container("c"), 1..3);
+        let inits = proptest::option::of(proptest::collection::vec(container("i"), 0..3));
+        (containers, inits, spec_keys(), any::<bool>(), any::<bool>()).prop_map(|(cs, inits, keys, limited, mirror)| {
+            let mut spec = json!({});
+            if let Some(i) = inits {
+                spec["initContainers"] = Value::from(i);
+            }
+            spec["containers"] = Value::from(cs);
+            for (k, v) in keys {
+                if let Some(v) = v {
+                    spec[k] = v;
+                }
+            }
+            let mut p = pod("", spec);
+            p["metadata"]["generateName"] = json!("p-");
+            if limited {
+                p["metadata"]["namespace"] = json!("limited");
+            }
+            if mirror {
+                p["metadata"]["annotations"] = json!({"kubernetes.io/config.mirror": "x"});
+            }
+            p
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #[test]
+        fn random_pods_take_the_fast_path_unseen(bodies in proptest::collection::vec(random_pod(), 1..6)) {
+            let fast = run_bodies(false, &setup(), bodies.clone());
+            let eager = run_bodies(true, &setup(), bodies);
+            prop_assert_eq!(fast.len(), eager.len());
+            for (a, b) in fast.iter().zip(&eager) {
+                prop_assert_eq!(a, b);
+            }
+        }
+    }
 }
