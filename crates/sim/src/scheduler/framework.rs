@@ -342,15 +342,23 @@ impl From<&PodInfo> for PodUsage {
 /// `DefaultNormalizeScore`: scale to 0..=100 by the maximum; `reverse` flips it.
 pub fn default_normalize(scores: &mut [i64], reverse: bool) {
     let max = scores.iter().copied().max().unwrap_or(0);
-    if max == 0 {
-        if reverse {
-            scores.iter_mut().for_each(|s| *s = MAX_NODE_SCORE);
-        }
-        return;
-    }
     for s in scores.iter_mut() {
-        let scaled = MAX_NODE_SCORE * *s / max;
-        *s = if reverse { MAX_NODE_SCORE - scaled } else { scaled };
+        *s = default_normalized(*s, max, reverse);
+    }
+}
+
+/// One score as `default_normalize` leaves it, given its column's maximum (the score walk
+/// takes the maximum as it fills the rows and normalises each row after).
+#[inline]
+pub fn default_normalized(score: i64, max: i64, reverse: bool) -> i64 {
+    if max == 0 {
+        return if reverse { MAX_NODE_SCORE } else { score };
+    }
+    let scaled = MAX_NODE_SCORE * score / max;
+    if reverse {
+        MAX_NODE_SCORE - scaled
+    } else {
+        scaled
     }
 }
 

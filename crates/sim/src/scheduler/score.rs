@@ -8,7 +8,7 @@
 //! scorers read each node's `ScoreHot` line (`score_hot.rs`). Rows and totals live in a
 //! `ScoreScratch` the scheduler keeps, so a cycle allocates nothing here.
 
-use super::framework::{NodeInfo, PodInfo, MAX_NODE_SCORE};
+use super::framework::{default_normalized, NodeInfo, PodInfo};
 use super::plugins::{self, SCORE_WEIGHTS};
 use super::score_hot::PodDemand;
 use podlab_api::Toleration;
@@ -71,9 +71,9 @@ pub fn score_nodes(info: &PodInfo, nodes: &[&NodeInfo], image_nodes: &BTreeMap<S
     // `default_normalize` of each normalising column, with the maxima taken in the pass above.
     let weights = SCORE_WEIGHTS.map(|(_, w)| w);
     out.totals.extend(out.rows.iter_mut().map(|r| {
-        r[0] = normalized(r[0], max_taints, true);
+        r[0] = default_normalized(r[0], max_taints, true);
         if affinity {
-            r[1] = normalized(r[1], max_affinity, false);
+            r[1] = default_normalized(r[1], max_affinity, false);
         }
         r.iter().zip(weights).map(|(s, w)| s * w).sum::<i64>()
     }));
@@ -113,19 +113,6 @@ fn tainted_score(prefer: &[&Toleration], n: &NodeInfo) -> i64 {
     plugins::taint_toleration::score_with(prefer, n)
 }
 
-/// One score as `default_normalize` leaves it, given the column's maximum.
-#[inline]
-fn normalized(score: i64, max: i64, reverse: bool) -> i64 {
-    if max == 0 {
-        return if reverse { MAX_NODE_SCORE } else { score };
-    }
-    let scaled = MAX_NODE_SCORE * score / max;
-    if reverse {
-        MAX_NODE_SCORE - scaled
-    } else {
-        scaled
-    }
-}
 
 /// The pod's images some node holds, with their spread; None when there are none (or no
 /// nodes): an image no node holds adds `size * 0 / all = 0` wherever it is, so only these are
