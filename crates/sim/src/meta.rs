@@ -20,8 +20,9 @@ pub fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
 const SCAN_MAX: usize = 16;
 
 /// `v.get(key)` for an object (None for anything else, as `get`). serde_json's `Map` hashes
-/// every key it is asked for with SipHash (~250 instructions a lookup with the probe and the
-/// compare); the maps hot readers walk (`apiVersion, kind, metadata, spec, status`; `name,
+/// every key it is asked for (SipHash in the web build, ~250 instructions a lookup with the
+/// probe and the compare; foldhash natively, still several times a short scan); the maps hot
+/// readers walk (`apiVersion, kind, metadata, spec, status`; `name,
 /// namespace, uid, ...`) have a handful of keys, and comparing those in order, length first,
 /// costs a fraction of that. Larger maps still hash.
 pub fn member<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {

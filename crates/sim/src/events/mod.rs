@@ -187,7 +187,7 @@ fn series_template() -> serde_json::Map<String, Value> {
 }
 
 /// `series_event` from a clone of the recorder's template: a clone copies the key strings and
-/// the hash table as they are, so no key is hashed (an insert hashes each with SipHash), and a
+/// the hash table as they are, so no key is hashed (an insert hashes each), and a
 /// table sized for 14 keys clones to the same capacity. The values go in by position.
 fn series_event_from(template: &serde_json::Map<String, Value>, ev: &EventRecord, name: &str, ns: &str, uid: String, epoch: Epoch, now: SimTime) -> Value {
     let mut m = template.clone();
