@@ -1,7 +1,8 @@
 //! The decode-and-default step of the write path: strict decoding of a request body into the
 //! object model, then API defaulting, traced with the JSON patch defaulting applied. A create
 //! derives that patch from its shared body only when the trace entry is read
-//! (`trace_detail::Defaulted`); updates and patches compute it at once.
+//! (`trace_detail::Defaulted`) and keeps the decoded object; updates and patches compute the
+//! patch at once.
 
 use super::{trace_detail, Req};
 use crate::meta;
@@ -20,27 +21,20 @@ pub(super) fn decode_and_default(r: &mut Req, body: &Value, label: &str) -> Resu
 
 /// `decode_and_default` of a create's shared body: the trace's patch is derived from that body
 /// when the entry is read (`trace_detail::Defaulted`), so a create serialises the defaulted
-/// object once instead of twice plus a diff. A pod also comes back decoded, for validation to
-/// bring up to date after admission (`admitted_pod`) instead of decoding it again.
-pub(super) fn decode_and_default_shared(r: &mut Req, body: &Arc<Value>, label: &str) -> Result<(Value, Option<Box<podlab_api::Pod>>), Status> {
-    let source = Arc::clone(body);
-    let decoded = match podlab_api::object::KINDS.iter().any(|(k, _)| *k == meta::kind(body)) {
-        true => Some(podlab_api::Object::from_json_value(body)),
-        false => None,
-    };
-    match decoded {
-        None => Ok((Value::clone(body), None)),
-        Some(Ok(mut obj)) => {
+/// object at most once instead of twice plus a diff. The object comes back decoded (None for a
+/// kind the object model does not type): a plain pod create works on it (`typed_create`),
+/// anything else serialises it.
+pub(super) fn decode_and_default_shared(r: &mut Req, body: &Arc<Value>, label: &str) -> Result<Option<podlab_api::Object>, Status> {
+    if !podlab_api::object::KINDS.iter().any(|(k, _)| *k == meta::kind(body)) {
+        return Ok(None);
+    }
+    match podlab_api::Object::from_json_value(body) {
+        Ok(mut obj) => {
             podlab_api::defaults::apply(&mut obj);
-            r.trace_details("decode-and-default", Outcome::Ok, label, Details::typed(trace_detail::Defaulted { body: source }));
-            let wire = obj.to_json();
-            let pod = match obj {
-                podlab_api::Object::Pod(p) => Some(Box::new(p)),
-                _ => None,
-            };
-            Ok((wire, pod))
+            r.trace_details("decode-and-default", Outcome::Ok, label, Details::typed(trace_detail::Defaulted { body: Arc::clone(body) }));
+            Ok(Some(obj))
         }
-        Some(Err(e)) => Err(decode_error(r, e, label)),
+        Err(e) => Err(decode_error(r, e, label)),
     }
 }
 

@@ -34,6 +34,13 @@ pub fn on_create(kind: &str, obj: &mut Value) {
     }
 }
 
+/// `on_create` of a decoded object's metadata (a plain pod create, `typed_create`).
+pub fn on_create_typed(kind: &str, metadata: &mut podlab_api::ObjectMeta) {
+    if tracked(kind).is_some() {
+        metadata.generation = Some(1);
+    }
+}
+
 /// `PrepareForUpdate` of the main resource: `new` carries `current`'s generation (clients
 /// cannot set it); a changed spec (or, for a Deployment, changed annotations) adds one.
 /// Both objects are in canonical wire form after defaulting, so JSON equality is the

@@ -6,7 +6,7 @@
 
 pub mod admission;
 pub mod authn;
-mod admitted_pod;
+mod typed_create;
 mod decode_default;
 pub mod diff;
 mod eviction;

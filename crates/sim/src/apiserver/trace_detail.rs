@@ -171,6 +171,13 @@ pub(crate) struct PackedOps {
     buf: Vec<u8>,
 }
 
+impl PackedOps {
+    /// An operation whose value is already packed (the typed admission plugins' fixed values).
+    pub fn push_packed(&mut self, kind: &'static str, path: &str, value: Packed) {
+        self.ops.push(PatchOp { op: kind, path: path.into(), value: Some(value) });
+    }
+}
+
 impl diff::OpSink for PackedOps {
     fn push_op(&mut self, kind: &'static str, path: &str, value: Option<&Value>) {
         let value = value.map(|v| Packed::pack_with(v, &mut self.buf));

@@ -4,7 +4,7 @@
 //! change.
 
 use super::decode_default::{decode_and_default, decode_and_default_shared};
-use super::{admission, admitted_pod, label_of, pod_strategy, resource_for, trace_detail, Req};
+use super::{admission, label_of, pod_strategy, resource_for, trace_detail, typed_create, Req};
 use crate::meta;
 use crate::request::{ApiOk, ApiResponse, DeleteOptions, PatchType};
 use crate::resources::ResourceInfo;
@@ -17,24 +17,23 @@ use std::sync::Arc;
 /// What `validate` checks: an object in wire form, or a pod already decoded (a status write
 /// decodes the stored pod with its new status in place, `meta::typed_with`, instead of first
 /// deep-copying the pod to put the status in).
-enum Candidate {
+pub(super) enum Candidate {
     Wire(Value),
     Pod(Box<podlab_api::Pod>),
-    /// A pod being created, its status cleared (`pod_strategy::clear_status`): the decode
-    /// validation makes also gives `PrepareForCreate` its spec (`pod_strategy::prepare_typed`).
-    /// With the pod as decoded before admission when only the built-in plugins changed it
-    /// (`admitted_pod::plain`): validation then decodes just what they may have changed.
-    NewPod(Value, Option<Box<podlab_api::Pod>>),
+    /// A pod being created the wire way (not `typed_create`), its status cleared
+    /// (`pod_strategy::clear_status`): the decode validation makes also gives
+    /// `PrepareForCreate` its spec (`pod_strategy::prepare_typed`).
+    NewPod(Value),
 }
 
 /// Re-decodes after admission (catching shape errors a plugin could introduce), runs the
 /// object model's create (or, with `old`, update) validation and returns the canonical wire
 /// form. A 422's message is what kubectl prints for it (`The Pod "web" is invalid: ...`,
 /// several causes as a bullet list), because that is the contract kubectl codes against.
-fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Result<Value, Status> {
+pub(super) fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Result<Value, Status> {
     use podlab_api::validation::{self, Error, ErrorList};
     let (kind, name) = match &obj {
-        Candidate::Wire(v) | Candidate::NewPod(v, _) => (meta::kind(v).to_string(), meta::name(v).to_string()),
+        Candidate::Wire(v) | Candidate::NewPod(v) => (meta::kind(v).to_string(), meta::name(v).to_string()),
         Candidate::Pod(p) => ("Pod".to_string(), p.metadata.name().to_string()),
     };
     let mut errors = ErrorList::new();
@@ -53,7 +52,7 @@ fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Re
     let decoded = match obj {
         Candidate::Wire(v) => typed(&v).ok_or(v),
         Candidate::Pod(p) => Ok(podlab_api::Object::Pod(*p)),
-        Candidate::NewPod(mut v, prior) => match prior.and_then(|p| admitted_pod::refresh(*p, &v)).or_else(|| meta::typed::<podlab_api::Pod>(&v)) {
+        Candidate::NewPod(mut v) => match meta::typed::<podlab_api::Pod>(&v) {
             Some(mut p) => {
                 pod_strategy::prepare_typed(&mut p);
                 if !eager_create() {
@@ -99,7 +98,7 @@ fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: &str) -> Re
     Err(Status::new(422, "Invalid", message))
 }
 
-fn persist_create(r: &mut Req, obj: Value, label: &str) -> ApiResponse {
+pub(super) fn persist_create(r: &mut Req, obj: Value, label: &str) -> ApiResponse {
     if r.dry_run {
         r.trace("persistence", Outcome::Info, label, json!({"dryRun": true}));
         return Ok(ApiOk::Object(Arc::new(obj)));
@@ -169,7 +168,17 @@ pub(crate) fn create(r: &mut Req, mut body: Arc<Value>) -> ApiResponse {
     let shown = if meta::name(&body).is_empty() { meta::str_at(&body, &["metadata", "generateName"]).unwrap_or("") } else { meta::name(&body) };
     let label = label_of(info, &ns, shown);
     r.authorize(info, "create", "", &ns, "", &label)?;
-    let (mut obj, decoded) = if eager_create() { (decode_and_default(r, &body, &label)?, None) } else { decode_and_default_shared(r, &body, &label)? };
+    let mut obj = match eager_create() {
+        true => decode_and_default(r, &body, &label)?,
+        false => match decode_and_default_shared(r, &body, &label)? {
+            Some(podlab_api::Object::Pod(pod)) if typed_create::plain(r, &ns) => match admission::typed_chain(r, &pod) {
+                Some(chain) => return typed_create::create(r, info, &ns, &label, pod, chain),
+                None => podlab_api::Object::Pod(pod).to_json(),
+            },
+            Some(o) => o.to_json(),
+            None => Value::clone(&body),
+        },
+    };
     if info.namespaced {
         admission::namespace_lifecycle(r, info.kind, &ns, meta::name(&obj), &label)?;
     }
@@ -186,7 +195,7 @@ pub(crate) fn create(r: &mut Req, mut body: Arc<Value>) -> ApiResponse {
     }
     let label = label_of(info, &ns, meta::name(&obj));
     let candidate = match info.kind {
-        "Pod" => Candidate::NewPod(obj, decoded.filter(|_| admitted_pod::plain(r, &ns))),
+        "Pod" => Candidate::NewPod(obj),
         _ => Candidate::Wire(obj),
     };
     let obj = validate(r, candidate, None, &label)?;
@@ -196,7 +205,7 @@ pub(crate) fn create(r: &mut Req, mut body: Arc<Value>) -> ApiResponse {
     persist_create(r, obj, &label)
 }
 
-fn validating_admission(r: &mut Req, pod: &Value, label: &str) -> Result<(), Status> {
+pub(super) fn validating_admission(r: &mut Req, pod: &Value, label: &str) -> Result<(), Status> {
     // LimitRanger's min/max need the typed pod, but only a namespace with a LimitRange has
     // any to check: elsewhere the decode is skipped (the outcome is Ok either way).
     let limited = r.core.store.list("LimitRange", Some(meta::namespace(pod))).next().is_some();
@@ -324,7 +333,7 @@ fn with_status(current: &Value, status: Value) -> Value {
 fn write_update(r: &mut Req, info: &ResourceInfo, new: Candidate, current: &Arc<Value>, expected_rv: &str, label: &str, main_resource: bool) -> ApiResponse {
     if info.namespaced && info.kind != "Event" {
         let ns = match &new {
-            Candidate::Wire(v) | Candidate::NewPod(v, _) => meta::namespace(v).to_string(),
+            Candidate::Wire(v) | Candidate::NewPod(v) => meta::namespace(v).to_string(),
             Candidate::Pod(p) => p.metadata.namespace().to_string(),
         };
         if r.core.store.get(&ObjectKey::new("Namespace", "", &ns)).is_none() {

@@ -1,5 +1,6 @@
 //! A create through the fast paths (the decode-and-default patch derived lazily from the
-//! shared body, a new pod's wire form reordered into the canonical form instead of
+//! shared body, a plain pod admitted and prepared on its decoded form and serialised once
+//! (`typed_create`), any other pod's wire form reordered into the canonical form instead of
 //! serialised again) against the eager path: the same responses, errors, stored objects,
 //! watch events and trace, for pods that take every branch (client status, existing volumes,
 //! mounts and tolerations, LimitRange defaults, non-canonical quantities, no namespace,
@@ -102,8 +103,9 @@ fn fast_create_is_indistinguishable_from_the_eager_path() {
 }
 
 mod random_pods {
-    //! Random pods through the fast create path (the decoded pod kept and brought up to date
-    //! after admission, `admitted_pod`) and the eager one (decoded whole again): every
+    //! Random pods through the fast create path (plain pods admitted on their decoded form,
+    //! `typed_create`; pods in a LimitRange namespace or with an out-of-range priority class
+    //! through the JSON plugins) and the eager one (JSON plugins, decoded whole again): every
     //! response, stored object, watch event and trace entry (admission patches included) equal.
     use super::{pod, run_bodies};
     use proptest::prelude::*;
@@ -111,7 +113,7 @@ mod random_pods {
 
     const SA_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-    fn setup() -> Vec<Value> {
+    fn setup(global_default: bool) -> Vec<Value> {
         let sa = |name: &str, automount: Option<bool>| {
             let mut v = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": "default"}});
             if let Some(a) = automount {
@@ -125,6 +127,12 @@ mod random_pods {
             sa("plain", None),
             json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000, "preemptionPolicy": "Never"}),
             json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "huge"}, "value": 2_000_000_000_i64}),
+            // Beyond `spec.priority`'s i32 either way, and not an integer: only the wire path
+            // gives their outcome (an undecodable admitted pod stored as it is).
+            json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "giant"}, "value": 3_000_000_000_i64}),
+            json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "abyss"}, "value": -3_000_000_000_i64}),
+            json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "vague"}, "value": "high"}),
+            json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "fallback"}, "value": 7, "globalDefault": global_default}),
             // Pods in `limited` take the whole decode (LimitRanger edits their resources).
             json!({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "lr", "namespace": "limited"},
                 "spec": {"limits": [{"type": "Container", "default": {"cpu": "200m"}, "defaultRequest": {"memory": "64Mi"}}]}}),
@@ -141,8 +149,15 @@ mod random_pods {
     }
 
     fn container(prefix: &'static str) -> impl Strategy<Value = Value> {
-        (0..3_usize, mounts(), any::<bool>()).prop_map(move |(i, mounts, requests)| {
+        (0..3_usize, mounts(), any::<bool>(), 0..12_u8).prop_map(move |(i, mounts, requests, odd)| {
             let mut c = json!({"name": format!("{prefix}{i}"), "image": "busybox:1.36"});
+            match odd {
+                // A native sidecar (an init container that keeps running); on a regular
+                // container, a validation error.
+                0 => c["restartPolicy"] = json!("Always"),
+                1 => c["name"] = json!("Bad_Name"),
+                _ => {}
+            }
             if let Some(m) = mounts {
                 c["volumeMounts"] = m;
             }
@@ -162,6 +177,9 @@ mod random_pods {
             json!({"key": "node.kubernetes.io/not-ready", "operator": "Equal", "value": "x", "effect": "NoSchedule"}),
             json!({"key": "node.kubernetes.io/unreachable"}),
             json!({"key": "dedicated", "operator": "Equal", "value": "gpu"}),
+            json!({"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}),
+            json!({"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 30}),
+            json!({"key": "node.kubernetes.io/unreachable", "operator": "Equal", "effect": "NoExecute"}),
         ])
     }
 
@@ -174,9 +192,15 @@ mod random_pods {
             optional(vec![json!("default"), json!(""), json!("robot"), json!("builder"), json!("plain"), json!("missing")]),
             optional(vec![json!("default"), json!("robot"), json!("other")]),
             optional(vec![json!(true), json!(false)]),
-            optional(vec![json!([]), json!([{"name": "data", "emptyDir": {}}]), json!([{"name": "data", "emptyDir": {}}, {"name": "cfg", "configMap": {"name": "c"}}])]),
-            optional(vec![json!("high"), json!("huge"), json!("system-node-critical"), json!("system-cluster-critical"), json!("missing")]),
-            optional(vec![json!(0), json!(5), json!(1000), json!(2_000_001_000)]),
+            optional(vec![
+                json!([]),
+                json!([{"name": "data", "emptyDir": {}}]),
+                json!([{"name": "data", "emptyDir": {}}, {"name": "cfg", "configMap": {"name": "c"}}]),
+                // A volume already named like the plugin's, and a size in non-canonical form.
+                json!([{"name": "kube-api-access-abcde", "emptyDir": {"sizeLimit": "0.5Gi"}}]),
+            ]),
+            optional(vec![json!("high"), json!("huge"), json!("system-node-critical"), json!("system-cluster-critical"), json!("missing"), json!("giant"), json!("abyss"), json!("vague"), json!("fallback")]),
+            optional(vec![json!(0), json!(5), json!(7), json!(1000), json!(2_000_001_000)]),
             optional(vec![json!("Never"), json!("PreemptLowerPriority")]),
             proptest::option::of(proptest::collection::vec(toleration(), 0..4).prop_map(Value::from)),
         )
@@ -194,13 +218,37 @@ mod random_pods {
             })
     }
 
+    /// Metadata and status a client may send: a fixed name (a second one is AlreadyExists),
+    /// fields `rest.BeforeCreate` replaces or drops, a status `PrepareForCreate` replaces.
+    fn extras() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
+        proptest::collection::vec(
+            pick(vec![
+                ("name", json!("fixed")),
+                ("uid", json!("0000-client")),
+                ("resourceVersion", json!("42")),
+                ("generation", json!(9)),
+                ("creationTimestamp", json!("2020-01-01T00:00:00Z")),
+                ("deletionTimestamp", json!("2020-01-01T00:00:00Z")),
+                ("deletionGracePeriodSeconds", json!(30)),
+                ("labels", json!({"tier": "x"})),
+                ("status", json!({"phase": "Running", "podIP": "10.0.0.9"})),
+            ]),
+            0..3,
+        )
+    }
+
     fn random_pod() -> impl Strategy<Value = Value> {
         let containers = proptest::collection::vec(container("c"), 1..3);
         let inits = proptest::option::of(proptest::collection::vec(container("i"), 0..3));
-        (containers, inits, spec_keys(), any::<bool>(), any::<bool>()).prop_map(|(cs, inits, keys, limited, mirror)| {
+        let ephemeral = proptest::option::of(Just(json!([{"name": "debug", "image": "busybox:1.36"}])));
+        let shape = (any::<bool>(), any::<bool>(), ephemeral, extras());
+        (containers, inits, spec_keys(), shape).prop_map(|(cs, inits, keys, (limited, mirror, ephemeral, extras))| {
             let mut spec = json!({});
             if let Some(i) = inits {
                 spec["initContainers"] = Value::from(i);
+            }
+            if let Some(e) = ephemeral {
+                spec["ephemeralContainers"] = e;
             }
             spec["containers"] = Value::from(cs);
             for (k, v) in keys {
@@ -216,6 +264,12 @@ mod random_pods {
             if mirror {
                 p["metadata"]["annotations"] = json!({"kubernetes.io/config.mirror": "x"});
             }
+            for (key, v) in extras {
+                match key {
+                    "status" => p["status"] = v,
+                    _ => p["metadata"][key] = v,
+                }
+            }
             p
         })
     }
@@ -223,9 +277,9 @@ mod random_pods {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
         #[test]
-        fn random_pods_take_the_fast_path_unseen(bodies in proptest::collection::vec(random_pod(), 1..6)) {
-            let fast = run_bodies(false, &setup(), bodies.clone());
-            let eager = run_bodies(true, &setup(), bodies);
+        fn random_pods_take_the_fast_path_unseen(bodies in proptest::collection::vec(random_pod(), 1..6), global_default in any::<bool>()) {
+            let fast = run_bodies(false, &setup(global_default), bodies.clone());
+            let eager = run_bodies(true, &setup(global_default), bodies);
             prop_assert_eq!(fast.len(), eager.len());
             for (a, b) in fast.iter().zip(&eager) {
                 prop_assert_eq!(a, b);

@@ -2,7 +2,9 @@
 //! LimitRanger, ServiceAccount, Priority, DefaultTolerationSeconds, then
 //! MutatingAdmissionWebhook for data-defined injectors), and the validating half (LimitRanger's
 //! min/max, ValidatingAdmissionPolicy). Plugins work on the object's wire form; each mutating
-//! plugin's change is traced as a JSON-Patch-like diff.
+//! plugin's change is traced as a JSON-Patch-like diff. A plain pod create (only the built-in
+//! plugins can change it: `typed_chain`) runs them on the decoded pod instead
+//! (`mutate_pod_typed`), each recording the operations the wire form's diff would show.
 
 mod limit_ranger;
 mod priority;
@@ -10,7 +12,7 @@ mod scope;
 mod service_account;
 mod tolerations;
 
-use super::diff::diff;
+use super::diff::{diff, OpSink};
 use super::trace_detail::{AdmissionPatch, PackedOps, PatchOp};
 use super::Req;
 use crate::meta;
@@ -68,6 +70,64 @@ pub(crate) fn mutate_pod(r: &mut Req, pod: &mut Value, label: &str) -> Result<()
     }
     webhooks(r, pod, label);
     Ok(())
+}
+
+/// What a plain create's typed chain needs decided before any plugin runs: the Priority
+/// plugin's class, resolved early (it reads only PriorityClasses) because a value beyond
+/// `spec.priority`'s i32 makes the wire form undecodable, a case only the wire path replays.
+pub(crate) struct TypedChain {
+    priority: Result<(i64, String), String>,
+}
+
+/// The typed chain for `pod`, or None when only the wire path gives the exact outcome. The
+/// caller has checked `plain` (no LimitRange in the namespace, no data-defined policies).
+pub(crate) fn typed_chain(r: &Req, pod: &podlab_api::Pod) -> Option<TypedChain> {
+    let priority = priority::resolve(r, &pod.spec.priority_class_name);
+    if matches!(&priority, Ok((value, _)) if i32::try_from(*value).is_err()) {
+        return None;
+    }
+    service_account::projected_typed()?;
+    Some(TypedChain { priority })
+}
+
+/// `mutate_pod` of a plain create on its decoded pod: the same changes, trace entries (each
+/// plugin's patch packed as `run_plugin_packed` packs the wire form's) and 403s. LimitRanger
+/// has no LimitRange to apply (`plain`), so its patch is empty.
+pub(crate) fn mutate_pod_typed(r: &mut Req, pod: &mut podlab_api::Pod, chain: TypedChain, label: &str) -> Result<(), Status> {
+    let name = pod.metadata.name().to_string();
+    traced(r, label, &name, "LimitRanger", Ok(PackedOps::default()))?;
+    let mut ops = PackedOps::default();
+    let ran = service_account::mutate_typed(r, pod, &mut ops).map(|()| ops);
+    traced(r, label, &name, "ServiceAccount", ran)?;
+    let mut ops = PackedOps::default();
+    let ran = priority::mutate_typed(pod, chain.priority, &mut ops).map(|()| ops);
+    traced(r, label, &name, "Priority", ran)?;
+    let mut ops = PackedOps::default();
+    tolerations::mutate_typed(pod, &mut ops);
+    traced(r, label, &name, "DefaultTolerationSeconds", Ok(ops))
+}
+
+/// The trace entry of one typed plugin run (what `mutate_pod` records), and its 403.
+fn traced(r: &mut Req, label: &str, name: &str, plugin: &'static str, ran: Result<PackedOps, String>) -> Result<(), Status> {
+    match ran {
+        Ok(ops) => {
+            r.trace_details("mutating-admission", Outcome::Ok, label, Details::typed(AdmissionPatch { plugin, ops: ops.ops }));
+            Ok(())
+        }
+        Err(cause) => {
+            r.trace("mutating-admission", Outcome::Denied, label, json!({"plugin": plugin, "error": cause}));
+            Err(Status::forbidden("pods", name, &cause))
+        }
+    }
+}
+
+/// Records an `add` operation (the typed plugins' patches are all additions but one).
+fn add(ops: &mut PackedOps, path: &str, value: &Value) {
+    ops.push_op("add", path, Some(value));
+}
+
+fn replace(ops: &mut PackedOps, path: &str, value: &Value) {
+    ops.push_op("replace", path, Some(value));
 }
 
 /// Runs one plugin and returns its patch: from the keys it saved when `scoped`, otherwise
