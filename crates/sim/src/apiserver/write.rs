@@ -205,7 +205,7 @@ pub(crate) fn create(r: &mut Req, mut body: Arc<Value>) -> ApiResponse {
     persist_create(r, obj, &label)
 }
 
-pub(super) fn validating_admission(r: &mut Req, pod: &Value, label: &str) -> Result<(), Status> {
+fn validating_admission(r: &mut Req, pod: &Value, label: &str) -> Result<(), Status> {
     // LimitRanger's min/max need the typed pod, but only a namespace with a LimitRange has
     // any to check: elsewhere the decode is skipped (the outcome is Ok either way).
     let limited = r.core.store.list("LimitRange", Some(meta::namespace(pod))).next().is_some();
