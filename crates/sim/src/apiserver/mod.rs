@@ -1,8 +1,8 @@
 //! The simulated kube-apiserver. Every request runs the real pipeline in the real order and
 //! leaves one trace entry per step: authentication → authorization (RBAC) → decoding and
 //! defaulting → mutating admission → validation → validating admission → etcd. Reads skip
-//! admission. The handlers for each verb live in `write` and `read`; admission plugins in
-//! `admission`.
+//! admission. The handlers for each verb live in `write` and `read` (a plain pod create's typed
+//! path in `typed_create`); admission plugins in `admission`.
 
 pub mod admission;
 pub mod authn;

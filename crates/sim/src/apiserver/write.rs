@@ -494,27 +494,3 @@ mod status_tests;
 #[cfg(test)]
 #[path = "write_create_tests.rs"]
 mod create_tests;
-
-#[cfg(test)]
-mod tests {
-    use super::with_status;
-    use serde_json::{json, Value};
-
-    #[test]
-    fn with_status_matches_assigning_on_a_copy() {
-        let cases = [
-            json!({"kind": "Pod", "metadata": {"name": "a"}, "status": {"phase": "Pending"}, "spec": {"x": 1}}),
-            json!({"kind": "Pod", "metadata": {"name": "a"}, "spec": {}}),
-            json!({"status": {"phase": "Running", "conditions": [{"type": "Ready"}]}}),
-            json!({}),
-        ];
-        for current in cases {
-            let status = json!({"phase": "Running", "podIP": "10.0.0.1"});
-            let mut want = current.clone();
-            want["status"] = status.clone();
-            let got = with_status(&current, status);
-            assert_eq!(serde_json::to_string(&got).unwrap(), serde_json::to_string(&want).unwrap(), "{current}");
-        }
-        assert_eq!(with_status(&Value::from(3), json!({})), json!({"status": {}}));
-    }
-}

@@ -275,7 +275,7 @@ mod random_pods {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
         #[test]
         fn random_pods_take_the_fast_path_unseen(bodies in proptest::collection::vec(random_pod(), 1..6), global_default in any::<bool>()) {
             let fast = run_bodies(false, &setup(global_default), bodies.clone());

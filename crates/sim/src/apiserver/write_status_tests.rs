@@ -2,7 +2,7 @@
 //! path (deep copy with the new status, then decode): the same responses, errors, stored
 //! objects, watch events and trace, for valid and undecodable statuses and a stale write.
 
-use super::WIRE_ONLY;
+use super::{with_status, WIRE_ONLY};
 use crate::cluster::ClusterSpec;
 use crate::request::ApiRequest;
 use crate::sim::Simulation;
@@ -72,4 +72,22 @@ fn bindings_answer_the_created_status() {
         assert_eq!(answer, want);
     }
     assert!(std::sync::Arc::ptr_eq(&super::created_status(), &super::created_status()));
+}
+
+#[test]
+fn with_status_matches_assigning_on_a_copy() {
+    let cases = [
+        json!({"kind": "Pod", "metadata": {"name": "a"}, "status": {"phase": "Pending"}, "spec": {"x": 1}}),
+        json!({"kind": "Pod", "metadata": {"name": "a"}, "spec": {}}),
+        json!({"status": {"phase": "Running", "conditions": [{"type": "Ready"}]}}),
+        json!({}),
+    ];
+    for current in cases {
+        let status = json!({"phase": "Running", "podIP": "10.0.0.1"});
+        let mut want = current.clone();
+        want["status"] = status.clone();
+        let got = with_status(&current, status);
+        assert_eq!(serde_json::to_string(&got).unwrap(), serde_json::to_string(&want).unwrap(), "{current}");
+    }
+    assert_eq!(with_status(&Value::from(3), json!({})), json!({"status": {}}));
 }
