@@ -40,6 +40,12 @@ fn bodies() -> Vec<Value> {
             p
         },
         no_namespace,
+        {
+            // NamespaceLifecycle's NotFound, before any plugin.
+            let mut p = pod("ghost", json!({"containers": [{"name": "a", "image": "x"}]}));
+            p["metadata"]["namespace"] = json!("ghost");
+            p
+        },
         generated,
         pod("invalid", json!({"containers": [{"name": "Bad_Name", "image": ""}]})),
         pod("undecodable", json!({"containers": [{"name": "a", "image": "x", "bogus": 1}]})),
@@ -98,6 +104,7 @@ fn fast_create_is_indistinguishable_from_the_eager_path() {
     assert!(fast.iter().any(|l| l.contains("imagePullPolicy") && l.contains("decode-and-default")));
     assert!(fast.iter().any(|l| l.contains("is invalid")));
     assert!(fast.iter().any(|l| l.contains("unknown field")));
+    assert!(fast.iter().any(|l| l.contains("ghost") && l.contains("not found")));
     assert!(fast.iter().any(|l| l.contains("overcommit") && l.contains("must be less than or equal to cpu limit of 100m")));
     assert!(fast.iter().any(|l| l.contains("\"hostname\":\"h\"") && l.contains("kube-api-access-") && l.contains("\"uid\"")));
 }
