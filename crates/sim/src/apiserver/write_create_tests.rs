@@ -50,6 +50,8 @@ fn bodies() -> Vec<Value> {
         pod("invalid", json!({"containers": [{"name": "Bad_Name", "image": ""}]})),
         pod("undecodable", json!({"containers": [{"name": "a", "image": "x", "bogus": 1}]})),
         pod("priority", json!({"priority": 5, "containers": [app.clone()]})),
+        // No container to mount the token in (so no volume), and a 422 for it.
+        pod("empty", json!({"containers": [], "tolerations": [{"operator": "Exists"}]})),
         // Validation messages print quantities the client wrote in non-canonical form.
         pod("overcommit", json!({"containers": [{"name": "a", "image": "x", "resources": {"requests": {"cpu": "0.5", "memory": "2e6"}, "limits": {"cpu": "0.1", "memory": "1e6"}}}]})),
         pod("rich", json!({"containers": [{"name": "web", "image": "nginx", "ports": [{"name": "http", "containerPort": 80}],
