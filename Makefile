@@ -8,7 +8,7 @@ PUBLIC_URL ?= ./
 SIZE_BUDGET_GZIP_KB ?= 1700
 SIZE_TARGET_GZIP_KB ?= 400
 
-.PHONY: serve test tools browser-tools dist size test-native test-wasm test-e2e bench
+.PHONY: serve test tools browser-tools dist size test-native test-wasm test-e2e bench bench-plain
 
 tools:
 	@scripts/install-tools.sh
@@ -46,7 +46,10 @@ test-e2e: browser-tools dist
 	node --test tests/e2e/
 
 # The scale benchmark (issue 3) and the kubectl command benchmark (issue 6), in the bench profile
-# (opt-level 3, fat LTO); each prints its own numbers.
+# (opt-level 3, fat LTO) with profile-guided optimisation (scripts/bench.sh says how); each prints
+# its own numbers. `bench-plain` measures the same without PGO.
 bench:
-	cargo bench -p podlab-sim --bench schedule
-	cargo bench -p podlab-kubectl --bench commands
+	@scripts/bench.sh
+
+bench-plain:
+	@scripts/bench.sh --plain

@@ -338,7 +338,7 @@ impl Component for AttachDetachController {
         ] {
             i.pump(ctx);
         }
-        self.pods.pump(ctx);
+        self.pods.catch_up(ctx);
         match wake {
             Wake::Timer(TOKEN_POLL) => self.poll_armed = false,
             Wake::Timer(TOKEN_FORCE) => {

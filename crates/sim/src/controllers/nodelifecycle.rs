@@ -79,7 +79,7 @@ impl Component for NodeLifecycleController {
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
         self.nodes.pump(ctx);
-        self.pods.pump(ctx);
+        self.pods.catch_up(ctx);
         self.leases.pump(ctx);
         if wake == Wake::Timer(1) {
             self.observe_heartbeats(ctx.now());

@@ -147,6 +147,28 @@ impl Registration {
         out
     }
 
+    /// `pump` for a controller that only reads the cache: the same bookkeeping (its place in
+    /// the stream, the assumptions a change ends) without copying each change out for it. A
+    /// pod write reaches ten registrations, and copying a change costs two key strings.
+    /// Returns how many changes there were.
+    pub fn catch_up(&mut self, ctx: &mut Ctx<'_>) -> usize {
+        let (Some(shared), Some(slot)) = (&self.shared, self.slot) else { return 0 };
+        let mut c = shared.0.borrow_mut();
+        c.fill(ctx);
+        let from = c.cursors[slot].saturating_sub(c.base) as usize;
+        let initial = std::mem::take(&mut self.initial).len();
+        let pending = c.log.range(from.min(c.log.len())..);
+        let count = initial + pending.len();
+        if !self.assumed.is_empty() {
+            for change in pending {
+                self.assumed.remove(&change.key);
+            }
+        }
+        c.cursors[slot] = c.head();
+        c.trim();
+        count
+    }
+
     /// Records this controller's own write before the watch delivers it (see `Informer::assume`).
     pub fn assume(&mut self, obj: impl Into<Arc<Value>>) {
         let obj = obj.into();

@@ -21,6 +21,11 @@ enum Source {
 struct Probe {
     source: Source,
     log: Rc<RefCell<Vec<String>>>,
+    /// None: log every change. Some(alternate): log only how many changes came (a reader
+    /// that does not look at them), taking them with `catch_up` on every other wake when
+    /// `alternate`, with `pump` otherwise.
+    condensed: Option<bool>,
+    wakes: u64,
 }
 
 fn text(v: &Option<Arc<Value>>) -> String {
@@ -84,6 +89,10 @@ impl Component for Probe {
         }
     }
     fn on_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake) {
+        if let Some(alternate) = self.condensed {
+            self.condensed_wake(ctx, wake, alternate);
+            return;
+        }
         let changes = self.pump(ctx);
         let mut log = Vec::new();
         log.push(format!("wake {} {wake:?}", ctx.now().as_millis()));
@@ -101,9 +110,37 @@ impl Component for Probe {
     }
 }
 
+impl Probe {
+    /// A reader of the cache only: counts the changes, then assumes its own copy of `p1`
+    /// whenever the cache holds one (so the change that ends the assumption must be noticed
+    /// by `catch_up` as by `pump`).
+    fn condensed_wake(&mut self, ctx: &mut Ctx<'_>, wake: Wake, alternate: bool) {
+        self.wakes += 1;
+        let count = match &mut self.source {
+            Source::Shared(r) if alternate && self.wakes % 2 == 1 => r.catch_up(ctx),
+            _ => self.pump(ctx).len(),
+        };
+        let current = match &self.source {
+            Source::Own(i) => i.lookup(&("default".to_string(), "p1".to_string())),
+            Source::Shared(r) => r.lookup(&("default".to_string(), "p1".to_string())),
+        };
+        if let Some(p1) = current.filter(|p| meta::resource_version(p) != "assumed") {
+            let mut mine = (*p1).clone();
+            meta::set_meta_str(&mut mine, "resourceVersion", "assumed");
+            self.assume(mine);
+        }
+        let line = format!("wake {} {wake:?}: {count} changes {}", ctx.now().as_millis(), self.view());
+        self.log.borrow_mut().push(line);
+    }
+}
+
 fn probe(sim: &mut Simulation, source: Source) -> Rc<RefCell<Vec<String>>> {
+    probe_with(sim, source, None)
+}
+
+fn probe_with(sim: &mut Simulation, source: Source, condensed: Option<bool>) -> Rc<RefCell<Vec<String>>> {
     let log = Rc::new(RefCell::new(Vec::new()));
-    sim.register_component(Box::new(Probe { source, log: Rc::clone(&log) }));
+    sim.register_component(Box::new(Probe { source, log: Rc::clone(&log), condensed, wakes: 0 }));
     log
 }
 
@@ -151,6 +188,9 @@ fn run(ops: &[Op]) {
     let own = probe(&mut sim, Source::Own(Informer::new("Pod")));
     let first = probe(&mut sim, Source::Shared(shared.register()));
     let second = probe(&mut sim, Source::Shared(shared.register()));
+    // Readers that only count: always pumping, and taking every other batch with `catch_up`.
+    let pumping = probe_with(&mut sim, Source::Shared(shared.register()), Some(false));
+    let catching_up = probe_with(&mut sim, Source::Shared(shared.register()), Some(true));
     let mut late: Option<(Rc<RefCell<Vec<String>>>, Rc<RefCell<Vec<String>>>)> = None;
     for op in ops {
         if matches!(op, Op::JoinLate) && late.is_none() {
@@ -163,6 +203,8 @@ fn run(ops: &[Op]) {
     assert!(!own.borrow().is_empty());
     assert_eq!(*own.borrow(), *first.borrow());
     assert_eq!(*own.borrow(), *second.borrow());
+    assert!(!pumping.borrow().is_empty());
+    assert_eq!(*pumping.borrow(), *catching_up.borrow());
     if let Some((own_late, shared_late)) = late {
         assert_eq!(*own_late.borrow(), *shared_late.borrow());
     }
