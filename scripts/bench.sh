@@ -79,6 +79,11 @@ if ! "$PROFDATA" merge -o "$PGO_DIR/merged.profdata" "$PGO_DIR"/raw/bench-*.prof
 fi
 
 say "PGO step 4/4: optimised build and the measured runs"
+# Named by its content: cargo rebuilds what RUSTFLAGS names, not what a file it names holds,
+# so a new profile must change the flags or crates built with the old one would be kept.
+PROFILE="$PGO_DIR/merged-$(sha256sum "$PGO_DIR/merged.profdata" | cut -c1-16).profdata"
+rm -f "$PGO_DIR"/merged-*.profdata
+cp "$PGO_DIR/merged.profdata" "$PROFILE"
 export CARGO_TARGET_DIR="$TARGET/pgo-use"
-export RUSTFLAGS="-Cprofile-use=$PGO_DIR/merged.profdata"
+export RUSTFLAGS="-Cprofile-use=$PROFILE"
 run_benches
