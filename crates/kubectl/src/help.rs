@@ -51,6 +51,7 @@ static HELP: &[(&str, &str)] = &[
     ("top pod", include_str!("help/top_pod.txt")),
     ("uncordon", include_str!("help/uncordon.txt")),
     ("version", include_str!("help/version.txt")),
+    ("wait", include_str!("help/wait.txt")),
 ];
 
 /// The help text of a command path; commands without a captured text fall back to the root's.

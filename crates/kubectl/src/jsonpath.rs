@@ -46,6 +46,20 @@ pub fn values(template: &str, data: &Value) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// Every node's results, as kubectl's `JSONPath.FindResults` gives them (a text node is one
+/// result, its own text; a missing key gives an empty list): what `kubectl wait
+/// --for=jsonpath=...` compares.
+pub fn results(template: &str, data: &Value) -> Result<Vec<Vec<Value>>, String> {
+    let mut out = Vec::new();
+    for node in parse(template)? {
+        match node {
+            Node::Path(p) | Node::Range(p, _) => out.push(select(&p, data).into_iter().cloned().collect()),
+            Node::Text(t) => out.push(vec![Value::String(t)]),
+        }
+    }
+    Ok(out)
+}
+
 /// Checks a template without evaluating it (kubectl rejects bad templates before any request).
 pub fn validate(template: &str) -> Result<(), String> {
     parse(template).map(|_| ())

@@ -142,7 +142,8 @@ fn check_value(spec: &FlagSpec, value: &str) -> Result<(), FlagError> {
             }
             Some(_) => Ok(()),
         },
-        FlagKind::Duration if crate::duration::parse_duration_millis(value).is_none() || value.parse::<f64>().is_ok() && value != "0" => {
+        // Go's time.ParseDuration takes a sign (`kubectl wait --timeout=-1s` waits a week).
+        FlagKind::Duration if { let v = value.strip_prefix(['-', '+']).unwrap_or(value); crate::duration::parse_duration_millis(v).is_none() || v.parse::<f64>().is_ok() && v != "0" } => {
             Err(bad(format!("time: invalid duration {value:?}")))
         }
         _ => Ok(()),

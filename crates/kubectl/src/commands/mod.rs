@@ -21,6 +21,7 @@ pub mod rollout;
 pub mod rollout_history;
 pub mod run;
 pub mod top;
+pub mod wait;
 
 use crate::cli::flags::Parsed;
 use crate::output::CommandOutput;
@@ -284,6 +285,7 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["exec"] => exec::exec(ctx),
         ["top", sub] => top::top(ctx, sub),
         ["port-forward"] => portforward::port_forward(ctx),
+        ["wait"] => wait::wait(ctx),
         ["rollout" | "config" | "top" | "auth" | "set", ..] => {
             // A command group typed without its subcommand prints its help and exits 1.
             ctx.stdout(&crate::help::help_for(path));
