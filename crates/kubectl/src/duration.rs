@@ -5,17 +5,26 @@
 /// apimachinery `duration.HumanDuration`: `119s`, `4m59s`, `60m`, `3h5m`, `26h`, `3d4h`, `400d`,
 /// `2y5d`. Within one second of the future it still answers `0s`, beyond that `<invalid>`.
 pub fn human_duration(millis: i64) -> String {
+    let mut out = String::with_capacity(8);
+    push_human_duration(&mut out, millis);
+    out
+}
+
+/// [`human_duration`] appended to `out` (`get events` writes its ages straight into the table
+/// text rather than one String each).
+pub fn push_human_duration(out: &mut String, millis: i64) {
     // Go truncates towards zero when it converts a Duration to whole seconds.
     let seconds = millis / 1000;
     if seconds < -1 {
-        return "<invalid>".to_string();
+        out.push_str("<invalid>");
+        return;
     } else if seconds < 0 {
-        return "0s".to_string();
+        out.push_str("0s");
+        return;
     }
     // Written number by number (tables print two or three ages per row), not with `format!`.
-    let mut out = String::with_capacity(8);
     let mut put = |n: i64, unit: char| {
-        crate::jsonfmt::push_i64(&mut out, n);
+        crate::jsonfmt::push_i64(out, n);
         out.push(unit);
     };
     let (minutes, hours) = (seconds / 60, seconds / 3600);
@@ -50,7 +59,6 @@ pub fn human_duration(millis: i64) -> String {
     } else {
         put(hours / 24 / 365, 'y');
     }
-    out
 }
 
 /// Go `time.Duration.String()` for a millisecond-resolution duration: `0s`, `850ms`, `10s`,

@@ -136,8 +136,10 @@ pub fn time_ms(v: &Value, path: &str) -> Option<i64> {
 }
 
 /// Milliseconds since the epoch of an RFC 3339 text, if valid. The API writes every
-/// `metav1.Time` as `2006-01-02T15:04:05Z`; that layout is read here directly (tables parse
-/// two or three per row, `get events` for hundreds of rows), anything else by the API's parser.
+/// `metav1.Time` as `2006-01-02T15:04:05Z` and every `metav1.MicroTime` (an event's
+/// `eventTime`, a series' `lastObservedTime`) as `2006-01-02T15:04:05.000000Z`; those layouts
+/// are read here directly (tables parse two or three per row, `get events` for hundreds of
+/// rows), anything else by the API's parser.
 pub fn parse_time_ms(t: &str) -> Option<i64> {
     match canonical_time_ms(t.as_bytes()) {
         Some(ms) => Some(ms),
@@ -145,14 +147,17 @@ pub fn parse_time_ms(t: &str) -> Option<i64> {
     }
 }
 
-/// `YYYY-MM-DDThh:mm:ssZ` with a real date and time of day, else None (the full parser then
-/// decides, and rejects what this rejects).
+/// `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DDThh:mm:ss.fffZ` (any number of fraction digits) with
+/// a real date and time of day, else None (the full parser then decides, and rejects what this
+/// rejects).
 fn canonical_time_ms(b: &[u8]) -> Option<i64> {
-    const LAYOUT: &[u8; 20] = b"0000-00-00T00:00:00Z";
-    if b.len() != LAYOUT.len() || !b.iter().zip(LAYOUT).all(|(&c, &l)| if l == b'0' { c.is_ascii_digit() } else { c == l }) {
+    const LAYOUT: &[u8; 19] = b"0000-00-00T00:00:00";
+    let (head, tail) = (b.get(..LAYOUT.len())?, &b[LAYOUT.len()..]);
+    if !head.iter().zip(LAYOUT).all(|(&c, &l)| if l == b'0' { c.is_ascii_digit() } else { c == l }) {
         return None;
     }
-    let num = |at: usize, len: usize| b[at..at + len].iter().fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
+    let fraction_ms = fraction_ms(tail)?;
+    let num = |at: usize, len: usize| head[at..at + len].iter().fold(0i64, |n, &c| n * 10 + i64::from(c - b'0'));
     let (year, month, day) = (num(0, 4), num(5, 2), num(8, 2));
     let (hour, minute, second) = (num(11, 2), num(14, 2), num(17, 2));
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -168,7 +173,19 @@ fn canonical_time_ms(b: &[u8]) -> Option<i64> {
     }
     // Month and day are in range here, so they fit a u32.
     let days = podlab_api::time::days_from_civil(year, month as u32, day as u32);
-    Some(days * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000)
+    Some(days * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + fraction_ms)
+}
+
+/// The milliseconds of a canonical time's tail: `Z` is 0, `.fff…Z` its first three fraction
+/// digits (fewer are padded with zeros, more are cut off, as the API's parser does); None for
+/// anything else.
+fn fraction_ms(tail: &[u8]) -> Option<i64> {
+    let digits = match tail {
+        [b'Z'] => return Some(0),
+        [b'.', digits @ .., b'Z'] if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) => digits,
+        _ => return None,
+    };
+    Some(digits.iter().chain(b"00").take(3).fold(0i64, |n, &c| n * 10 + i64::from(c - b'0')))
 }
 
 #[cfg(test)]
@@ -205,9 +222,48 @@ mod tests {
         }
     }
 
+    #[test]
+    fn micro_timestamps_parse_like_the_api() {
+        let cases = [
+            "2025-01-01T12:01:00.123456Z", "2025-01-01T12:01:00.999999Z", "2025-01-01T12:01:00.000000Z",
+            "2025-01-01T12:01:00.1Z", "2025-01-01T12:01:00.12Z", "2025-01-01T12:01:00.123Z", "2025-01-01T12:01:00.1239Z",
+            "2025-01-01T12:01:00.123456789012Z", "2025-01-01T12:01:00.Z", "2025-01-01T12:01:00.12a4Z",
+            "2025-01-01T12:01:00.123456z", "2025-01-01T12:01:00.123456", "2025-01-01T12:01:00.123456+01:00",
+            "2025-01-01T12:01:00..1Z", "2025-01-01T12:01:00.1ZZ", "2025-02-29T12:01:00.5Z", "2025-01-01T12:60:00.5Z",
+            "2025-01-01T12:01:00Z.5", "2025-01-01T12:01:00.٣Z", "1969-12-31T23:59:59.999Z",
+        ];
+        for t in cases {
+            assert_eq!(parse_time_ms(t), podlab_api::time::parse_rfc3339_millis(t).ok(), "{t}");
+        }
+        assert_eq!(parse_time_ms("1970-01-01T00:00:01.123456Z"), Some(1123));
+        assert_eq!(parse_time_ms("1970-01-01T00:00:01.5Z"), Some(1500));
+    }
+
+    /// A timestamp from parts that are mostly in range (so most dates are real and the fast
+    /// path is exercised) and a tail that is often a valid zone or fraction and often not.
+    fn timestamp() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let tail = prop_oneof![
+            Just("Z".to_string()),
+            "\\.[0-9]{0,12}[Zz]",
+            "(\\.[0-9]{1,9})?[+-][0-9]{2}:[0-9]{2}",
+            "[.0-9Zz+:-]{0,10}",
+        ];
+        (0u32..10_000, 0u32..14, 0u32..33, 0u32..25, 0u32..61, 0u32..61, "[Tt]", tail).prop_map(|(y, mo, d, h, mi, s, t, tail)| {
+            format!("{y:04}-{mo:02}-{d:02}{t}{h:02}:{mi:02}:{s:02}{tail}")
+        })
+    }
+
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, .. proptest::prelude::ProptestConfig::default() })]
+
         #[test]
-        fn timestamps_parse_like_the_api(t in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(Z|z|\\.[0-9]{1,4}Z)?") {
+        fn timestamps_parse_like_the_api(t in timestamp()) {
+            proptest::prop_assert_eq!(parse_time_ms(&t), podlab_api::time::parse_rfc3339_millis(&t).ok());
+        }
+
+        #[test]
+        fn any_text_parses_like_the_api(t in "[0-9T:.Zz+-]{0,30}|\\PC{0,30}") {
             proptest::prop_assert_eq!(parse_time_ms(&t), podlab_api::time::parse_rfc3339_millis(&t).ok());
         }
     }

@@ -3,7 +3,7 @@
 //! `api-versions`, `cluster-info`, `auth can-i|whoami` and `events` (`explain` has its own module).
 
 use super::{fail, resource, CmdResult, Ctx, Fail};
-use crate::printers::kinds::event_times;
+use crate::printers::event::event_times;
 use crate::tabwriter::{layout, TABLE};
 use crate::value::s;
 use podlab_api::registry::resources;

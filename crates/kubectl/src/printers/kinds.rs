@@ -1,10 +1,11 @@
 //! Column definitions and cell functions for every kind `kubectl get` prints as a table, ported
-//! from printers.go. Columns marked `wide` appear only with `-o wide`; a kind's cell function
-//! returns every cell in column order and the table drops the wide ones.
+//! from printers.go. Columns marked `wide` appear only with `-o wide`; most kinds' cell
+//! functions return every cell in column order and the table drops the wide ones, Event's
+//! writes only the cells kept (see [`Cells`]).
 
 use super::pod::{age, pod_cells};
 use crate::duration::human_duration;
-use crate::value::{arr, at, b, field, format_label_selector, format_labels, i, map, oi, s, scalar_text, time_ms};
+use crate::value::{arr, at, b, format_label_selector, format_labels, i, map, oi, s, scalar_text, time_ms};
 use serde_json::Value;
 
 /// One column: header text as printed and whether it is an `-o wide` (priority 1) column.
@@ -21,44 +22,55 @@ const fn w(name: &'static str) -> Column {
     Column { name, wide: true }
 }
 
-/// A kind's table: its columns and a function giving all cells of one object.
+/// How a kind's rows are made.
+#[derive(Debug, Clone, Copy)]
+pub enum Cells {
+    /// Every cell of one object as a String, in column order; the table drops the wide ones.
+    All(fn(&Value, i64) -> Vec<String>),
+    /// Writes one object's cells straight into the table text, tab-separated, the wide ones
+    /// only when the flag (`-o wide`) says so. For kinds listed by the hundred whose wide cells
+    /// cost as much as the rest (Event): the narrow table then builds nothing it drops.
+    Write(fn(&Value, i64, bool, &mut String)),
+}
+
+/// A kind's table: its columns and how its rows are made.
 pub struct KindTable {
     pub kind: &'static str,
     pub columns: &'static [Column],
-    pub cells: fn(&Value, i64) -> Vec<String>,
+    pub cells: Cells,
 }
 
 pub static TABLES: &[KindTable] = &[
-    KindTable { kind: "Pod", columns: &[c("NAME"), c("READY"), c("STATUS"), c("RESTARTS"), c("AGE"), w("IP"), w("NODE"), w("NOMINATED NODE"), w("READINESS GATES")], cells: pod_cells },
-    KindTable { kind: "Node", columns: &[c("NAME"), c("STATUS"), c("ROLES"), c("AGE"), c("VERSION"), w("INTERNAL-IP"), w("EXTERNAL-IP"), w("OS-IMAGE"), w("KERNEL-VERSION"), w("CONTAINER-RUNTIME")], cells: node_cells },
-    KindTable { kind: "Event", columns: &[c("LAST SEEN"), c("TYPE"), c("REASON"), c("OBJECT"), w("SUBOBJECT"), w("SOURCE"), c("MESSAGE"), w("FIRST SEEN"), w("COUNT"), w("NAME")], cells: event_cells },
-    KindTable { kind: "Service", columns: &[c("NAME"), c("TYPE"), c("CLUSTER-IP"), c("EXTERNAL-IP"), c("PORT(S)"), c("AGE"), w("SELECTOR")], cells: service_cells },
-    KindTable { kind: "Deployment", columns: &[c("NAME"), c("READY"), c("UP-TO-DATE"), c("AVAILABLE"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: deployment_cells },
-    KindTable { kind: "ReplicaSet", columns: &[c("NAME"), c("DESIRED"), c("CURRENT"), c("READY"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: replicaset_cells },
-    KindTable { kind: "DaemonSet", columns: &[c("NAME"), c("DESIRED"), c("CURRENT"), c("READY"), c("UP-TO-DATE"), c("AVAILABLE"), c("NODE SELECTOR"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: super::daemonset::daemonset_cells },
-    KindTable { kind: "PodDisruptionBudget", columns: &[c("NAME"), c("MIN AVAILABLE"), c("MAX UNAVAILABLE"), c("ALLOWED DISRUPTIONS"), c("AGE")], cells: super::daemonset::pdb_cells },
-    KindTable { kind: "Job", columns: &[c("NAME"), c("STATUS"), c("COMPLETIONS"), c("DURATION"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: job_cells },
-    KindTable { kind: "ConfigMap", columns: &[c("NAME"), c("DATA"), c("AGE")], cells: configmap_cells },
-    KindTable { kind: "Secret", columns: &[c("NAME"), c("TYPE"), c("DATA"), c("AGE")], cells: secret_cells },
-    KindTable { kind: "Namespace", columns: &[c("NAME"), c("STATUS"), c("AGE")], cells: namespace_cells },
-    KindTable { kind: "ServiceAccount", columns: &[c("NAME"), c("SECRETS"), c("AGE")], cells: serviceaccount_cells },
-    KindTable { kind: "PersistentVolumeClaim", columns: &[c("NAME"), c("STATUS"), c("VOLUME"), c("CAPACITY"), c("ACCESS MODES"), c("STORAGECLASS"), c("VOLUMEATTRIBUTESCLASS"), c("AGE"), w("VOLUMEMODE")], cells: pvc_cells },
-    KindTable { kind: "PersistentVolume", columns: &[c("NAME"), c("CAPACITY"), c("ACCESS MODES"), c("RECLAIM POLICY"), c("STATUS"), c("CLAIM"), c("STORAGECLASS"), c("VOLUMEATTRIBUTESCLASS"), c("REASON"), c("AGE"), w("VOLUMEMODE")], cells: pv_cells },
-    KindTable { kind: "StorageClass", columns: &[c("NAME"), c("PROVISIONER"), c("RECLAIMPOLICY"), c("VOLUMEBINDINGMODE"), c("ALLOWVOLUMEEXPANSION"), c("AGE")], cells: storageclass_cells },
-    KindTable { kind: "Endpoints", columns: &[c("NAME"), c("ENDPOINTS"), c("AGE")], cells: endpoints_cells },
-    KindTable { kind: "EndpointSlice", columns: &[c("NAME"), c("ADDRESSTYPE"), c("PORTS"), c("ENDPOINTS"), c("AGE")], cells: endpointslice_cells },
-    KindTable { kind: "Role", columns: &[c("NAME"), c("CREATED AT")], cells: created_at_cells },
-    KindTable { kind: "ClusterRole", columns: &[c("NAME"), c("CREATED AT")], cells: created_at_cells },
-    KindTable { kind: "RoleBinding", columns: &[c("NAME"), c("ROLE"), c("AGE"), w("USERS"), w("GROUPS"), w("SERVICEACCOUNTS")], cells: binding_cells },
-    KindTable { kind: "ClusterRoleBinding", columns: &[c("NAME"), c("ROLE"), c("AGE"), w("USERS"), w("GROUPS"), w("SERVICEACCOUNTS")], cells: binding_cells },
-    KindTable { kind: "LimitRange", columns: &[c("NAME"), c("CREATED AT")], cells: created_at_cells },
-    KindTable { kind: "ControllerRevision", columns: &[c("NAME"), c("CONTROLLER"), c("REVISION"), c("AGE")], cells: super::controllerrevision::controllerrevision_cells },
-    KindTable { kind: "Lease", columns: &[c("NAME"), c("HOLDER"), c("AGE")], cells: super::lease::lease_cells },
-    KindTable { kind: "ResourceQuota", columns: &[c("NAME"), c("AGE"), c("REQUEST"), c("LIMIT")], cells: quota_cells },
+    KindTable { kind: "Pod", columns: &[c("NAME"), c("READY"), c("STATUS"), c("RESTARTS"), c("AGE"), w("IP"), w("NODE"), w("NOMINATED NODE"), w("READINESS GATES")], cells: Cells::All(pod_cells) },
+    KindTable { kind: "Node", columns: &[c("NAME"), c("STATUS"), c("ROLES"), c("AGE"), c("VERSION"), w("INTERNAL-IP"), w("EXTERNAL-IP"), w("OS-IMAGE"), w("KERNEL-VERSION"), w("CONTAINER-RUNTIME")], cells: Cells::All(node_cells) },
+    KindTable { kind: "Event", columns: &[c("LAST SEEN"), c("TYPE"), c("REASON"), c("OBJECT"), w("SUBOBJECT"), w("SOURCE"), c("MESSAGE"), w("FIRST SEEN"), w("COUNT"), w("NAME")], cells: Cells::Write(super::event::write_event_row) },
+    KindTable { kind: "Service", columns: &[c("NAME"), c("TYPE"), c("CLUSTER-IP"), c("EXTERNAL-IP"), c("PORT(S)"), c("AGE"), w("SELECTOR")], cells: Cells::All(service_cells) },
+    KindTable { kind: "Deployment", columns: &[c("NAME"), c("READY"), c("UP-TO-DATE"), c("AVAILABLE"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: Cells::All(deployment_cells) },
+    KindTable { kind: "ReplicaSet", columns: &[c("NAME"), c("DESIRED"), c("CURRENT"), c("READY"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: Cells::All(replicaset_cells) },
+    KindTable { kind: "DaemonSet", columns: &[c("NAME"), c("DESIRED"), c("CURRENT"), c("READY"), c("UP-TO-DATE"), c("AVAILABLE"), c("NODE SELECTOR"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: Cells::All(super::daemonset::daemonset_cells) },
+    KindTable { kind: "PodDisruptionBudget", columns: &[c("NAME"), c("MIN AVAILABLE"), c("MAX UNAVAILABLE"), c("ALLOWED DISRUPTIONS"), c("AGE")], cells: Cells::All(super::daemonset::pdb_cells) },
+    KindTable { kind: "Job", columns: &[c("NAME"), c("STATUS"), c("COMPLETIONS"), c("DURATION"), c("AGE"), w("CONTAINERS"), w("IMAGES"), w("SELECTOR")], cells: Cells::All(job_cells) },
+    KindTable { kind: "ConfigMap", columns: &[c("NAME"), c("DATA"), c("AGE")], cells: Cells::All(configmap_cells) },
+    KindTable { kind: "Secret", columns: &[c("NAME"), c("TYPE"), c("DATA"), c("AGE")], cells: Cells::All(secret_cells) },
+    KindTable { kind: "Namespace", columns: &[c("NAME"), c("STATUS"), c("AGE")], cells: Cells::All(namespace_cells) },
+    KindTable { kind: "ServiceAccount", columns: &[c("NAME"), c("SECRETS"), c("AGE")], cells: Cells::All(serviceaccount_cells) },
+    KindTable { kind: "PersistentVolumeClaim", columns: &[c("NAME"), c("STATUS"), c("VOLUME"), c("CAPACITY"), c("ACCESS MODES"), c("STORAGECLASS"), c("VOLUMEATTRIBUTESCLASS"), c("AGE"), w("VOLUMEMODE")], cells: Cells::All(pvc_cells) },
+    KindTable { kind: "PersistentVolume", columns: &[c("NAME"), c("CAPACITY"), c("ACCESS MODES"), c("RECLAIM POLICY"), c("STATUS"), c("CLAIM"), c("STORAGECLASS"), c("VOLUMEATTRIBUTESCLASS"), c("REASON"), c("AGE"), w("VOLUMEMODE")], cells: Cells::All(pv_cells) },
+    KindTable { kind: "StorageClass", columns: &[c("NAME"), c("PROVISIONER"), c("RECLAIMPOLICY"), c("VOLUMEBINDINGMODE"), c("ALLOWVOLUMEEXPANSION"), c("AGE")], cells: Cells::All(storageclass_cells) },
+    KindTable { kind: "Endpoints", columns: &[c("NAME"), c("ENDPOINTS"), c("AGE")], cells: Cells::All(endpoints_cells) },
+    KindTable { kind: "EndpointSlice", columns: &[c("NAME"), c("ADDRESSTYPE"), c("PORTS"), c("ENDPOINTS"), c("AGE")], cells: Cells::All(endpointslice_cells) },
+    KindTable { kind: "Role", columns: &[c("NAME"), c("CREATED AT")], cells: Cells::All(created_at_cells) },
+    KindTable { kind: "ClusterRole", columns: &[c("NAME"), c("CREATED AT")], cells: Cells::All(created_at_cells) },
+    KindTable { kind: "RoleBinding", columns: &[c("NAME"), c("ROLE"), c("AGE"), w("USERS"), w("GROUPS"), w("SERVICEACCOUNTS")], cells: Cells::All(binding_cells) },
+    KindTable { kind: "ClusterRoleBinding", columns: &[c("NAME"), c("ROLE"), c("AGE"), w("USERS"), w("GROUPS"), w("SERVICEACCOUNTS")], cells: Cells::All(binding_cells) },
+    KindTable { kind: "LimitRange", columns: &[c("NAME"), c("CREATED AT")], cells: Cells::All(created_at_cells) },
+    KindTable { kind: "ControllerRevision", columns: &[c("NAME"), c("CONTROLLER"), c("REVISION"), c("AGE")], cells: Cells::All(super::controllerrevision::controllerrevision_cells) },
+    KindTable { kind: "Lease", columns: &[c("NAME"), c("HOLDER"), c("AGE")], cells: Cells::All(super::lease::lease_cells) },
+    KindTable { kind: "ResourceQuota", columns: &[c("NAME"), c("AGE"), c("REQUEST"), c("LIMIT")], cells: Cells::All(quota_cells) },
 ];
 
 /// Kinds without a table print NAME and AGE (the API server's default table).
-pub static DEFAULT_TABLE: KindTable = KindTable { kind: "", columns: &[c("NAME"), c("AGE")], cells: default_cells };
+pub static DEFAULT_TABLE: KindTable = KindTable { kind: "", columns: &[c("NAME"), c("AGE")], cells: Cells::All(default_cells) };
 
 pub fn table_for(kind: &str) -> &'static KindTable {
     TABLES.iter().find(|t| t.kind == kind).unwrap_or(&DEFAULT_TABLE)
@@ -107,76 +119,6 @@ fn node_cells(v: &Value, now: i64) -> Vec<String> {
         name(v), status.join(","), if roles.is_empty() { "<none>".into() } else { roles.join(",") }, age(v, now),
         s(v, "status.nodeInfo.kubeletVersion").to_string(), addr("InternalIP"), addr("ExternalIP"),
         unknown("status.nodeInfo.osImage"), unknown("status.nodeInfo.kernelVersion"), unknown("status.nodeInfo.containerRuntimeVersion"),
-    ]
-}
-
-/// LAST SEEN, FIRST SEEN and COUNT of an event, as printEvent and describe compute them. Each
-/// timestamp is parsed once (`get events` does this for hundreds of rows).
-pub fn event_times(v: &Value, now: i64) -> (String, String, i64) {
-    let ago = |t: Option<i64>| t.map_or_else(|| "<unknown>".to_string(), |t| human_duration(now - t));
-    let first = match time_ms(v, "firstTimestamp") {
-        Some(t) => human_duration(now - t),
-        None => ago(time_ms(v, "eventTime")),
-    };
-    match field(v, "series").filter(|x| !x.is_null()) {
-        Some(series) => (ago(time_ms(series, "lastObservedTime")), first, i(series, "count")),
-        None => {
-            let last = time_ms(v, "lastTimestamp").map_or_else(|| first.clone(), |t| human_duration(now - t));
-            let count = match i(v, "count") {
-                0 => 1,
-                n => n,
-            };
-            (last, first, count)
-        }
-    }
-}
-
-/// The first of two fields that is set (the older `source` field, then its newer twin).
-fn either<'a>(a: &'a str, b: &'a str) -> &'a str {
-    if a.is_empty() {
-        b
-    } else {
-        a
-    }
-}
-
-/// The string field `key` of `o`, or "".
-fn of<'a>(o: Option<&'a Value>, key: &str) -> &'a str {
-    o.and_then(|o| field(o, key)).and_then(Value::as_str).unwrap_or("")
-}
-
-/// One `get events` row. The nested objects are looked up once and read field by field.
-fn event_cells(v: &Value, now: i64) -> Vec<String> {
-    let (last, first, count) = event_times(v, now);
-    let (involved, source) = (field(v, "involvedObject"), field(v, "source"));
-    let kind = of(involved, "kind");
-    let involved_name = of(involved, "name");
-    // Both texts are sized before they are built: growing them was four reallocations a row,
-    // a tenth of `get events`.
-    let mut target = String::with_capacity(kind.len() + 1 + involved_name.len());
-    if kind.is_ascii() {
-        target.push_str(kind);
-        target.make_ascii_lowercase();
-    } else {
-        target.push_str(&kind.to_lowercase());
-    }
-    if !involved_name.is_empty() {
-        target.push('/');
-        target.push_str(involved_name);
-    }
-    let component = either(of(source, "component"), of(Some(v), "reportingComponent"));
-    let host = either(of(source, "host"), of(Some(v), "reportingInstance"));
-    let mut source_text = String::with_capacity(component.len() + 2 + host.len());
-    source_text.push_str(component);
-    if !host.is_empty() {
-        source_text.push_str(", ");
-        source_text.push_str(host);
-    }
-    let mut count_text = String::with_capacity(4);
-    crate::jsonfmt::push_i64(&mut count_text, count);
-    vec![
-        last, of(Some(v), "type").into(), of(Some(v), "reason").into(), target, of(involved, "fieldPath").into(), source_text,
-        of(Some(v), "message").trim().to_string(), first, count_text, of(field(v, "metadata"), "name").into(),
     ]
 }
 

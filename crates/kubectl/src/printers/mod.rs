@@ -5,6 +5,7 @@
 
 pub mod controllerrevision;
 pub mod daemonset;
+pub mod event;
 pub mod kinds;
 pub mod lease;
 pub mod pod;
@@ -57,15 +58,7 @@ pub fn table_lines<T: Borrow<Value>>(kind: &str, items: &[T], opts: &TableOption
         if opts.namespace_column {
             push_cell(&mut out, &mut cells, s(item, "metadata.namespace"));
         }
-        for (idx, text) in (table.cells)(item, now_ms).into_iter().enumerate() {
-            if keep.get(idx).copied().unwrap_or(false) {
-                let first = cells == usize::from(opts.namespace_column);
-                match (&opts.kind_prefix, first && table.columns[idx].name == "NAME") {
-                    (Some(prefix), true) => push_cell(&mut out, &mut cells, &format!("{prefix}/{text}")),
-                    _ => push_cell(&mut out, &mut cells, &text),
-                }
-            }
-        }
+        push_kind_cells(&mut out, &mut cells, table, &keep, item, opts, now_ms);
         for key in &opts.label_columns {
             let value = crate::value::at(item, "metadata.labels").and_then(|l| l.get(key.as_str())).map(crate::value::scalar_text);
             push_cell(&mut out, &mut cells, value.as_deref().unwrap_or(""));
@@ -81,6 +74,38 @@ pub fn table_lines<T: Borrow<Value>>(kind: &str, items: &[T], opts: &TableOption
         }
     }
     out
+}
+
+/// Appends the cells of the kind's own columns to the row being written, NAME prefixed as
+/// `kind/name` when it is the row's first cell and the table lists several kinds.
+fn push_kind_cells(out: &mut String, cells: &mut usize, table: &kinds::KindTable, keep: &[bool], item: &Value, opts: &TableOptions, now_ms: i64) {
+    match table.cells {
+        kinds::Cells::All(all_cells) => {
+            for (idx, text) in all_cells(item, now_ms).into_iter().enumerate() {
+                if keep.get(idx).copied().unwrap_or(false) {
+                    let first = *cells == usize::from(opts.namespace_column);
+                    match (&opts.kind_prefix, first && table.columns[idx].name == "NAME") {
+                        (Some(prefix), true) => push_cell(out, cells, &format!("{prefix}/{text}")),
+                        _ => push_cell(out, cells, &text),
+                    }
+                }
+            }
+        }
+        kinds::Cells::Write(write) => {
+            if *cells > 0 {
+                out.push('\t');
+            }
+            // The writer's first cell is the first kept column: prefixing it is writing the
+            // prefix just before.
+            let first_kept = table.columns.iter().zip(keep).find(|(_, k)| **k).map(|(c, _)| c.name);
+            if let (Some(prefix), Some("NAME")) = (&opts.kind_prefix, first_kept) {
+                out.push_str(prefix);
+                out.push('/');
+            }
+            write(item, now_ms, opts.wide, out);
+            *cells += 1;
+        }
+    }
 }
 
 /// Appends one cell to the row being written, after a tab unless it is the row's first.
