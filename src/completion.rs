@@ -31,7 +31,7 @@ const SHELL: &[&str] = &["cat", "clear", "curl", "echo", "kubectl", "ls", "pwd",
 const SUBCOMMANDS: &[&str] = &[
     "annotate", "api-resources", "apply", "auth", "cluster-info", "config", "cordon", "create", "delete", "describe",
     "drain", "edit", "events", "exec", "explain", "expose", "get", "label", "logs", "patch", "port-forward", "replace",
-    "rollout", "run", "scale", "taint", "top", "uncordon", "version",
+    "rollout", "run", "scale", "taint", "top", "uncordon", "version", "wait",
 ];
 
 /// Every resource the simulated API server lists, by plural (what bash completion offers after
