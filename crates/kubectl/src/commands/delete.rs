@@ -3,7 +3,7 @@
 //! `pod "web" deleted` as soon as the API accepts the delete, then waits (advancing
 //! simulated time) until the objects are really gone.
 
-use super::{fail, parse_targets, CmdResult, Ctx, Fail, Target};
+use super::{fail, CmdResult, Ctx, Fail, Target};
 use crate::value::s;
 use podlab_sim::{DeleteOptions, Propagation, SimTime, Verb};
 
@@ -36,16 +36,8 @@ fn options(ctx: &Ctx) -> Result<(DeleteOptions, bool), Fail> {
 
 /// Resolves what to delete: (resource, namespace, name) triples.
 fn collect(ctx: &mut Ctx) -> Result<Vec<(Target, String)>, Fail> {
-    let args = ctx.flags.positionals.clone();
     let ns = ctx.namespace();
-    let from_files = !ctx.flags.all("filename").is_empty();
-    if args.is_empty() && !from_files {
-        return Err(Fail::Plain(
-            "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(),
-        ));
-    }
-    let targets = if from_files { super::apply::targets_from_files(ctx)? } else { parse_targets(&args, "delete")? };
-    let selective = ctx.flags.bool("all") || ctx.flags.has("selector") || ctx.flags.has("field-selector");
+    let targets = super::builder_targets(ctx, "delete")?;
     let mut out = Vec::new();
     for t in targets {
         if !t.names.is_empty() {
@@ -55,13 +47,7 @@ fn collect(ctx: &mut Ctx) -> Result<Vec<(Target, String)>, Fail> {
             out.push((t, ns.clone()));
             continue;
         }
-        if !selective {
-            return fail("resource(s) were provided, but no name was specified");
-        }
-        let scope = if ctx.all_namespaces() { None } else { Some(ns.as_str()) };
-        let labels = ctx.flags.get("selector").map(str::to_string);
-        let fields = ctx.flags.get("field-selector").map(str::to_string);
-        for o in ctx.list_objects(t.info, scope, labels.as_deref(), fields.as_deref())? {
+        for o in super::selected_objects(ctx, t.info)? {
             let obj_ns = s(&o, "metadata.namespace").to_string();
             out.push((Target { info: t.info, names: vec![s(&o, "metadata.name").to_string()] }, obj_ns));
         }

@@ -225,6 +225,40 @@ pub fn parse_targets(args: &[String], verb: &str) -> Result<Vec<Target>, Fail> {
     Ok(out)
 }
 
+/// The resource builder's error when neither arguments nor `-f` name anything.
+pub fn missing_resources() -> Fail {
+    Fail::Plain(
+        "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(),
+    )
+}
+
+/// What the resource builder visits (`delete`, `wait`): the `-f` files' objects, else the
+/// positional `TYPE NAME...` / `TYPE/NAME` arguments; its error when neither names anything.
+pub fn builder_targets(ctx: &mut Ctx, verb: &str) -> Result<Vec<Target>, Fail> {
+    let args = ctx.flags.positionals.clone();
+    if !ctx.flags.all("filename").is_empty() {
+        return apply::targets_from_files(ctx);
+    }
+    if args.is_empty() {
+        return Err(missing_resources());
+    }
+    parse_targets(&args, verb)
+}
+
+/// The objects of a type given without names, as the builder selects them: with `--all`, `-l`
+/// or `--field-selector` (in the namespace, or all of them with `-A`), else kubectl's error.
+pub fn selected_objects(ctx: &mut Ctx, info: &ResourceInfo) -> Result<Vec<Arc<Value>>, Fail> {
+    let selective = ctx.flags.bool("all") || ctx.flags.has("selector") || ctx.flags.has("field-selector");
+    if !selective {
+        return fail("resource(s) were provided, but no name was specified");
+    }
+    let ns = ctx.namespace();
+    let scope = if ctx.all_namespaces() { None } else { Some(ns.as_str()) };
+    let labels = ctx.flags.get("selector").map(str::to_string);
+    let fields = ctx.flags.get("field-selector").map(str::to_string);
+    ctx.list_shared(info, scope, labels.as_deref(), fields.as_deref())
+}
+
 /// `pod` or `deployment.apps`: how kubectl names a kind in `-o name` and `kind/name` output.
 pub fn kind_prefix(info: &ResourceInfo) -> String {
     if info.group.is_empty() {

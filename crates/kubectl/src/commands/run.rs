@@ -289,7 +289,7 @@ pub fn create_secret(ctx: &mut Ctx, sub: &str) -> CmdResult {
 pub fn expose(ctx: &mut Ctx) -> CmdResult {
     let targets = super::parse_targets(&ctx.flags.positionals.clone(), "expose")?;
     let Some(t) = targets.first().filter(|t| t.names.len() == 1) else {
-        return Err(Fail::Plain(format!("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n")));
+        return Err(super::missing_resources());
     };
     let ns = ctx.namespace();
     let source = ctx.get_object(t.info, &ns, &t.names[0])?;

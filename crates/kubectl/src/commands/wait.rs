@@ -9,7 +9,7 @@
 //! the stored object after every instant the simulation processes, so the command returns at
 //! the simulated moment the condition becomes true.
 
-use super::{fail, parse_targets, CmdResult, Ctx, Fail};
+use super::{fail, CmdResult, Ctx, Fail, Target};
 use crate::value::s;
 use podlab_api::registry::ResourceInfo;
 use podlab_sim::{SimTime, Simulation};
@@ -131,10 +131,11 @@ pub fn wait(ctx: &mut Ctx) -> CmdResult {
         },
     };
     let deadline = SimTime(ctx.session.sim.now().0.saturating_add(timeout_ms as u64));
-    if condition == Condition::Create && timeout_ms > 0 && !wait_created(ctx, deadline)? {
+    let targets = super::builder_targets(ctx, "wait")?;
+    if condition == Condition::Create && timeout_ms > 0 && !wait_created(ctx, &targets, deadline) {
         return fail("timed out waiting for the condition");
     }
-    let (items, mut errors) = collect(ctx, &condition)?;
+    let (items, mut errors) = collect(ctx, targets, &condition)?;
     if items.is_empty() && errors.is_empty() && condition != Condition::Delete {
         return fail("no matching resources found");
     }
@@ -150,26 +151,12 @@ pub fn wait(ctx: &mut Ctx) -> CmdResult {
 /// What the resource builder visits: named objects (fetched, so a missing one is the API's
 /// NotFound) or the objects a selector or `--all` lists. A missing object is no error when
 /// waiting for deletion.
-fn collect(ctx: &mut Ctx, condition: &Condition) -> Result<(Vec<Item>, Vec<Fail>), Fail> {
-    let args = ctx.flags.positionals.clone();
-    if args.is_empty() && ctx.flags.all("filename").is_empty() {
-        return Err(Fail::Plain(
-            "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(),
-        ));
-    }
-    let targets = if args.is_empty() { super::apply::targets_from_files(ctx)? } else { parse_targets(&args, "wait")? };
+fn collect(ctx: &mut Ctx, targets: Vec<Target>, condition: &Condition) -> Result<(Vec<Item>, Vec<Fail>), Fail> {
     let ns = ctx.namespace();
-    let selective = ctx.flags.bool("all") || ctx.flags.has("selector") || ctx.flags.has("field-selector");
     let (mut items, mut errors) = (Vec::new(), Vec::new());
     for t in targets {
         if t.names.is_empty() {
-            if !selective {
-                return fail("resource(s) were provided, but no name was specified");
-            }
-            let scope = if ctx.all_namespaces() { None } else { Some(ns.as_str()) };
-            let labels = ctx.flags.get("selector").map(str::to_string);
-            let fields = ctx.flags.get("field-selector").map(str::to_string);
-            for o in ctx.list_shared(t.info, scope, labels.as_deref(), fields.as_deref())? {
+            for o in super::selected_objects(ctx, t.info)? {
                 items.push(Item { info: t.info, namespace: s(&o, "metadata.namespace").into(), name: s(&o, "metadata.name").into(), uid: s(&o, "metadata.uid").into() });
             }
             continue;
@@ -186,53 +173,45 @@ fn collect(ctx: &mut Ctx, condition: &Condition) -> Result<(Vec<Item>, Vec<Fail>
 }
 
 /// `--for=create`: polls until every named object (or a selector's first match) exists.
-fn wait_created(ctx: &mut Ctx, deadline: SimTime) -> Result<bool, Fail> {
-    let args = ctx.flags.positionals.clone();
-    let targets = parse_targets(&args, "wait")?;
+fn wait_created(ctx: &mut Ctx, targets: &[Target], deadline: SimTime) -> bool {
+    if targets.iter().all(|t| t.names.is_empty()) {
+        // A selector is listed by the visit that follows; kubectl's poll only waits out
+        // NotFound errors, which a list never gives.
+        return true;
+    }
     let ns = ctx.namespace();
-    let all_ns = ctx.all_namespaces();
-    let selector_only = targets.iter().all(|t| t.names.is_empty());
     let exists = |sim: &Simulation| {
         targets.iter().all(|t| {
             let namespace = if t.info.namespaced { ns.as_str() } else { "" };
-            match (t.names.is_empty(), all_ns) {
-                (true, true) => !sim.list(t.info.kind, None).is_empty(),
-                (true, false) => !sim.list(t.info.kind, Some(namespace)).is_empty(),
-                (false, _) => t.names.iter().all(|n| sim.get(t.info.kind, namespace, n).is_some()),
-            }
+            t.names.iter().all(|n| sim.get(t.info.kind, namespace, n).is_some())
         })
     };
-    if selector_only {
-        // A selector is listed by the visit that follows; kubectl's poll only waits out
-        // NotFound errors, which a list never gives.
-        return Ok(true);
-    }
     let sim = &mut ctx.session.sim;
     for _ in 0..INSTANTS_MAX {
         if exists(sim) {
-            return Ok(true);
+            return true;
         }
         if sim.now() >= deadline {
-            return Ok(false);
+            return false;
         }
         sim.advance_to(SimTime((sim.now().0 + CREATE_POLL_MS).min(deadline.0)));
     }
-    Ok(false)
+    false
 }
 
 /// Waits for one object; `once` is `--timeout=0` (check, never wait).
 fn wait_one(ctx: &mut Ctx, item: &Item, condition: &Condition, deadline: SimTime, once: bool) -> Result<(), Fail> {
     let namespace = if item.info.namespaced { item.namespace.as_str() } else { "" };
+    // Met, not yet, or (for anything but deletion) the watch's precondition failing: the
+    // object went away while its condition was awaited.
     let check = |sim: &Simulation| -> Result<bool, Fail> {
         let current = sim.get(item.info.kind, namespace, &item.name);
-        match condition {
-            Condition::Create => Ok(true),
-            Condition::Delete => Ok(current.is_none_or(|o| s(o, "metadata.uid") != item.uid)),
-            Condition::Status { name, value } => Ok(current.is_some_and(|o| status_condition_met(o, name, value))),
-            Condition::JsonPath { template, value } => match current {
-                Some(o) => jsonpath_met(o, template, value.as_deref()),
-                None => Ok(false),
-            },
+        match (condition, current) {
+            (Condition::Delete, current) => Ok(current.is_none_or(|o| s(o, "metadata.uid") != item.uid)),
+            (_, None) => Err(Fail::Server(podlab_sim::Status::not_found(&qualified(item.info), &item.name))),
+            (Condition::Create, Some(_)) => Ok(true),
+            (Condition::Status { name, value }, Some(o)) => Ok(status_condition_met(o, name, value)),
+            (Condition::JsonPath { template, value }, Some(o)) => jsonpath_met(o, template, value.as_deref()),
         }
     };
     let sim = &mut ctx.session.sim;
@@ -242,10 +221,6 @@ fn wait_one(ctx: &mut Ctx, item: &Item, condition: &Condition, deadline: SimTime
     for _ in 0..INSTANTS_MAX {
         if check(sim)? {
             return Ok(());
-        }
-        if !matches!(condition, Condition::Delete) && sim.get(item.info.kind, namespace, &item.name).is_none() {
-            // The watch's precondition: the object went away while its condition was awaited.
-            return Err(Fail::Server(podlab_sim::Status::not_found(&qualified(item.info), &item.name)));
         }
         let now = sim.now();
         if now >= deadline {
@@ -291,7 +266,7 @@ fn status_condition_met(obj: &Value, name: &str, value: &str) -> bool {
 
 /// Go's `strings.EqualFold` (simple case folding; exact for the ASCII condition words).
 fn equal_fold(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
+    a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
 }
 
 /// kubectl's `JSONPathWait.checkCondition`: one result is required, and it must be a scalar
