@@ -36,32 +36,58 @@ impl<K, V> Default for VecMap<K, V> {
     }
 }
 
-pub type Iter<'a, K, V> = core::iter::Map<core::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
-pub type IterMut<'a, K, V> = core::iter::Map<core::slice::IterMut<'a, (K, V)>, fn(&'a mut (K, V)) -> (&'a K, &'a mut V)>;
-pub type IntoIter<K, V> = alloc::vec::IntoIter<(K, V)>;
-pub type Keys<'a, K, V> = core::iter::Map<core::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> &'a K>;
-pub type Values<'a, K, V> = core::iter::Map<core::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> &'a V>;
-pub type ValuesMut<'a, K, V> = core::iter::Map<core::slice::IterMut<'a, (K, V)>, fn(&'a mut (K, V)) -> &'a mut V>;
-pub type IntoValues<K, V> = core::iter::Map<alloc::vec::IntoIter<(K, V)>, fn((K, V)) -> V>;
+/// Declares an iterator over the entries that yields `$item` from each (by `$proj`), with the
+/// traits serde_json's wrappers delegate to.
+macro_rules! entry_iter {
+    ($(#[$m:meta])* $name:ident<$($lt:lifetime,)? K, V>, $inner:ty, $item:ty, |$e:ident| $proj:expr) => {
+        $(#[$m])*
+        pub struct $name<$($lt,)? K, V> {
+            inner: $inner,
+        }
 
-fn pair<K, V>(e: &(K, V)) -> (&K, &V) {
-    (&e.0, &e.1)
+        impl<$($lt,)? K, V> Iterator for $name<$($lt,)? K, V> {
+            type Item = $item;
+            #[inline]
+            fn next(&mut self) -> Option<$item> {
+                self.inner.next().map(|$e| $proj)
+            }
+            #[inline]
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                self.inner.size_hint()
+            }
+        }
+
+        impl<$($lt,)? K, V> DoubleEndedIterator for $name<$($lt,)? K, V> {
+            #[inline]
+            fn next_back(&mut self) -> Option<$item> {
+                self.inner.next_back().map(|$e| $proj)
+            }
+        }
+
+        impl<$($lt,)? K, V> ExactSizeIterator for $name<$($lt,)? K, V> {
+            #[inline]
+            fn len(&self) -> usize {
+                self.inner.len()
+            }
+        }
+
+        impl<$($lt,)? K, V> core::iter::FusedIterator for $name<$($lt,)? K, V> {}
+
+        impl<$($lt,)? K: fmt::Debug, V: fmt::Debug> fmt::Debug for $name<$($lt,)? K, V> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name)).field("inner", &self.inner).finish()
+            }
+        }
+    };
 }
-fn pair_mut<K, V>(e: &mut (K, V)) -> (&K, &mut V) {
-    (&e.0, &mut e.1)
-}
-fn key<K, V>(e: &(K, V)) -> &K {
-    &e.0
-}
-fn value<K, V>(e: &(K, V)) -> &V {
-    &e.1
-}
-fn value_mut<K, V>(e: &mut (K, V)) -> &mut V {
-    &mut e.1
-}
-fn into_value<K, V>(e: (K, V)) -> V {
-    e.1
-}
+
+entry_iter!(#[derive(Clone)] Iter<'a, K, V>, core::slice::Iter<'a, (K, V)>, (&'a K, &'a V), |e| (&e.0, &e.1));
+entry_iter!(IterMut<'a, K, V>, core::slice::IterMut<'a, (K, V)>, (&'a K, &'a mut V), |e| (&e.0, &mut e.1));
+entry_iter!(#[derive(Clone)] Keys<'a, K, V>, core::slice::Iter<'a, (K, V)>, &'a K, |e| &e.0);
+entry_iter!(#[derive(Clone)] Values<'a, K, V>, core::slice::Iter<'a, (K, V)>, &'a V, |e| &e.1);
+entry_iter!(ValuesMut<'a, K, V>, core::slice::IterMut<'a, (K, V)>, &'a mut V, |e| &mut e.1);
+entry_iter!(IntoValues<K, V>, alloc::vec::IntoIter<(K, V)>, V, |e| e.1);
+pub type IntoIter<K, V> = alloc::vec::IntoIter<(K, V)>;
 
 impl<K, V> VecMap<K, V> {
     #[inline]
@@ -85,27 +111,27 @@ impl<K, V> VecMap<K, V> {
     }
 
     pub fn iter(&self) -> Iter<'_, K, V> {
-        self.entries.iter().map(pair as fn(&(K, V)) -> (&K, &V))
+        Iter { inner: self.entries.iter() }
     }
 
     pub fn iter_mut(&mut self) -> IterMut<'_, K, V> {
-        self.entries.iter_mut().map(pair_mut as fn(&mut (K, V)) -> (&K, &mut V))
+        IterMut { inner: self.entries.iter_mut() }
     }
 
     pub fn keys(&self) -> Keys<'_, K, V> {
-        self.entries.iter().map(key as fn(&(K, V)) -> &K)
+        Keys { inner: self.entries.iter() }
     }
 
     pub fn values(&self) -> Values<'_, K, V> {
-        self.entries.iter().map(value as fn(&(K, V)) -> &V)
+        Values { inner: self.entries.iter() }
     }
 
     pub fn values_mut(&mut self) -> ValuesMut<'_, K, V> {
-        self.entries.iter_mut().map(value_mut as fn(&mut (K, V)) -> &mut V)
+        ValuesMut { inner: self.entries.iter_mut() }
     }
 
     pub fn into_values(self) -> IntoValues<K, V> {
-        self.entries.into_iter().map(into_value as fn((K, V)) -> V)
+        IntoValues { inner: self.entries.into_iter() }
     }
 
     /// Keeps the entries `keep` says yes to, in order.
@@ -128,8 +154,8 @@ impl<K, V> VecMap<K, V>
 where
     K: Eq,
 {
-    /// The index of `key`'s entry.
-    #[inline]
+    /// The index of `key`'s entry. Not `#[inline]`: serde_json's `Map` methods are, and the
+    /// search loop copied into every lookup site of the workspace grew the wasm by ~11 KB gzip.
     fn find<Q>(&self, key: &Q) -> Option<usize>
     where
         K: Borrow<Q>,
@@ -138,7 +164,6 @@ where
         self.entries.iter().position(|(k, _)| k.borrow() == key)
     }
 
-    #[inline]
     pub fn get<Q>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
@@ -147,7 +172,6 @@ where
         self.entries.iter().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
     }
 
-    #[inline]
     pub fn contains_key<Q>(&self, key: &Q) -> bool
     where
         K: Borrow<Q>,
@@ -156,7 +180,6 @@ where
         self.find(key).is_some()
     }
 
-    #[inline]
     pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
@@ -165,13 +188,12 @@ where
         self.entries.iter_mut().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
     }
 
-    #[inline]
     pub fn get_key_value<Q>(&self, key: &Q) -> Option<(&K, &V)>
     where
         K: Borrow<Q>,
         Q: ?Sized + Eq,
     {
-        self.entries.iter().find(|(k, _)| k.borrow() == key).map(pair)
+        self.entries.iter().find(|(k, _)| k.borrow() == key).map(|(k, v)| (k, v))
     }
 
     /// A new key goes last; an existing key keeps its place (and its key), the value is
