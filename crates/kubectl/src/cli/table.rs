@@ -70,7 +70,6 @@ const fn group(name: &'static str, flags: &'static [FlagSpec], subcommands: &'st
     CommandSpec { name, flags, subcommands, runs_itself }
 }
 
-const PRINT: [FlagSpec; 5] = [OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN];
 
 static CREATE_COMMON: &[FlagSpec] = &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG];
 
@@ -106,7 +105,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         cmd("undo", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, FILENAME, RECURSIVE, SELECTOR, KUSTOMIZE, DRY_RUN, flag("to-revision", None, Int)]),
     ], false),
     cmd("scale", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, FILENAME, RECURSIVE, SELECTOR, KUSTOMIZE, DRY_RUN, TIMEOUT, flag("all", None, Bool), flag("current-replicas", None, Int), flag("replicas", None, Int), flag("resource-version", None, Str)]),
-    cmd("autoscale", &PRINT),
+    // Not simulated (no HorizontalPodAutoscaler controller), but its flags parse as kubectl 1.33's
+    // do, so a learner's `--min/--max/--cpu-percent` reach the "not supported" answer instead
+    // of an "unknown flag" kubectl would never print.
+    cmd("autoscale", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, KUSTOMIZE, SAVE_CONFIG, flag("cpu-percent", None, Int32), flag("max", None, Int32), flag("min", None, Int32), flag("name", None, Str)]),
     group("certificate", &[], &[], false),
     group("cluster-info", &[], &[cmd("dump", &[OUTPUT, ALL_NS, flag("namespaces", None, Slice), flag("output-directory", None, Str), flag("pod-running-timeout", None, Duration)])], true),
     group("top", &[], &[
