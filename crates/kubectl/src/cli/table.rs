@@ -70,7 +70,6 @@ const fn group(name: &'static str, flags: &'static [FlagSpec], subcommands: &'st
     CommandSpec { name, flags, subcommands, runs_itself }
 }
 
-
 static CREATE_COMMON: &[FlagSpec] = &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG];
 
 pub static COMMANDS: &[CommandSpec] = &[

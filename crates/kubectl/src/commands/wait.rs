@@ -208,7 +208,7 @@ fn wait_one(ctx: &mut Ctx, item: &Item, condition: &Condition, deadline: SimTime
         let current = sim.get(item.info.kind, namespace, &item.name);
         match (condition, current) {
             (Condition::Delete, current) => Ok(current.is_none_or(|o| s(o, "metadata.uid") != item.uid)),
-            (_, None) => Err(Fail::Server(podlab_sim::Status::not_found(&qualified(item.info), &item.name))),
+            (_, None) => Err(Fail::Server(podlab_sim::Status::not_found(&item.info.group_resource(), &item.name))),
             (Condition::Create, Some(_)) => Ok(true),
             (Condition::Status { name, value }, Some(o)) => Ok(status_condition_met(o, name, value)),
             (Condition::JsonPath { template, value }, Some(o)) => jsonpath_met(o, template, value.as_deref()),
@@ -231,15 +231,6 @@ fn wait_one(ctx: &mut Ctx, item: &Item, condition: &Condition, deadline: SimTime
         sim.advance_to(next);
     }
     fail(format!("timed out waiting for the condition on {}", item.object_name()))
-}
-
-/// `pods` or `deployments.apps`: the resource a NotFound names.
-fn qualified(info: &ResourceInfo) -> String {
-    if info.group.is_empty() {
-        info.plural.to_string()
-    } else {
-        format!("{}.{}", info.plural, info.group)
-    }
 }
 
 /// kubectl's `ConditionalWait.checkCondition`: the first condition of that type with a status
