@@ -25,6 +25,7 @@ pub mod selector;
 pub mod sim;
 pub mod status;
 pub mod store;
+pub mod strcmp;
 pub mod time;
 pub mod trace;
 

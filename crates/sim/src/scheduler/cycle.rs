@@ -8,7 +8,7 @@ use super::framework::{num_feasible_nodes_to_find, FilterStatus, NodeInfo, PodIn
 use super::plugins;
 use super::queue::PodKey;
 use super::trace_detail::{BindDetail, CycleDetail, FilterDetail, ScoreDetail, ScoreRow};
-use super::{preemption, score, Scheduler, SCHEDULER_NAME};
+use super::{preemption, score, slots, Scheduler, SCHEDULER_NAME};
 use crate::component::Ctx;
 use crate::events::{EventRecord, EventType, ObjectRef};
 use crate::request::{ApiRequest, DeleteOptions, Verb};
@@ -40,29 +40,51 @@ pub fn schedule_one(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey) {
     let cap = ctx.trace_node_detail_max();
     // Taken out for the cycle: the feasible nodes borrow the cache.
     let mut scratch = std::mem::take(&mut s.score_scratch);
-    let (feasible, statuses, next_start) = filter_nodes(s, ctx, &info, &label);
-    if feasible.is_empty() {
-        s.score_scratch = scratch;
-        s.next_start_node_index = next_start;
-        return unschedulable(s, ctx, &key, &obj, &info, &statuses);
-    }
-    score::score_nodes(&info, &feasible, &s.image_nodes, s.nodes.len() as i64, &mut scratch);
-    let mut rng = s.rng.clone().unwrap_or_else(|| crate::rng::Rng::new(0));
-    let (node, details) = select_host(&feasible, &scratch, &mut rng, cap);
+    let mut rng = s.rng.take().unwrap_or_else(|| crate::rng::Rng::new(0));
+    let all = s.node_order.len();
+    let start = s.next_start_node_index % all.max(1);
+    let picked = if slots::dense_cycle(s, &info) {
+        let f = slots::filter(s, &info, start, num_feasible_nodes_to_find(all));
+        trace_filter(ctx, &label, all, f.processed, f.feasible.iter().map(|&i| &s.node_order[i as usize].name), &f.statuses);
+        if f.feasible.is_empty() {
+            Err(f)
+        } else {
+            slots::score(s, &info, &f.feasible, &mut scratch);
+            let host = select_host(f.feasible.len(), |k| &s.node_order[f.feasible[k] as usize].name, &scratch, &mut rng, cap);
+            Ok((host, f.processed))
+        }
+    } else {
+        let (feasible, statuses, processed) = filter_nodes(s, &info, start);
+        trace_filter(ctx, &label, all, processed, feasible.iter().map(|n| &n.name), &statuses);
+        if feasible.is_empty() {
+            Err(slots::Filtered { feasible: Vec::new(), statuses, processed })
+        } else {
+            score::score_nodes(&info, &feasible, &s.image_nodes, s.nodes.len() as i64, &mut scratch);
+            Ok((select_host(feasible.len(), |k| &feasible[k].name, &scratch, &mut rng, cap), processed))
+        }
+    };
     s.score_scratch = scratch;
     s.rng = Some(rng);
-    s.next_start_node_index = next_start;
-    ctx.trace("score", Outcome::Ok, &label, Details::typed(details));
-    bind(s, ctx, key, &obj, &info, node, &label);
+    match picked {
+        Err(f) => {
+            s.next_start_node_index = (start + f.processed) % all.max(1);
+            unschedulable(s, ctx, &key, &obj, &info, &f.statuses)
+        }
+        Ok(((node, details), processed)) => {
+            s.next_start_node_index = (start + processed) % all.max(1);
+            ctx.trace("score", Outcome::Ok, &label, Details::typed(details));
+            bind(s, ctx, key, &obj, &info, node, &label);
+        }
+    }
 }
 
-/// Filter over a round-robin window of nodes. Feasible nodes come back as references into the
-/// cache (no name copies); rejected ones keep their (shared) name for the FitError and
-/// preemption.
-fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: &Label) -> (Vec<&'s NodeInfo>, Vec<(Label, FilterStatus)>, usize) {
+/// Filter over a round-robin window of nodes from `start`, for a pod the dense walk
+/// (`slots`) does not take. Feasible nodes come back as references into the cache (no name
+/// copies); rejected ones keep their (shared) name for the FitError and preemption; then how
+/// many nodes were visited.
+fn filter_nodes<'s>(s: &'s Scheduler, info: &PodInfo, start: usize) -> (Vec<&'s NodeInfo>, Vec<(Label, FilterStatus)>, usize) {
     let all = s.node_order.len();
     let to_find = num_feasible_nodes_to_find(all);
-    let start = s.next_start_node_index % all.max(1);
     // VolumeBinding's PreFilter answers Skip for a pod without claims, so its Filter is not
     // run (it would pass every node).
     let binder = s.volume_binder.as_ref().filter(|_| !info.pvc_names.is_empty());
@@ -70,27 +92,31 @@ fn filter_nodes<'s>(s: &'s Scheduler, ctx: &mut Ctx<'_>, info: &PodInfo, label: 
     // `node_order` is the cache's key order unless `assume` added a node the scheduler has not
     // seen through its watch yet; in the common case the cache is walked directly from the
     // start node round to it (two B-tree ranges, no per-node lookup, nothing collected).
-    let (feasible, statuses, processed) = if all > 0 && all == s.nodes.len() {
-        debug_assert!(s.node_order.iter().eq(s.nodes.keys()), "node_order is the cache's key order");
-        let first = s.node_order[start].as_str();
+    if all > 0 && all == s.nodes.len() {
+        debug_assert!(s.node_order.iter().map(|n| n.name.as_str()).eq(s.nodes.keys().map(String::as_str)), "node_order is the cache's key order");
+        let first = s.node_order[start].name.as_str();
         let after = s.nodes.range::<str, _>((Bound::Included(first), Bound::Unbounded));
         walk.run(after.chain(s.nodes.range::<str, _>((Bound::Unbounded, Bound::Excluded(first)))).map(|(_, n)| Some(n)).take(all))
     } else {
-        walk.run((0..all).map(|i| s.nodes.get(&s.node_order[(start + i) % all])))
-    };
-    let next_start = (start + processed) % all.max(1);
+        walk.run((0..all).map(|i| s.nodes.get(s.node_order[(start + i) % all].name.as_str())))
+    }
+}
+
+/// The Filter phase's trace entry: how many nodes there are and were visited, the feasible
+/// and rejected ones (up to the ClusterSpec's detail cap) and their counts.
+fn trace_filter<'a>(ctx: &mut Ctx<'_>, label: &Label, all: usize, processed: usize, feasible: impl ExactSizeIterator<Item = &'a Label>, statuses: &[(Label, FilterStatus)]) {
     let cap = ctx.trace_node_detail_max();
-    let outcome = if feasible.is_empty() { Outcome::Denied } else { Outcome::Ok };
+    let feasible_count = feasible.len();
+    let outcome = if feasible_count == 0 { Outcome::Denied } else { Outcome::Ok };
     let details = FilterDetail {
         nodes: all,
         evaluated: processed,
-        feasible: feasible.iter().take(cap).map(|n| n.name.clone()).collect(),
-        feasible_count: feasible.len(),
+        feasible: feasible.take(cap).cloned().collect(),
+        feasible_count,
         rejected: statuses.iter().take(cap).cloned().collect(),
         rejected_count: statuses.len(),
     };
     ctx.trace("filter", outcome, label, Details::typed(details));
-    (feasible, statuses, next_start)
 }
 
 /// The filter walk over one cycle's window, generic over how the window is walked (the cache's
@@ -134,9 +160,10 @@ impl Walk<'_> {
     }
 }
 
-/// Selects the host from the scored nodes (ties broken by reservoir sampling, as `selectHost`
-/// does); returns the selected node's name and the trace details.
-fn select_host(nodes: &[&NodeInfo], scored: &score::ScoreScratch, rng: &mut crate::rng::Rng, cap: usize) -> (Label, ScoreDetail) {
+/// Selects the host from the scored nodes (`name(k)` is the `k`th scored node's; ties broken
+/// by reservoir sampling, as `selectHost` does); returns the selected node's name and the
+/// trace details.
+fn select_host<'a>(count: usize, name: impl Fn(usize) -> &'a Label, scored: &score::ScoreScratch, rng: &mut crate::rng::Rng, cap: usize) -> (Label, ScoreDetail) {
     let totals = &scored.totals;
     let (mut best, mut ties) = (0usize, 1u64);
     for i in 1..totals.len() {
@@ -150,8 +177,8 @@ fn select_host(nodes: &[&NodeInfo], scored: &score::ScoreScratch, rng: &mut crat
             }
         }
     }
-    let rows = (0..nodes.len()).take(cap).map(|i| ScoreRow { node: nodes[i].name.clone(), scores: scored.row(i), total: totals[i] }).collect();
-    let selected = nodes.get(best).map(|n| n.name.clone()).unwrap_or_default();
+    let rows = (0..count).take(cap).map(|i| ScoreRow { node: name(i).clone(), scores: scored.row(i), total: totals[i] }).collect();
+    let selected = if best < count { name(best).clone() } else { Label::default() };
     (selected.clone(), ScoreDetail { rows, selected })
 }
 
@@ -176,6 +203,7 @@ fn bind(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: PodKey, obj: &Arc<Value>, inf
             if let Some(n) = s.nodes.get_mut(node) {
                 n.remove_pod(&key);
             }
+            s.sync_slot(node);
             ctx.trace("bind", Outcome::Error, label, json!({"node": node, "error": st.message}));
             let message = format!("binding rejected: running Bind plugin \"DefaultBinder\": {}", st.message);
             fail(s, ctx, &key, obj, message, BTreeSet::new());

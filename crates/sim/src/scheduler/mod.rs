@@ -14,6 +14,7 @@ pub mod preemption;
 pub mod queue;
 pub mod score;
 pub mod score_hot;
+pub mod slots;
 mod spec_view;
 pub mod trace_detail;
 #[cfg(test)]
@@ -41,8 +42,9 @@ pub const CYCLE: SimDuration = SimDuration(1);
 pub struct Scheduler {
     pub(crate) reporting_instance: String,
     pub(crate) nodes: BTreeMap<String, NodeInfo>,
-    /// Node names in cache order (round-robin filtering walks this).
-    pub(crate) node_order: Vec<String>,
+    /// The nodes in cache order (round-robin filtering walks this), each with its summaries
+    /// for the dense walk (`slots`), kept in step by `sync_slot`.
+    pub(crate) node_order: Vec<slots::NodeSlot>,
     pub(crate) next_start_node_index: usize,
     /// Assigned pod → node.
     pub(crate) assigned: BTreeMap<PodKey, String>,
@@ -96,7 +98,8 @@ impl Scheduler {
     }
 
     fn rebuild_node_order(&mut self) {
-        self.node_order = self.nodes.keys().cloned().collect();
+        self.node_order = self.nodes.values().map(slots::NodeSlot::of).collect();
+        debug_assert!(self.node_order.iter().map(|n| n.name.as_str()).eq(self.nodes.keys().map(String::as_str)), "named as in the cache");
         self.image_nodes.clear();
         for n in self.nodes.values() {
             for img in n.images.keys() {
@@ -125,6 +128,7 @@ impl Scheduler {
             n.name = fresh.name;
         }
         if in_order {
+            self.sync_slot(&name);
             self.recount_images(&name, &old_images);
         } else {
             self.order_stale = true;
@@ -152,12 +156,24 @@ impl Scheduler {
         }
     }
 
+    /// Copies node `name`'s summaries into its `node_order` slot after a change to it (a node
+    /// not in `node_order` yet, added by `assume`, gets its slot at the next rebuild).
+    pub(crate) fn sync_slot(&mut self, name: &str) {
+        let Some(n) = self.nodes.get(name) else { return };
+        if let Ok(i) = self.node_order.binary_search_by(|slot| slot.name.as_str().cmp(name)) {
+            let slot = &mut self.node_order[i];
+            slot.hot = n.hot;
+            slot.score = n.score_hot;
+        }
+    }
+
     fn forget_assigned(&mut self, key: &PodKey) -> bool {
         match self.assigned.remove(key) {
             Some(node) => {
                 if let Some(n) = self.nodes.get_mut(&node) {
                     n.remove_pod(key);
                 }
+                self.sync_slot(&node);
                 true
             }
             None => false,
@@ -175,8 +191,11 @@ impl Scheduler {
                 None
             }
         };
-        if let Some(n) = previous.and_then(|prev| self.nodes.get_mut(&prev)) {
-            n.remove_pod(&key);
+        if let Some(prev) = previous {
+            if let Some(n) = self.nodes.get_mut(&prev) {
+                n.remove_pod(&key);
+            }
+            self.sync_slot(&prev);
         }
         match self.nodes.get_mut(node) {
             Some(n) => n.add_pod(key, usage),
@@ -186,6 +205,7 @@ impl Scheduler {
                 self.nodes.insert(node.to_string(), n);
             }
         }
+        self.sync_slot(node);
     }
 
     fn on_pod_event(&mut self, ctx: &mut Ctx<'_>, ty: WatchEventType, obj: &Arc<Value>) {

@@ -20,7 +20,7 @@ fn node(i: usize, images: &[&str]) -> Value {
 type State = (Vec<String>, Vec<(String, i64)>, Vec<String>);
 
 fn state(s: &Scheduler) -> State {
-    (s.node_order.clone(), s.image_nodes.iter().map(|(k, v)| (k.clone(), *v)).collect(), s.nodes.keys().cloned().collect())
+    (s.node_order.iter().map(|n| n.name.as_str().to_string()).collect(), s.image_nodes.iter().map(|(k, v)| (k.clone(), *v)).collect(), s.nodes.keys().cloned().collect())
 }
 
 #[test]
@@ -56,5 +56,5 @@ fn batched_rebuild_matches_rebuild_per_event() {
         }
         assert_eq!(state(&batched), state(&per_event), "after batch {b}");
     }
-    assert!(batched.node_order.iter().any(|n| n == "ghost"), "the assumed node came in with the update after it");
+    assert!(batched.node_order.iter().any(|n| n.name.as_str() == "ghost"), "the assumed node came in with the update after it");
 }

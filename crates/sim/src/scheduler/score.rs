@@ -68,12 +68,18 @@ pub fn score_nodes(info: &PodInfo, nodes: &[&NodeInfo], image_nodes: &BTreeMap<S
             (max_taints, max_affinity)
         }
     };
-    // `default_normalize` of each normalising column, with the maxima taken in the pass above.
+    normalize_and_total(out, max_taints, affinity.then_some(max_affinity));
+}
+
+/// `default_normalize` of each normalising column, with the maxima the row pass took
+/// (NodeAffinity's only when the pod has preferred terms: otherwise its column is all zeros),
+/// then each row's weighted total.
+pub(super) fn normalize_and_total(out: &mut ScoreScratch, max_taints: i64, max_affinity: Option<i64>) {
     let weights = SCORE_WEIGHTS.map(|(_, w)| w);
     out.totals.extend(out.rows.iter_mut().map(|r| {
         r[0] = default_normalized(r[0], max_taints, true);
-        if affinity {
-            r[1] = default_normalized(r[1], max_affinity, false);
+        if let Some(max) = max_affinity {
+            r[1] = default_normalized(r[1], max, false);
         }
         r.iter().zip(weights).map(|(s, w)| s * w).sum::<i64>()
     }));
@@ -109,15 +115,14 @@ fn taint_score(hot: &super::score_hot::ScoreHot, prefer: &[&Toleration], n: &Nod
 /// Out of line: most nodes have no PreferNoSchedule taint.
 #[cold]
 #[inline(never)]
-fn tainted_score(prefer: &[&Toleration], n: &NodeInfo) -> i64 {
+pub(super) fn tainted_score(prefer: &[&Toleration], n: &NodeInfo) -> i64 {
     plugins::taint_toleration::score_with(prefer, n)
 }
-
 
 /// The pod's images some node holds, with their spread; None when there are none (or no
 /// nodes): an image no node holds adds `size * 0 / all = 0` wherever it is, so only these are
 /// looked up, and without any every node gets the score of an empty sum.
-fn held_images<'a>(info: &'a PodInfo, image_nodes: &BTreeMap<String, i64>, all_nodes: i64) -> Option<Vec<(&'a str, i64)>> {
+pub(super) fn held_images<'a>(info: &'a PodInfo, image_nodes: &BTreeMap<String, i64>, all_nodes: i64) -> Option<Vec<(&'a str, i64)>> {
     let held: Vec<(&str, i64)> = info
         .images
         .iter()

@@ -22,12 +22,27 @@ pub use watch::{WatchEvent, WatchEventType, WatchFilter, WatchId, Watches};
 /// 410 Gone, as from a compacted etcd).
 pub const HISTORY_MAX: usize = 250_000;
 
-/// Where an object lives. Cluster-scoped objects have an empty namespace.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Where an object lives. Cluster-scoped objects have an empty namespace. Ordered by kind,
+/// namespace, then name, each in byte order (as derived), compared inline (`strcmp`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ObjectKey {
     pub kind: String,
     pub namespace: String,
     pub name: String,
+}
+
+impl Ord for ObjectKey {
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        use crate::strcmp::str_cmp;
+        str_cmp(&self.kind, &other.kind).then_with(|| str_cmp(&self.namespace, &other.namespace)).then_with(|| str_cmp(&self.name, &other.name))
+    }
+}
+
+impl PartialOrd for ObjectKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl ObjectKey {
