@@ -25,7 +25,7 @@ pub mod selector;
 pub mod sim;
 pub mod status;
 pub mod store;
-pub mod strcmp;
+pub mod keys;
 pub mod time;
 pub mod trace;
 

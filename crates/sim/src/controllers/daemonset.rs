@@ -97,7 +97,7 @@ impl DaemonSetController {
         for c in self.revisions.pump(ctx) {
             for obj in [&c.old, &c.new].into_iter().flatten() {
                 if let Some(("DaemonSet", name, _)) = super::controller_ref(obj) {
-                    self.queue.mark((c.key.0.clone(), name.to_string()));
+                    self.queue.mark(super::NsName(c.key.0.clone(), name.to_string()));
                 }
             }
         }
@@ -113,7 +113,7 @@ impl DaemonSetController {
 
     fn requeue(&mut self, ctx: &mut Ctx<'_>, ds: &Value, after_secs: u64) {
         let at = ctx.now().plus(SimDuration::from_secs(after_secs));
-        if self.queue.add_after(at, (meta::namespace(ds).to_string(), meta::name(ds).to_string())) {
+        if self.queue.add_after(at, super::NsName::new(meta::namespace(ds), meta::name(ds))) {
             ctx.set_timer(at, 1);
         }
     }
@@ -234,7 +234,7 @@ impl DaemonSetController {
         match submit_obj(ctx, ApiRequest::create(daemon_pod(ds, node, hash))) {
             Ok(obj) => {
                 event(ctx, EVENT_SOURCE, ds, false, "SuccessfulCreate", format!("Created pod: {}", meta::name(&obj)));
-                let key = (meta::namespace(&obj).to_string(), meta::name(&obj).to_string());
+                let key = super::NsName::new(meta::namespace(&obj), meta::name(&obj));
                 self.queue.own(meta::uid(ds), key);
                 self.pods.assume(obj);
                 true

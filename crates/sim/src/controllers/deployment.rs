@@ -208,7 +208,7 @@ impl DeploymentController {
     }
 
     fn track(&mut self, rs: &Value, d: &Value) {
-        let key = (meta::namespace(rs).to_string(), meta::name(rs).to_string());
+        let key = super::NsName::new(meta::namespace(rs), meta::name(rs));
         self.queue.own(meta::uid(d), key);
         self.rss.assume(rs.clone());
     }
@@ -335,7 +335,7 @@ impl DeploymentController {
                 .and_then(|c| c["lastUpdateTime"].as_str())
                 .and_then(|t| ctx.epoch().parse(t));
             let at = from.map(|f| f.plus(SimDuration::from_secs(deadline_secs)).plus(SimDuration::from_secs(1)));
-            let key = (meta::namespace(d).to_string(), meta::name(d).to_string());
+            let key = super::NsName::new(meta::namespace(d), meta::name(d));
             if let Some(at) = at.filter(|at| *at > ctx.now()) {
                 if self.queue.add_after(at, key) {
                     ctx.set_background_timer(at, 1);

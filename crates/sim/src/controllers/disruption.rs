@@ -28,7 +28,7 @@ pub struct DisruptionController {
     pods: Registration,
     replicasets: Informer,
     deployments: Informer,
-    dirty: BTreeSet<(String, String)>,
+    dirty: BTreeSet<super::NsName>,
     /// (time, namespace, name) of PDBs to look at again when a disrupted entry expires.
     recheck: BTreeSet<(SimTime, String, String)>,
 }
@@ -65,7 +65,7 @@ impl Component for DisruptionController {
                 break;
             }
             self.recheck.pop_first();
-            self.dirty.insert((ns, name));
+            self.dirty.insert(super::NsName(ns, name));
         }
         self.pump(ctx);
         for key in std::mem::take(&mut self.dirty) {
@@ -97,12 +97,12 @@ impl DisruptionController {
         }
         // A Pod or controller change matters to the PDBs of its namespace only.
         for ns in namespaces {
-            let keys: Vec<(String, String)> = self.pdbs.in_namespace(&ns).map(|p| (ns.clone(), meta::name(p).to_string())).collect();
+            let keys: Vec<super::NsName> = self.pdbs.in_namespace(&ns).map(|p| super::NsName(ns.clone(), meta::name(p).to_string())).collect();
             self.dirty.extend(keys);
         }
     }
 
-    fn sync(&mut self, ctx: &mut Ctx<'_>, key: &(String, String)) {
+    fn sync(&mut self, ctx: &mut Ctx<'_>, key: &super::NsName) {
         let Some(pdb) = self.pdbs.get(&key.0, &key.1).cloned() else { return };
         let selector = meta::at(&pdb, &["spec", "selector"]);
         let matched: Vec<Arc<Value>> = self.pods.in_namespace(&key.0).into_iter().filter(|p| selector_matches(selector, &meta::labels(p))).collect();

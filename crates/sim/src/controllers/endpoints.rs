@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 pub const NAME: &str = "endpointslice-controller";
 pub const ENDPOINTS_NAME: &str = "endpoint-controller";
 pub const MANAGED_BY: &str = "endpointslice-controller.k8s.io";
-type Key = (String, String);
+type Key = super::NsName;
 
 #[derive(Default)]
 pub struct EndpointSliceController {
@@ -58,7 +58,7 @@ impl Component for EndpointSliceController {
             for labels in [old, new].into_iter().flatten() {
                 for s in self.services.in_namespace(&c.key.0) {
                     if selects(meta::at(s, &["spec", "selector"]), &labels) {
-                        self.dirty.insert((c.key.0.clone(), meta::name(s).to_string()));
+                        self.dirty.insert(super::NsName(c.key.0.clone(), meta::name(s).to_string()));
                     }
                 }
             }
@@ -66,7 +66,7 @@ impl Component for EndpointSliceController {
         for c in self.slices.pump(ctx) {
             // A slice deleted or edited by hand is put back, as the real controller does.
             if let Some(svc) = [&c.old, &c.new].into_iter().flatten().find_map(|s| meta::label(s, "kubernetes.io/service-name").map(str::to_string)) {
-                self.dirty.insert((c.key.0.clone(), svc));
+                self.dirty.insert(super::NsName(c.key.0.clone(), svc));
             }
         }
         self.endpoints.pump(ctx);

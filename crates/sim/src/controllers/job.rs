@@ -168,7 +168,7 @@ impl JobController {
         if let Some(t) = last_failure {
             let ready_at = t.plus(SimDuration::from_millis(failure_backoff_ms(u32::try_from(failed).unwrap_or(u32::MAX))));
             if ready_at > ctx.now() {
-                self.queue.add_after(ready_at, (meta::namespace(job).to_string(), meta::name(job).to_string()));
+                self.queue.add_after(ready_at, super::NsName::new(meta::namespace(job), meta::name(job)));
                 ctx.set_timer(ready_at, 1);
                 return 0;
             }
@@ -179,7 +179,7 @@ impl JobController {
             match submit_obj(ctx, ApiRequest::create(pod.clone())) {
                 Ok(obj) => {
                     event(ctx, NAME, job, false, "SuccessfulCreate", format!("Created pod: {}", meta::name(&obj)));
-                    self.queue.own(meta::uid(job), (meta::namespace(&obj).to_string(), meta::name(&obj).to_string()));
+                    self.queue.own(meta::uid(job), super::NsName::new(meta::namespace(&obj), meta::name(&obj)));
                     self.pods.assume(obj);
                     made += 1;
                 }

@@ -37,6 +37,7 @@ pub mod tainteviction;
 
 use crate::component::Ctx;
 use crate::events::{EventRecord, EventType, ObjectRef};
+pub use crate::keys::NsName;
 use crate::meta;
 use crate::request::{ApiOk, ApiRequest, DeleteOptions, Verb};
 use crate::rng::Rng;
@@ -151,7 +152,7 @@ fn controller_rules(c: &str) -> Value {
 pub struct Informer {
     kind: String,
     watch: Option<WatchId>,
-    pub objs: BTreeMap<(String, String), Arc<Value>>,
+    pub objs: BTreeMap<NsName, Arc<Value>>,
 }
 
 impl Informer {
@@ -180,35 +181,35 @@ impl Informer {
     /// way client-go's expectations keep a controller from acting twice on stale data.
     pub fn assume(&mut self, obj: impl Into<Arc<Value>>) {
         let obj = obj.into();
-        let key = (meta::namespace(&obj).to_string(), meta::name(&obj).to_string());
+        let key = NsName::new(meta::namespace(&obj), meta::name(&obj));
         self.objs.insert(key, obj);
     }
 
     pub fn get(&self, ns: &str, name: &str) -> Option<&Arc<Value>> {
-        self.objs.get(&(ns.to_string(), name.to_string()))
+        self.objs.get(&NsName::new(ns, name))
     }
 
     pub fn in_namespace<'a>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
-        self.objs.range((ns.to_string(), String::new())..).take_while(move |((n, _), _)| n == ns).map(|(_, v)| v)
+        self.objs.range(NsName::new(ns, "")..).take_while(move |(NsName(n, _), _)| n == ns).map(|(_, v)| v)
     }
 }
 
 /// (namespace, name) of an object, reading `metadata` once. The keys are found by a linear
 /// scan: `apiVersion, kind, metadata` and `name, namespace` lead their maps, so a few string
 /// compares beat hashing each key (`Map::get`), on a path every pod write takes per informer.
-fn object_key(obj: &Value) -> (String, String) {
+fn object_key(obj: &Value) -> NsName {
     fn field<'a>(v: Option<&'a Value>, key: &str) -> Option<&'a Value> {
         v?.as_object()?.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
     }
     let m = field(Some(obj), "metadata");
     let s = |k: &str| field(m, k).and_then(Value::as_str).unwrap_or("").to_string();
-    (s("namespace"), s("name"))
+    NsName(s("namespace"), s("name"))
 }
 
 /// One cache change seen by an informer.
 #[derive(Debug, Clone)]
 pub struct Change {
-    pub key: (String, String),
+    pub key: NsName,
     pub old: Option<Arc<Value>>,
     pub new: Option<Arc<Value>>,
 }
@@ -217,7 +218,7 @@ pub struct Change {
 /// change with the object before and after; an `Error` event changes nothing. An object
 /// already cached is replaced in place (no second key copy, no second search), and the new
 /// object is the event's own `Arc`.
-pub(crate) fn apply_event(objs: &mut BTreeMap<(String, String), Arc<Value>>, ev: crate::store::WatchEvent) -> Option<Change> {
+pub(crate) fn apply_event(objs: &mut BTreeMap<NsName, Arc<Value>>, ev: crate::store::WatchEvent) -> Option<Change> {
     let key = object_key(&ev.object);
     let (old, new) = match ev.event_type {
         WatchEventType::Added | WatchEventType::Modified => {

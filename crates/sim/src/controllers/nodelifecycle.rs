@@ -99,7 +99,7 @@ impl NodeLifecycleController {
     /// `tryUpdateNodeHealth`'s probe: a node is heard from when its Lease's renewTime or its
     /// Ready condition's lastHeartbeatTime changed since the last look.
     fn observe_heartbeats(&mut self, now: SimTime) {
-        for ((_, name), node) in &self.nodes.objs {
+        for (super::NsName(_, name), node) in &self.nodes.objs {
             let lease = self.leases.get(LEASE_NAMESPACE, name).and_then(|l| meta::str_at(l, &["spec", "renewTime"])).unwrap_or("");
             let conds = meta::at(node, &["status", "conditions"]).and_then(Value::as_array);
             let beat = conds.and_then(|a| a.iter().find(|c| c["type"] == "Ready")).and_then(|c| c["lastHeartbeatTime"].as_str()).unwrap_or("");

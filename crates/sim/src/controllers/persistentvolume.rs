@@ -73,7 +73,7 @@ impl PersistentVolumeController {
     }
 
     /// Applies watch events; returns the claims and volumes to sync.
-    fn pump(&mut self, ctx: &mut Ctx<'_>) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
+    fn pump(&mut self, ctx: &mut Ctx<'_>) -> (BTreeSet<super::NsName>, BTreeSet<String>) {
         let mut claims = BTreeSet::new();
         let mut volumes = BTreeSet::new();
         for c in self.classes.pump(ctx) {
@@ -97,7 +97,7 @@ impl PersistentVolumeController {
         for c in self.volumes.pump(ctx) {
             volumes.insert(c.key.1.clone());
             if let Some((ns, name)) = c.new.as_deref().and_then(binding::claim_ref) {
-                claims.insert((ns, name));
+                claims.insert(super::NsName(ns, name));
             }
         }
         for c in self.pods.pump(ctx) {
@@ -120,7 +120,7 @@ impl PersistentVolumeController {
                 claims.extend(
                     binding::pod_claims(obj)
                         .into_iter()
-                        .map(|n| (ns.clone(), n)),
+                        .map(|n| super::NsName(ns.clone(), n)),
                 );
             }
         }
@@ -137,20 +137,20 @@ impl PersistentVolumeController {
             .volumes
             .objs
             .iter()
-            .map(|((_, n), o)| (n.clone(), Arc::clone(o)))
+            .map(|(super::NsName(_, n), o)| (n.clone(), Arc::clone(o)))
             .collect();
         v.classes = self
             .classes
             .objs
             .iter()
-            .map(|((_, n), o)| (n.clone(), Arc::clone(o)))
+            .map(|(super::NsName(_, n), o)| (n.clone(), Arc::clone(o)))
             .collect();
     }
 
     fn sync(
         &mut self,
         ctx: &mut Ctx<'_>,
-        claims: BTreeSet<(String, String)>,
+        claims: BTreeSet<super::NsName>,
         volumes: BTreeSet<String>,
     ) {
         for name in volumes {
@@ -493,7 +493,7 @@ impl Component for PersistentVolumeController {
         if wake == Wake::Timer(TOKEN_RESYNC) {
             self.resync_armed = false;
             claims.extend(self.claims.objs.keys().cloned());
-            volumes.extend(self.volumes.objs.keys().map(|(_, n)| n.clone()));
+            volumes.extend(self.volumes.objs.keys().map(|super::NsName(_, n)| n.clone()));
         }
         self.annotate_selected_nodes(ctx);
         self.sync(ctx, claims, volumes);

@@ -30,8 +30,8 @@ pub struct ExternalProvisioner {
     volumes: Informer,
     classes: Informer,
     /// Timer token → claim being provisioned.
-    in_flight: BTreeMap<u64, (String, String)>,
-    busy: BTreeSet<(String, String)>,
+    in_flight: BTreeMap<u64, super::NsName>,
+    busy: BTreeSet<super::NsName>,
     next_token: u64,
     rng: Option<Rng>,
     resync_armed: bool,
@@ -95,10 +95,7 @@ impl ExternalProvisioner {
             .collect();
         let latency = SimDuration(self.cloud.borrow().spec.provision_latency_ms);
         for pvc in ready {
-            let key = (
-                meta::namespace(&pvc).to_string(),
-                meta::name(&pvc).to_string(),
-            );
+            let key = super::NsName::new(meta::namespace(&pvc), meta::name(&pvc));
             event_from(
                 ctx,
                 &self.identity,
@@ -269,6 +266,6 @@ impl Component for ExternalProvisioner {
         }
     }
     fn describe(&self) -> Value {
-        json!({"provisioning": self.busy.iter().map(|(ns, n)| format!("{ns}/{n}")).collect::<Vec<_>>()})
+        json!({"provisioning": self.busy.iter().map(|k| k.to_string()).collect::<Vec<_>>()})
     }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// scheduler's VolumeBinding plugin (its PVC/PV/StorageClass listers).
 #[derive(Debug, Default)]
 pub struct StorageView {
-    pub claims: BTreeMap<(String, String), Arc<Value>>,
+    pub claims: BTreeMap<super::NsName, Arc<Value>>,
     pub volumes: BTreeMap<String, Arc<Value>>,
     pub classes: BTreeMap<String, Arc<Value>>,
 }
@@ -23,7 +23,7 @@ pub type SharedView = Rc<RefCell<StorageView>>;
 
 impl StorageView {
     pub fn claim(&self, ns: &str, name: &str) -> Option<&Arc<Value>> {
-        self.claims.get(&(ns.to_string(), name.to_string()))
+        self.claims.get(&super::NsName::new(ns, name))
     }
 
     /// The class a claim names; a claim naming none gets the default class, as the

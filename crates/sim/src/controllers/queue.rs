@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::time::SimTime;
 
 /// (namespace, name) of an object.
-pub type Key = (String, String);
+pub type Key = super::NsName;
 
 #[derive(Debug, Default)]
 pub struct WorkQueue {
@@ -56,7 +56,7 @@ impl WorkQueue {
             if let Some((kind, name, uid)) = controller_ref(obj) {
                 if kind == owner_kind {
                     self.own(uid, change.key.clone());
-                    self.dirty.insert((change.key.0.clone(), name.to_string()));
+                    self.dirty.insert(super::NsName(change.key.0.clone(), name.to_string()));
                 }
             }
         }

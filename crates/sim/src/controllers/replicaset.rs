@@ -86,14 +86,14 @@ impl ReplicaSetController {
         match controller_ref(pod) {
             Some((kind, name, uid)) if kind == "ReplicaSet" => {
                 self.queue.own(uid, key.clone());
-                self.queue.mark((key.0.clone(), name.to_string()));
+                self.queue.mark(super::NsName(key.0.clone(), name.to_string()));
             }
             Some(_) => {}
             None => {
                 let labels = meta::labels(pod);
                 for rs in self.rs.in_namespace(&key.0) {
                     if selector_matches(meta::at(rs, &["spec", "selector"]), &labels) {
-                        self.queue.mark((key.0.clone(), meta::name(rs).to_string()));
+                        self.queue.mark(super::NsName(key.0.clone(), meta::name(rs).to_string()));
                     }
                 }
             }
@@ -137,7 +137,7 @@ impl ReplicaSetController {
             let patch = json!({"metadata": {"ownerReferences": [owner_ref(rs)], "uid": meta::uid(&p)}});
             let req = ApiRequest::patch("Pod", meta::namespace(&p), meta::name(&p), PatchType::Strategic, patch);
             if let Ok(obj) = submit_obj(ctx, req) {
-                let key = (meta::namespace(&obj).to_string(), meta::name(&obj).to_string());
+                let key = super::NsName::new(meta::namespace(&obj), meta::name(&obj));
                 self.queue.own(meta::uid(rs), key);
                 self.pods.assume(obj);
             }
@@ -150,7 +150,7 @@ impl ReplicaSetController {
             match submit_obj(ctx, ApiRequest::create(pod.clone())) {
                 Ok(obj) => {
                     event(ctx, NAME, rs, false, "SuccessfulCreate", format!("Created pod: {}", meta::name(&obj)));
-                    let key = (meta::namespace(&obj).to_string(), meta::name(&obj).to_string());
+                    let key = super::NsName::new(meta::namespace(&obj), meta::name(&obj));
                     self.queue.own(meta::uid(rs), key);
                     self.pods.assume(obj);
                 }
@@ -158,7 +158,7 @@ impl ReplicaSetController {
                     event(ctx, NAME, rs, true, "FailedCreate", format!("Error creating: {msg}"));
                     // The real controller retries with rate-limited back-off.
                     let at = ctx.now().plus(SimDuration::from_secs(5));
-                    self.queue.add_after(at, (meta::namespace(rs).to_string(), meta::name(rs).to_string()));
+                    self.queue.add_after(at, super::NsName::new(meta::namespace(rs), meta::name(rs)));
                     ctx.set_timer(at, 1);
                     return;
                 }
@@ -193,7 +193,7 @@ impl ReplicaSetController {
             // Ready pods become available after minReadySeconds: look again then.
             let soonest = active.iter().filter_map(|p| pods::ready_since(epoch, p)).map(|t| t.plus(SimDuration::from_secs(min_ready))).filter(|t| *t > now).min();
             if let Some(at) = soonest {
-                self.queue.add_after(at, (meta::namespace(rs).to_string(), meta::name(rs).to_string()));
+                self.queue.add_after(at, super::NsName::new(meta::namespace(rs), meta::name(rs)));
                 ctx.set_timer(at, 1);
             }
         }

@@ -204,7 +204,7 @@ impl Dataplane {
 /// Builds the data plane from Services and EndpointSlices.
 pub fn build(seed: u64, services: &Informer, slices: &Informer, picks: u64) -> Dataplane {
     let mut dp = Dataplane { seed, picks: AtomicU64::new(picks), ..Dataplane::default() };
-    for ((ns, name), s) in &services.objs {
+    for (super::NsName(ns, name), s) in &services.objs {
         let ip = meta::str_at(s, &["spec", "clusterIP"]).unwrap_or("").to_string();
         if ip.is_empty() {
             continue;

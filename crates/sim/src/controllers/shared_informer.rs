@@ -172,21 +172,21 @@ impl Registration {
     /// Records this controller's own write before the watch delivers it (see `Informer::assume`).
     pub fn assume(&mut self, obj: impl Into<Arc<Value>>) {
         let obj = obj.into();
-        let key = (meta::namespace(&obj).to_string(), meta::name(&obj).to_string());
+        let key = super::NsName::new(meta::namespace(&obj), meta::name(&obj));
         self.assumed.insert(key, obj);
     }
 
     pub fn get(&self, ns: &str, name: &str) -> Option<Arc<Value>> {
-        self.lookup(&(ns.to_string(), name.to_string()))
+        self.lookup(&super::NsName::new(ns, name))
     }
 
     /// The cached objects of one namespace, in name order.
     pub fn in_namespace(&self, ns: &str) -> Vec<Arc<Value>> {
-        let lo = (ns.to_string(), String::new());
+        let lo = super::NsName::new(ns, "");
         let Some(shared) = &self.shared else { return Vec::new() };
         let c = shared.0.borrow();
-        let common = c.objs.range(lo.clone()..).take_while(|((n, _), _)| n == ns);
-        let mine = self.assumed.range(lo..).take_while(|((n, _), _)| n == ns);
+        let common = c.objs.range(lo.clone()..).take_while(|(super::NsName(n, _), _)| n == ns);
+        let mine = self.assumed.range(lo..).take_while(|(super::NsName(n, _), _)| n == ns);
         merge(common, mine)
     }
 

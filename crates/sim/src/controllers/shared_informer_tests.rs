@@ -3,6 +3,7 @@
 //! random pod creates, relabels and deletions (with assumptions of their own, and a pair joining
 //! late); every wake-up time, every pumped change and every read of the cache must be equal.
 
+use crate::keys::NsName;
 use super::*;
 use crate::component::{Component, Wake};
 use crate::controllers::Informer;
@@ -57,7 +58,7 @@ impl Probe {
             Source::Own(i) => i.in_namespace("team").cloned().collect(),
             Source::Shared(r) => r.in_namespace("team"),
         };
-        let keys = [("default".to_string(), "p1".to_string()), ("team".to_string(), "p2".to_string()), ("default".to_string(), "p3".to_string())];
+        let keys = [NsName::new("default", "p1"), NsName::new("team", "p2"), NsName::new("default", "p3")];
         let got: Vec<String> = keys
             .iter()
             .map(|k| match &self.source {
@@ -121,8 +122,8 @@ impl Probe {
             _ => self.pump(ctx).len(),
         };
         let current = match &self.source {
-            Source::Own(i) => i.lookup(&("default".to_string(), "p1".to_string())),
-            Source::Shared(r) => r.lookup(&("default".to_string(), "p1".to_string())),
+            Source::Own(i) => i.lookup(&NsName::new("default", "p1")),
+            Source::Shared(r) => r.lookup(&NsName::new("default", "p1")),
         };
         if let Some(p1) = current.filter(|p| meta::resource_version(p) != "assumed") {
             let mut mine = (*p1).clone();
@@ -218,7 +219,7 @@ fn shared_registrations_see_what_private_informers_see() {
 
 #[test]
 fn merge_lets_assumed_objects_shadow_shared_ones() {
-    let k = |n: &str| ("ns".to_string(), n.to_string());
+    let k = |n: &str| NsName::new("ns", n);
     let v = |s: &str| Arc::new(json!(s));
     let common: BTreeMap<Key, Arc<Value>> = [(k("a"), v("a")), (k("c"), v("c")), (k("d"), v("d"))].into_iter().collect();
     let mine: BTreeMap<Key, Arc<Value>> = [(k("b"), v("b'")), (k("c"), v("c'")), (k("e"), v("e'"))].into_iter().collect();

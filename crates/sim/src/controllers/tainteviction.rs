@@ -29,7 +29,7 @@ pub struct TaintEvictionController {
     /// The same deletions ordered by fire time, so `fire_due` touches only the due ones.
     deadlines: BTreeSet<(SimTime, PodKey)>,
     /// Pod cache keys by `spec.nodeName`, so reconciling a node does not scan every pod.
-    by_node: BTreeMap<String, BTreeSet<(String, String)>>,
+    by_node: BTreeMap<String, BTreeSet<super::NsName>>,
 }
 
 /// `Toleration.ToleratesTaint` on wire-form values.

@@ -7,6 +7,7 @@ use super::filter_hot::FilterHot;
 use super::framework::{NodeInfo, PodUsage};
 use super::score_hot::ScoreHot;
 use super::Scheduler;
+use crate::keys::NsName as PodKey;
 use proptest::prelude::*;
 
 fn usage(cpu: i64, mem: i64, gpu: bool) -> PodUsage {
@@ -22,7 +23,7 @@ fn usage(cpu: i64, mem: i64, gpu: bool) -> PodUsage {
 }
 
 /// `add_pod` as it was: `remove_pod`, then account and insert.
-fn old_add_pod(n: &mut NodeInfo, key: (String, String), u: PodUsage) {
+fn old_add_pod(n: &mut NodeInfo, key: PodKey, u: PodUsage) {
     n.remove_pod(&key);
     n.requested.add(&u.requests, 1);
     n.nonzero_cpu_millis += u.nonzero_cpu_millis;
@@ -33,7 +34,7 @@ fn old_add_pod(n: &mut NodeInfo, key: (String, String), u: PodUsage) {
 }
 
 /// `assume` as it was.
-fn old_assume(s: &mut Scheduler, key: (String, String), node: &str, u: PodUsage) {
+fn old_assume(s: &mut Scheduler, key: PodKey, node: &str, u: PodUsage) {
     s.forget_assigned(&key);
     let n = s.nodes.entry(node.to_string()).or_insert_with(|| NodeInfo { name: node.into(), ..NodeInfo::default() });
     old_add_pod(n, key.clone(), u);
@@ -50,7 +51,7 @@ proptest! {
     fn add_pod_equals_remove_then_insert(ops in proptest::collection::vec((0u8..4, 0i64..3000, 0i64..(1i64 << 32), any::<bool>(), any::<bool>()), 0..24)) {
         let (mut fast, mut reference) = (NodeInfo::default(), NodeInfo::default());
         for (pod, cpu, mem, gpu, remove) in ops {
-            let key = ("default".to_string(), format!("p{pod}"));
+            let key = PodKey("default".to_string(), format!("p{pod}"));
             if remove {
                 prop_assert_eq!(fast.remove_pod(&key), reference.remove_pod(&key));
             } else {
@@ -71,7 +72,7 @@ proptest! {
             }
         }
         for (pod, node, cpu, forget) in ops {
-            let key = ("default".to_string(), format!("p{pod}"));
+            let key = PodKey("default".to_string(), format!("p{pod}"));
             if forget {
                 prop_assert_eq!(fast.forget_assigned(&key), reference.forget_assigned(&key));
             } else {

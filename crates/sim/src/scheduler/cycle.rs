@@ -235,7 +235,7 @@ fn unschedulable(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: &PodKey, obj: &Arc<V
 
 fn preempt(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: &PodKey, obj: &Arc<Value>, c: &preemption::Candidate) {
     let preemptor_uid = crate::meta::uid(obj).to_string();
-    for ((ns, name), _, uid) in &c.victims {
+    for (crate::keys::NsName(ns, name), _, uid) in &c.victims {
         let regarding = ObjectRef { kind: "Pod".into(), namespace: ns.clone(), name: name.clone(), uid: uid.clone(), api_version: "v1".into(), ..ObjectRef::default() };
         let msg = format!("Preempted by pod {preemptor_uid} on node {}", c.node);
         let ev = scheduler_event(s, regarding, EventType::Normal, "Preempted", "Preempting", msg);

@@ -239,7 +239,7 @@ pub struct NodeInfo {
     pub requested: Resources,
     pub nonzero_cpu_millis: i64,
     pub nonzero_memory_bytes: i64,
-    pub pods: BTreeMap<(String, String), PodUsage>,
+    pub pods: BTreeMap<super::queue::PodKey, PodUsage>,
     /// Normalised image name → size in bytes.
     pub images: BTreeMap<String, i64>,
     /// The filter walk's one-line summary of the fields above; every method that changes
@@ -288,7 +288,7 @@ impl NodeInfo {
 
     /// Accounts `usage` on this node, replacing what the same pod used before (as a
     /// `remove_pod` then an insert would, in that order, with one search of `pods`).
-    pub fn add_pod(&mut self, key: (String, String), usage: PodUsage) {
+    pub fn add_pod(&mut self, key: super::queue::PodKey, usage: PodUsage) {
         match self.pods.entry(key) {
             std::collections::btree_map::Entry::Occupied(mut e) => {
                 let old = e.get();
@@ -312,7 +312,7 @@ impl NodeInfo {
         *nonzero_memory_bytes += usage.nonzero_memory_bytes;
     }
 
-    pub fn remove_pod(&mut self, key: &(String, String)) -> Option<PodUsage> {
+    pub fn remove_pod(&mut self, key: &super::queue::PodKey) -> Option<PodUsage> {
         let usage = self.pods.remove(key)?;
         self.requested.add(&usage.requests, -1);
         self.nonzero_cpu_millis -= usage.nonzero_cpu_millis;

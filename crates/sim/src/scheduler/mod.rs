@@ -209,7 +209,7 @@ impl Scheduler {
     }
 
     fn on_pod_event(&mut self, ctx: &mut Ctx<'_>, ty: WatchEventType, obj: &Arc<Value>) {
-        let key = (meta::namespace(obj).to_string(), meta::name(obj).to_string());
+        let key = PodKey::new(meta::namespace(obj), meta::name(obj));
         if ty == WatchEventType::Deleted {
             self.pending.remove(&key);
             self.queue.remove(&key);
@@ -364,7 +364,7 @@ impl Component for Scheduler {
         json!({
             "nodes": self.nodes.len(),
             "assignedPods": self.assigned.len(),
-            "pendingPods": self.pending.keys().map(|(ns, n)| format!("{ns}/{n}")).collect::<Vec<_>>(),
+            "pendingPods": self.pending.keys().map(|k| k.to_string()).collect::<Vec<_>>(),
             "activeQ": self.queue.active_len(),
         })
     }

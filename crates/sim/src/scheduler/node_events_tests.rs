@@ -40,7 +40,7 @@ fn batched_rebuild_matches_rebuild_per_event() {
     for (b, batch) in batches.iter().enumerate() {
         if b == 2 {
             for s in [&mut batched, &mut per_event] {
-                s.assume(("default".into(), "p".into()), "ghost", PodUsage::default());
+                s.assume(crate::keys::NsName("default".into(), "p".into()), "ghost", PodUsage::default());
             }
         }
         for (ty, obj) in batch {

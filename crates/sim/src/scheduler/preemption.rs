@@ -90,8 +90,8 @@ mod tests {
     #[test]
     fn preemption_table() {
         let mut busy = node("busy", json!({}));
-        busy.add_pod(("default".into(), "low".into()), usage(1500, 0));
-        busy.add_pod(("default".into(), "mid".into()), usage(400, 5));
+        busy.add_pod(crate::keys::NsName("default".into(), "low".into()), usage(1500, 0));
+        busy.add_pod(crate::keys::NsName("default".into(), "mid".into()), usage(400, 5));
         let mut nodes = BTreeMap::new();
         nodes.insert("busy".to_string(), busy.clone());
         let mut p = pod(json!({"containers": [{"name": "a", "image": "x", "resources": {"requests": {"cpu": "1"}}}], "priority": 10}));

@@ -8,7 +8,7 @@ use crate::time::{SimDuration, SimTime};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub type PodKey = (String, String);
+pub type PodKey = crate::keys::NsName;
 
 pub const INITIAL_BACKOFF: SimDuration = SimDuration(1_000);
 pub const MAX_BACKOFF: SimDuration = SimDuration(10_000);
@@ -236,7 +236,7 @@ mod tests {
     use super::*;
 
     fn k(n: &str) -> PodKey {
-        ("default".into(), n.into())
+        crate::keys::NsName("default".into(), n.into())
     }
 
     #[test]

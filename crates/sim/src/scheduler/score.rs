@@ -175,7 +175,7 @@ mod tests {
             u.requests.memory_bytes = used.1;
             u.nonzero_cpu_millis = used.0.max(100);
             u.nonzero_memory_bytes = used.1.max(200 << 20);
-            n.add_pod(("default".into(), "existing".into()), u);
+            n.add_pod(crate::keys::NsName("default".into(), "existing".into()), u);
         }
         n
     }
@@ -249,7 +249,7 @@ mod tests {
             u.nonzero_cpu_millis = 300;
             u.nonzero_memory_bytes = 200 << 20;
             let name = format!("landed-{}", nodes[1].pods.len());
-            nodes[1].add_pod(("default".into(), name), u);
+            nodes[1].add_pod(crate::keys::NsName("default".into(), name), u);
             check(p, &nodes, &counts, nodes.len() as i64);
         }
     }

@@ -189,7 +189,7 @@ mod tests {
         u.requests.memory_bytes = used.1;
         u.nonzero_cpu_millis = nonzero.0;
         u.nonzero_memory_bytes = nonzero.1;
-        n.add_pod(("default".into(), "existing".into()), u);
+        n.add_pod(crate::keys::NsName("default".into(), "existing".into()), u);
         n
     }
 
@@ -273,7 +273,7 @@ mod tests {
             let mut n = a_node((cpu, mem), (used_cpu, used_mem), (used_cpu.max(100), used_mem.max(200 << 20)), None);
             let p = a_pod(pod_cpu, pod_mem);
             check(&p, &n);
-            n.remove_pod(&("default".into(), "existing".into()));
+            n.remove_pod(&crate::keys::NsName("default".into(), "existing".into()));
             check(&p, &n);
         }
     }

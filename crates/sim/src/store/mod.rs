@@ -23,7 +23,7 @@ pub use watch::{WatchEvent, WatchEventType, WatchFilter, WatchId, Watches};
 pub const HISTORY_MAX: usize = 250_000;
 
 /// Where an object lives. Cluster-scoped objects have an empty namespace. Ordered by kind,
-/// namespace, then name, each in byte order (as derived), compared inline (`strcmp`).
+/// namespace, then name, each in byte order (as derived), compared inline (`keys`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ObjectKey {
     pub kind: String,
@@ -34,7 +34,7 @@ pub struct ObjectKey {
 impl Ord for ObjectKey {
     #[inline]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        use crate::strcmp::str_cmp;
+        use crate::keys::str_cmp;
         str_cmp(&self.kind, &other.kind).then_with(|| str_cmp(&self.namespace, &other.namespace)).then_with(|| str_cmp(&self.name, &other.name))
     }
 }

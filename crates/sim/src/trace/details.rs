@@ -291,11 +291,13 @@ impl Serialize for Label {
 /// are handed out unshared, so user-chosen names cannot grow it without end.
 ///
 /// Every entry interns its step name, so the few names in use right now sit in a small
-/// direct-mapped cache in front of the ordered set (one hash of a short string and one
-/// comparison instead of a tree walk comparing strings at each level).
+/// direct-mapped cache in front of the set (one hash of a short string and one comparison).
+/// The set is a hash set with a fixed-key hasher: it is only ever searched, never iterated,
+/// so its order cannot show; a B-tree of thousands of object labels cost a dozen string
+/// comparisons per search.
 #[derive(Debug, Default)]
 pub struct Interner {
-    names: std::collections::BTreeSet<Label>,
+    names: std::collections::HashSet<Label, std::hash::BuildHasherDefault<std::hash::DefaultHasher>>,
     recent: [Option<Label>; RECENT_SLOTS],
 }
 

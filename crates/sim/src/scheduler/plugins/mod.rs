@@ -78,7 +78,7 @@ pub(crate) mod testutil {
         u.requests.memory_bytes = memory;
         u.nonzero_cpu_millis = cpu_millis.max(100);
         u.nonzero_memory_bytes = memory.max(200 << 20);
-        n.add_pod(("default".into(), "existing".into()), u);
+        n.add_pod(crate::keys::NsName("default".into(), "existing".into()), u);
         n
     }
 }

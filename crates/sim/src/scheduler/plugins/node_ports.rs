@@ -25,7 +25,7 @@ mod tests {
     fn table() {
         let mut busy = node("n1", json!({}));
         let usage = PodUsage { host_ports: vec![HostPort { protocol: "TCP".into(), host_ip: "".into(), port: 8080 }], ..PodUsage::default() };
-        busy.add_pod(("default".into(), "other".into()), usage);
+        busy.add_pod(crate::keys::NsName("default".into(), "other".into()), usage);
         let port = |p: i32, proto: &str, ip: &str| json!({"containers": [{"name": "a", "image": "x", "ports": [{"containerPort": 80, "hostPort": p, "protocol": proto, "hostIP": ip}]}]});
         let cases = [
             (json!({"containers": [{"name": "a", "image": "x", "ports": [{"containerPort": 8080}]}]}), true),

@@ -120,7 +120,7 @@ mod tests {
         let mut v = StorageView::default();
         for c in claims {
             v.claims
-                .insert(("default".into(), meta::name(&c).to_string()), Arc::new(c));
+                .insert(crate::keys::NsName::new("default", meta::name(&c)), Arc::new(c));
         }
         for pv in volumes {
             v.volumes.insert(meta::name(&pv).to_string(), Arc::new(pv));
