@@ -126,7 +126,15 @@ impl TaintEvictionController {
             }
         }
         if c.new.is_some() {
-            self.by_node.entry(new.to_string()).or_default().insert(c.key.clone());
+            // The node's set usually exists (every pending pod shares ""): no name copy then.
+            match self.by_node.get_mut(new) {
+                Some(set) => {
+                    set.insert(c.key.clone());
+                }
+                None => {
+                    self.by_node.insert(new.to_string(), BTreeSet::from([c.key.clone()]));
+                }
+            }
         }
     }
 

@@ -68,7 +68,7 @@ pub struct Store {
     revision: u64,
     history: history::History,
     /// Pods by `spec.nodeName` (kubelet lists and field-selected lists use it).
-    pods_by_node: BTreeMap<String, BTreeSet<(String, String)>>,
+    pods_by_node: BTreeMap<String, BTreeSet<crate::keys::NsName>>,
     /// Revision of the last change to a RoleBinding or ClusterRoleBinding (the API server's
     /// RBAC subject cache is valid while this stays the same).
     binding_revision: u64,
@@ -124,7 +124,7 @@ impl Store {
     pub fn pods_on_node(&self, node: &str) -> Vec<&Arc<Value>> {
         self.pods_by_node
             .get(node)
-            .map(|set| set.iter().filter_map(|(ns, n)| self.objects.get(&ObjectKey::new("Pod", ns, n))).collect())
+            .map(|set| set.iter().filter_map(|k| self.objects.get(&ObjectKey::new("Pod", &k.0, &k.1))).collect())
             .unwrap_or_default()
     }
 
@@ -215,7 +215,7 @@ impl Store {
                 let node = meta::node_name(&obj);
                 if !node.is_empty() {
                     // The node's set usually exists: find it without allocating its name.
-                    let member = (key.namespace.clone(), key.name.clone());
+                    let member = crate::keys::NsName(key.namespace.clone(), key.name.clone());
                     match self.pods_by_node.get_mut(node) {
                         Some(set) => {
                             set.insert(member);
@@ -239,7 +239,7 @@ impl Store {
 
     fn unindex_pod(&mut self, key: &ObjectKey, node: String) {
         if let Some(set) = self.pods_by_node.get_mut(&node) {
-            set.remove(&(key.namespace.clone(), key.name.clone()));
+            set.remove(&crate::keys::NsName(key.namespace.clone(), key.name.clone()));
             if set.is_empty() {
                 self.pods_by_node.remove(&node);
             }
