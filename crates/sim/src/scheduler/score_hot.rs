@@ -47,7 +47,7 @@ impl Divisor {
     }
 }
 
-/// One node's score-hot fields; 64-byte aligned so a node's starts a cache line.
+/// One node's score-hot fields (two cache lines), 64-byte aligned so each node's start a line.
 #[repr(align(64))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ScoreHot {

@@ -3,8 +3,8 @@
 //! and a cycle whose pod only the resource scorers and TaintToleration can tell nodes apart
 //! for walks that array instead of the cache's B-tree. At 1 000 nodes a cycle visits ~420
 //! of them twice (Filter, then Score); through the B-tree each visit walked tree nodes and
-//! touched a separate `NodeInfo` in the heap, here it is the next ~200 bytes of one array
-//! (~200 KB for 1 000 nodes, which stays in the core's L2 cache).
+//! touched a separate `NodeInfo` in the heap, here it is the next 256 bytes of one array
+//! (256 KB for 1 000 nodes, which stays in the core's L2 cache).
 //!
 //! The walk gives exactly what the general one (`cycle::filter_nodes`, `score::score_nodes`)
 //! gives: a slot answers only "every filter passes" (`FilterHot::room_for`) and the resource
