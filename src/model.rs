@@ -121,7 +121,7 @@ pub struct PodCard {
 }
 
 fn volume_type(v: &Value) -> String {
-    v.as_object().and_then(|m| m.keys().find(|k| *k != "name").cloned()).unwrap_or_default()
+    v.as_object().and_then(|m| m.keys().find(|k| *k != "name").map(|k| k.to_string())).unwrap_or_default()
 }
 
 fn requests(pod: &Value) -> (i64, i64) {

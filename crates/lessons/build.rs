@@ -50,19 +50,19 @@ fn lessons(root: &Path) -> Vec<Value> {
         .map(|dir| {
             let md_rel = format!("{dir}/lesson.md");
             let mut entry = Map::new();
-            entry.insert("dir".into(), json!(dir));
-            entry.insert("file".into(), json!(format!("lessons/{md_rel}")));
+            entry.insert("dir", json!(dir));
+            entry.insert("file", json!(format!("lessons/{md_rel}")));
             match fs::read_to_string(root.join(&md_rel)) {
                 Ok(text) => {
                     let (title, html) = render_markdown(&text);
-                    entry.insert("title".into(), json!(title));
-                    entry.insert("html".into(), json!(html));
+                    entry.insert("title", json!(title));
+                    entry.insert("html", json!(html));
                 }
                 Err(e) => {
-                    entry.insert("error".into(), json!(format!("cannot read: {e}")));
+                    entry.insert("error", json!(format!("cannot read: {e}")));
                 }
             }
-            entry.insert("exercise".into(), yaml_doc(root, &format!("{dir}/exercise.yaml")));
+            entry.insert("exercise", yaml_doc(root, &format!("{dir}/exercise.yaml")));
             Value::Object(entry)
         })
         .collect()

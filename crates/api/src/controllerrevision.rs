@@ -58,7 +58,7 @@ mod tests {
         let cr = decode(v.clone());
         assert_eq!(cr.revision, 2);
         let out = Object::ControllerRevision(cr).to_json();
-        let keys: Vec<&str> = out.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+        let keys: Vec<&str> = out.as_object().map(|m| m.keys().map(|k| k.as_str()).collect()).unwrap_or_default();
         assert_eq!(keys, ["apiVersion", "kind", "metadata", "data", "revision"]);
         assert_eq!(out["data"], v["data"]);
     }

@@ -114,10 +114,10 @@ impl Object {
     pub fn to_json(&self) -> Value {
         let mut out = Map::new();
         out.insert(
-            "apiVersion".into(),
+            "apiVersion",
             Value::String(self.api_version().into()),
         );
-        out.insert("kind".into(), Value::String(self.kind().into()));
+        out.insert("kind", Value::String(self.kind().into()));
         if let Value::Object(body) = self.body_json() {
             for (k, v) in body {
                 out.insert(k, v);

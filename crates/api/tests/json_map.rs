@@ -3,7 +3,8 @@
 //! stores, prints and compares goes through that map, so these tests hold it to IndexMap's
 //! observable behaviour: random operation sequences run against a reference model (a plain
 //! list of pairs with IndexMap's documented semantics), then iteration order, lookups,
-//! equality, JSON text and round trips are compared.
+//! equality, JSON text and round trips are compared. Keys are the vendored `map::Key`: up to
+//! 22 bytes inline, longer ones boxed, so the pool has keys on both sides of that line.
 
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -25,22 +26,24 @@ enum Op {
 }
 
 fn key(k: u8) -> String {
-    // Keys of different lengths and shared prefixes, as Kubernetes field names have.
-    ["a", "ab", "abc", "name", "namespace", "labels", "spec", "status", "", "z"][usize::from(k) % 10].to_string()
+    // Keys of different lengths and shared prefixes, as Kubernetes field names have; 22 bytes
+    // (the longest inline key), 23 and 24 (boxed) sharing their first 22; non-ASCII.
+    const POOL: [&str; 14] = ["a", "ab", "abc", "name", "namespace", "labels", "spec", "status", "", "z", "terminationMessagePath", "terminationMessagePathX", "terminationMessagePolicy", "clé-ü"];
+    POOL[usize::from(k) % POOL.len()].to_string()
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0u8..10, any::<i64>()).prop_map(|(k, v)| Op::Insert(k, v)),
-        1 => (0u8..10).prop_map(Op::Remove),
-        1 => (0u8..10).prop_map(Op::ShiftRemove),
-        1 => (0usize..12, 0u8..10, any::<i64>()).prop_map(|(i, k, v)| Op::ShiftInsert(i, k, v)),
-        1 => (0u8..10, any::<i64>()).prop_map(|(k, v)| Op::EntryOrInsert(k, v)),
-        1 => (0u8..10).prop_map(Op::EntryRemove),
-        1 => (0u8..10).prop_map(Op::EntryShiftRemove),
+        4 => (0u8..14, any::<i64>()).prop_map(|(k, v)| Op::Insert(k, v)),
+        1 => (0u8..14).prop_map(Op::Remove),
+        1 => (0u8..14).prop_map(Op::ShiftRemove),
+        1 => (0usize..12, 0u8..14, any::<i64>()).prop_map(|(i, k, v)| Op::ShiftInsert(i, k, v)),
+        1 => (0u8..14, any::<i64>()).prop_map(|(k, v)| Op::EntryOrInsert(k, v)),
+        1 => (0u8..14).prop_map(Op::EntryRemove),
+        1 => (0u8..14).prop_map(Op::EntryShiftRemove),
         1 => Just(Op::RetainEven),
         1 => Just(Op::SortKeys),
-        1 => proptest::collection::vec((0u8..10, any::<i64>()), 0..4).prop_map(Op::Append),
+        1 => proptest::collection::vec((0u8..14, any::<i64>()), 0..4).prop_map(Op::Append),
         1 => Just(Op::Clear),
     ]
 }
@@ -127,7 +130,7 @@ fn map_apply(m: &mut Map<String, Value>, op: &Op) -> Option<Value> {
 }
 
 fn pairs(m: &Map<String, Value>) -> Vec<(String, i64)> {
-    m.iter().map(|(k, v)| (k.clone(), v.as_i64().expect("an integer"))).collect()
+    m.iter().map(|(k, v)| (k.to_string(), v.as_i64().expect("an integer"))).collect()
 }
 
 proptest! {
@@ -168,7 +171,7 @@ proptest! {
 
     /// Equality ignores order (as IndexMap's does) but not values or keys.
     #[test]
-    fn equality_ignores_order_only(entries in proptest::collection::btree_map(0u8..10, any::<i64>(), 0..10), bump in 0u8..10) {
+    fn equality_ignores_order_only(entries in proptest::collection::btree_map(0u8..14, any::<i64>(), 0..10), bump in 0u8..14) {
         let forward: Map<String, Value> = entries.iter().map(|(k, v)| (key(*k), json!(v))).collect();
         let backward: Map<String, Value> = entries.iter().rev().map(|(k, v)| (key(*k), json!(v))).collect();
         prop_assert_eq!(&forward, &backward);
@@ -199,4 +202,49 @@ fn large_maps_still_work() {
 #[test]
 fn a_value_is_four_words() {
     assert_eq!(std::mem::size_of::<Value>(), 32);
+}
+
+/// `Key` reads, compares, orders, hashes and prints exactly as the `str` it was made from, on
+/// either side of the inline limit, whether made from a `&str` or a `String`.
+#[test]
+fn keys_behave_as_their_text() {
+    use serde_json::map::Key;
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let texts: Vec<String> = (0..30).map(|n| "x".repeat(n)).chain(["é".repeat(11), "é".repeat(12), "a\u{0}b".to_string(), "kubectl.kubernetes.io/last-applied-configuration".to_string()]).collect();
+    for a in &texts {
+        let (ka, kb) = (Key::from(a.as_str()), Key::from(a.clone()));
+        assert_eq!(ka.as_str(), a);
+        assert_eq!(ka, kb);
+        assert_eq!(&*ka.clone(), a.as_str());
+        assert_eq!(ka.to_string(), *a);
+        assert_eq!(format!("{ka:?}"), format!("{a:?}"));
+        assert_eq!(hasher.hash_one(&ka), hasher.hash_one(a.as_str()));
+        assert_eq!(ka.clone().into_string(), *a);
+        for b in &texts {
+            assert_eq!(ka.cmp(&Key::from(b.as_str())), a.as_str().cmp(b.as_str()), "{a:?} vs {b:?}");
+            assert_eq!(ka == *b.as_str(), a == b);
+        }
+    }
+}
+
+proptest! {
+    /// Any text as a key survives a map, JSON text and back, and is found by `get`.
+    #[test]
+    fn any_key_round_trips(keys in proptest::collection::vec(".{0,40}", 1..8)) {
+        let mut m = Map::new();
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(k.clone(), json!(i));
+        }
+        for k in &keys {
+            prop_assert!(m.get(k).is_some());
+            prop_assert!(m.get(k.as_str()).is_some());
+        }
+        let text = serde_json::to_string(&m).expect("serialises");
+        let back: Map<String, Value> = serde_json::from_str(&text).expect("parses");
+        prop_assert_eq!(&back, &m);
+        let keys_back: Vec<String> = back.keys().map(|k| k.to_string()).collect();
+        let keys_in: Vec<String> = m.keys().map(|k| k.to_string()).collect();
+        prop_assert_eq!(keys_back, keys_in);
+    }
 }

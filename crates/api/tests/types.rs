@@ -77,7 +77,7 @@ fn pod_round_trips_exactly() {
     assert_eq!(obj.kind(), "Pod");
     assert_eq!(obj.to_json(), v);
     let json = obj.to_json();
-    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    let keys: Vec<&serde_json::map::Key> = json.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["apiVersion", "kind", "metadata", "spec", "status"]);
 }
 

@@ -39,10 +39,10 @@ fn shape(type_name: &str, schema_name: Option<&str>, schemas: &mut BTreeMap<Stri
 fn property(f: &Field, schemas: &mut BTreeMap<String, Value>) -> Value {
     let mut p = shape(f.type_name, f.schema, schemas);
     let obj = p.as_object_mut().expect("shape is an object");
-    obj.insert("description".into(), json!(f.description));
+    obj.insert("description", json!(f.description));
     if !f.enums.is_empty() {
         let values: Vec<Value> = f.enums.iter().map(|e| if *e == "\"\"" { json!("") } else { json!(e) }).collect();
-        obj.insert("enum".into(), Value::Array(values));
+        obj.insert("enum", Value::Array(values));
     }
     p
 }
@@ -56,23 +56,23 @@ fn add_schema(name: &str, primitive: Option<&str>, schemas: &mut BTreeMap<String
     let doc = schema(name);
     let mut s = Map::new();
     if let Some(d) = doc.map(|d| d.description).filter(|d| !d.is_empty()) {
-        s.insert("description".into(), json!(d));
+        s.insert("description", json!(d));
     }
     if let Some(t) = primitive {
-        s.insert("type".into(), json!(t));
+        s.insert("type", json!(t));
     } else if doc.is_some_and(|d| !d.fields.is_empty()) || doc.is_none() {
-        s.insert("type".into(), json!("object"));
+        s.insert("type", json!("object"));
     }
     let fields = doc.map_or(&[][..], |d| d.fields);
     if !fields.is_empty() {
         let mut props = Map::new();
         for f in fields {
-            props.insert(f.name.into(), property(f, schemas));
+            props.insert(f.name, property(f, schemas));
         }
-        s.insert("properties".into(), Value::Object(props));
+        s.insert("properties", Value::Object(props));
         let required: Vec<&str> = fields.iter().filter(|f| f.required).map(|f| f.name).collect();
         if !required.is_empty() {
-            s.insert("required".into(), json!(required));
+            s.insert("required", json!(required));
         }
     }
     schemas.insert(name.to_string(), Value::Object(s));
@@ -88,7 +88,7 @@ fn main() {
         add_schema(info.kind, None, schemas);
         let gvk = json!({"group": info.group, "kind": info.kind, "version": info.version});
         if let Some(Value::Object(s)) = schemas.get_mut(info.kind) {
-            s.insert("x-kubernetes-group-version-kind".into(), json!([gvk.clone()]));
+            s.insert("x-kubernetes-group-version-kind", json!([gvk.clone()]));
         }
         let path = if info.namespaced { format!("/{gv}/namespaces/{{namespace}}/{}", info.plural) } else { format!("/{gv}/{}", info.plural) };
         paths.insert(path, json!({"get": {"x-kubernetes-group-version-kind": gvk}}));

@@ -28,6 +28,9 @@ pub fn list_to_json(items: &[&Value]) -> String {
     } else {
         w.out.push_str("[\n");
         for (i, v) in items.iter().enumerate() {
+            if let Some(next) = items.get(i + 1) {
+                crate::prefetch::payload(next);
+            }
             let before = w.out.len();
             indent(&mut w.out, 2);
             w.pretty(v, 2);
@@ -97,6 +100,7 @@ impl<'v> Writer<'v> {
         let start = self.entries.len();
         let mut fingerprint = 0;
         self.entries.extend(m.iter().map(|(k, v)| {
+            crate::prefetch::payload(v);
             let prefix = prefix8(k.as_bytes());
             fingerprint = shapes::mix(fingerprint, prefix, k.len());
             (prefix, k.as_str(), v)
@@ -202,6 +206,7 @@ impl<'v> Writer<'v> {
             Value::Object(m) if !m.is_empty() => self.pretty_map(m, depth),
             Value::Array(a) if !a.is_empty() => {
                 self.out.push_str("[\n");
+                a.iter().for_each(crate::prefetch::payload);
                 for (i, v) in a.iter().enumerate() {
                     indent(&mut self.out, depth + 1);
                     self.pretty(v, depth + 1);

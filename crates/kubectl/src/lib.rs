@@ -22,6 +22,7 @@ pub mod node_shell;
 pub mod output;
 pub mod printers;
 mod shapes;
+mod prefetch;
 pub mod script;
 pub mod session;
 pub mod shell;

@@ -44,6 +44,9 @@ pub fn list_to_yaml(items: &[&Value]) -> String {
     } else {
         w.out.push_str("items:\n");
         for (i, item) in items.iter().enumerate() {
+            if let Some(next) = items.get(i + 1) {
+                crate::prefetch::payload(next);
+            }
             let before = w.out.len();
             w.seq_item(item, 0, false);
             if i == 0 {
@@ -276,6 +279,7 @@ impl<'v> Writer<'v> {
         let start = self.entries.len();
         let mut fingerprint = 0;
         self.entries.extend(m.iter().map(|(k, v)| {
+            crate::prefetch::payload(v);
             let prefix = crate::jsonfmt::prefix8(k.as_bytes());
             fingerprint = shapes::mix(fingerprint, prefix, k.len());
             Entry { key: k.as_str(), value: v, prefix }
@@ -386,6 +390,7 @@ impl<'v> Writer<'v> {
 
     /// Writes a non-empty sequence whose dashes sit at column `indent`.
     fn seq(&mut self, items: &'v [Value], indent: usize, inline_first: bool) {
+        items.iter().for_each(crate::prefetch::payload);
         for (i, item) in items.iter().enumerate() {
             self.seq_item(item, indent, i == 0 && inline_first);
         }

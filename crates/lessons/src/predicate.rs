@@ -151,7 +151,7 @@ fn ready_summary(pod: &Value) -> String {
 fn state_of(status: &Value) -> (String, String) {
     let Some(state) = status.get("state").and_then(Value::as_object) else { return (String::new(), String::new()) };
     let Some((name, detail)) = state.iter().next() else { return (String::new(), String::new()) };
-    (name.clone(), detail.get("reason").map(scalar_text).unwrap_or_default())
+    (name.to_string(), detail.get("reason").map(scalar_text).unwrap_or_default())
 }
 
 fn container(c: &ContainerCheck, cx: &Context) -> Eval {

@@ -81,7 +81,7 @@ impl AdmissionPolicy {
         let mut c = container.clone();
         let list = if *native_sidecar {
             if let Some(m) = c.as_object_mut() {
-                m.insert("restartPolicy".into(), Value::String("Always".into()));
+                m.insert("restartPolicy", Value::String("Always".into()));
             }
             "initContainers"
         } else {

@@ -174,7 +174,7 @@ mod tests {
     fn status_moves_last() {
         let mut v = json!({"status": {}, "kind": "Pod", "spec": {}});
         status_last(&mut v);
-        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        let keys: Vec<&serde_json::map::Key> = v.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["kind", "spec", "status"]);
     }
 }

@@ -421,6 +421,7 @@ mod macros;
 
 pub mod de;
 pub mod error;
+mod key;
 pub mod map;
 #[cfg(feature = "preserve_order")]
 mod vecmap;

@@ -145,7 +145,7 @@ macro_rules! json_internal {
 
     // Insert the current entry followed by trailing comma.
     (@object $object:ident [$($key:tt)+] ($value:expr) , $($rest:tt)*) => {
-        let _ = $object.insert(($($key)+).into(), $value);
+        let _ = $object.insert::<$crate::map::Key>(($($key)+).into(), $value);
         $crate::json_internal!(@object $object () ($($rest)*) ($($rest)*));
     };
 
@@ -156,7 +156,7 @@ macro_rules! json_internal {
 
     // Insert the last entry without trailing comma.
     (@object $object:ident [$($key:tt)+] ($value:expr)) => {
-        let _ = $object.insert(($($key)+).into(), $value);
+        let _ = $object.insert::<$crate::map::Key>(($($key)+).into(), $value);
     };
 
     // Next value is `null`.

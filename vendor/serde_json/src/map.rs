@@ -7,11 +7,12 @@
 //! [`BTreeMap`]: std::collections::BTreeMap
 
 use crate::error::Error;
+pub use crate::key::{AsKey, Key};
+use core::marker::PhantomData;
 use crate::value::Value;
 use alloc::string::String;
 #[cfg(feature = "preserve_order")]
 use alloc::vec::Vec;
-use core::borrow::Borrow;
 use core::fmt::{self, Debug};
 use core::hash::{Hash, Hasher};
 use core::iter::FusedIterator;
@@ -27,7 +28,8 @@ use crate::vecmap::VecMap;
 
 /// Represents a JSON key/value type.
 pub struct Map<K, V> {
-    map: MapImpl<K, V>,
+    map: MapImpl<Key, V>,
+    marker: PhantomData<K>,
 }
 
 #[cfg(not(feature = "preserve_order"))]
@@ -42,6 +44,7 @@ impl Map<String, Value> {
     pub fn new() -> Self {
         Map {
             map: MapImpl::default(),
+            marker: PhantomData,
         }
     }
 
@@ -57,6 +60,7 @@ impl Map<String, Value> {
             },
             #[cfg(feature = "preserve_order")]
             map: VecMap::with_capacity(capacity),
+            marker: PhantomData,
         }
     }
 
@@ -73,10 +77,9 @@ impl Map<String, Value> {
     #[inline]
     pub fn get<Q>(&self, key: &Q) -> Option<&Value>
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
-        self.map.get(key)
+        self.map.get(key.key_str())
     }
 
     /// Returns true if the map contains a value for the specified key.
@@ -86,10 +89,9 @@ impl Map<String, Value> {
     #[inline]
     pub fn contains_key<Q>(&self, key: &Q) -> bool
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
-        self.map.contains_key(key)
+        self.map.contains_key(key.key_str())
     }
 
     /// Returns a mutable reference to the value corresponding to the key.
@@ -99,10 +101,9 @@ impl Map<String, Value> {
     #[inline]
     pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut Value>
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
-        self.map.get_mut(key)
+        self.map.get_mut(key.key_str())
     }
 
     /// Returns the key-value pair matching the given key.
@@ -110,12 +111,11 @@ impl Map<String, Value> {
     /// The key may be any borrowed form of the map's key type, but the ordering
     /// on the borrowed form *must* match the ordering on the key type.
     #[inline]
-    pub fn get_key_value<Q>(&self, key: &Q) -> Option<(&String, &Value)>
+    pub fn get_key_value<Q>(&self, key: &Q) -> Option<(&Key, &Value)>
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
-        self.map.get_key_value(key)
+        self.map.get_key_value(key.key_str())
     }
 
     /// Inserts a key-value pair into the map.
@@ -125,8 +125,8 @@ impl Map<String, Value> {
     /// If the map did have this key present, the value is updated, and the old
     /// value is returned.
     #[inline]
-    pub fn insert(&mut self, k: String, v: Value) -> Option<Value> {
-        self.map.insert(k, v)
+    pub fn insert<K: Into<Key>>(&mut self, k: K, v: Value) -> Option<Value> {
+        self.map.insert(k.into(), v)
     }
 
     /// Insert a key-value pair in the map at the given index.
@@ -138,8 +138,8 @@ impl Map<String, Value> {
     #[cfg(feature = "preserve_order")]
     #[cfg_attr(docsrs, doc(cfg(feature = "preserve_order")))]
     #[inline]
-    pub fn shift_insert(&mut self, index: usize, k: String, v: Value) -> Option<Value> {
-        self.map.shift_insert(index, k, v)
+    pub fn shift_insert<K: Into<Key>>(&mut self, index: usize, k: K, v: Value) -> Option<Value> {
+        self.map.shift_insert(index, k.into(), v)
     }
 
     /// Removes a key from the map, returning the value at the key if the key
@@ -156,13 +156,12 @@ impl Map<String, Value> {
     #[inline]
     pub fn remove<Q>(&mut self, key: &Q) -> Option<Value>
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
         #[cfg(feature = "preserve_order")]
         return self.swap_remove(key);
         #[cfg(not(feature = "preserve_order"))]
-        return self.map.remove(key);
+        return self.map.remove(key.key_str());
     }
 
     /// Removes a key from the map, returning the stored key and value if the
@@ -179,13 +178,12 @@ impl Map<String, Value> {
     #[inline]
     pub fn remove_entry<Q>(&mut self, key: &Q) -> Option<(String, Value)>
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
         #[cfg(feature = "preserve_order")]
         return self.swap_remove_entry(key);
         #[cfg(not(feature = "preserve_order"))]
-        return self.map.remove_entry(key);
+        return self.map.remove_entry(key.key_str()).map(|(k, v)| (k.into_string(), v));
     }
 
     /// Removes and returns the value corresponding to the key from the map.
@@ -200,10 +198,9 @@ impl Map<String, Value> {
     #[inline]
     pub fn swap_remove<Q>(&mut self, key: &Q) -> Option<Value>
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
-        self.map.swap_remove(key)
+        self.map.swap_remove(key.key_str())
     }
 
     /// Remove and return the key-value pair.
@@ -218,10 +215,9 @@ impl Map<String, Value> {
     #[inline]
     pub fn swap_remove_entry<Q>(&mut self, key: &Q) -> Option<(String, Value)>
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
-        self.map.swap_remove_entry(key)
+        self.map.swap_remove_entry(key.key_str()).map(|(k, v)| (k.into_string(), v))
     }
 
     /// Removes and returns the value corresponding to the key from the map.
@@ -236,10 +232,9 @@ impl Map<String, Value> {
     #[inline]
     pub fn shift_remove<Q>(&mut self, key: &Q) -> Option<Value>
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
-        self.map.shift_remove(key)
+        self.map.shift_remove(key.key_str())
     }
 
     /// Remove and return the key-value pair.
@@ -254,10 +249,9 @@ impl Map<String, Value> {
     #[inline]
     pub fn shift_remove_entry<Q>(&mut self, key: &Q) -> Option<(String, Value)>
     where
-        String: Borrow<Q>,
-        Q: ?Sized + Ord + Eq + Hash,
+        Q: ?Sized + AsKey,
     {
-        self.map.shift_remove_entry(key)
+        self.map.shift_remove_entry(key.key_str()).map(|(k, v)| (k.into_string(), v))
     }
 
     /// Moves all elements from other into self, leaving other empty.
@@ -274,7 +268,7 @@ impl Map<String, Value> {
     /// manipulation.
     pub fn entry<S>(&mut self, key: S) -> Entry
     where
-        S: Into<String>,
+        S: Into<Key>,
     {
         #[cfg(not(feature = "preserve_order"))]
         use alloc::collections::btree_map::Entry as EntryImpl;
@@ -354,7 +348,7 @@ impl Map<String, Value> {
     #[inline]
     pub fn retain<F>(&mut self, f: F)
     where
-        F: FnMut(&String, &mut Value) -> bool,
+        F: FnMut(&Key, &mut Value) -> bool,
     {
         self.map.retain(f);
     }
@@ -396,6 +390,7 @@ impl Clone for Map<String, Value> {
     fn clone(&self) -> Self {
         Map {
             map: self.map.clone(),
+            marker: PhantomData,
         }
     }
 
@@ -448,13 +443,12 @@ impl Hash for Map<String, Value> {
 /// ```
 impl<Q> ops::Index<&Q> for Map<String, Value>
 where
-    String: Borrow<Q>,
-    Q: ?Sized + Ord + Eq + Hash,
+    Q: ?Sized + AsKey,
 {
     type Output = Value;
 
     fn index(&self, index: &Q) -> &Value {
-        self.map.index(index)
+        self.map.index(index.key_str())
     }
 }
 
@@ -471,11 +465,10 @@ where
 /// ```
 impl<Q> ops::IndexMut<&Q> for Map<String, Value>
 where
-    String: Borrow<Q>,
-    Q: ?Sized + Ord + Eq + Hash,
+    Q: ?Sized + AsKey,
 {
     fn index_mut(&mut self, index: &Q) -> &mut Value {
-        self.map.get_mut(index).expect("no entry found for key")
+        self.map.get_mut(index.key_str()).expect("no entry found for key")
     }
 }
 
@@ -533,7 +526,7 @@ impl<'de> de::Deserialize<'de> for Map<String, Value> {
             {
                 let mut values = Map::new();
 
-                while let Some((key, value)) = tri!(visitor.next_entry()) {
+                while let Some((key, value)) = tri!(visitor.next_entry::<Key, Value>()) {
                     values.insert(key, value);
                 }
 
@@ -551,8 +544,30 @@ impl FromIterator<(String, Value)> for Map<String, Value> {
         T: IntoIterator<Item = (String, Value)>,
     {
         Map {
-            map: FromIterator::from_iter(iter),
+            map: iter.into_iter().map(|(k, v)| (Key::from(k), v)).collect(),
+            marker: PhantomData,
         }
+    }
+}
+
+impl FromIterator<(Key, Value)> for Map<String, Value> {
+    fn from_iter<T>(iter: T) -> Self
+    where
+        T: IntoIterator<Item = (Key, Value)>,
+    {
+        Map {
+            map: FromIterator::from_iter(iter),
+            marker: PhantomData,
+        }
+    }
+}
+
+impl Extend<(Key, Value)> for Map<String, Value> {
+    fn extend<T>(&mut self, iter: T)
+    where
+        T: IntoIterator<Item = (Key, Value)>,
+    {
+        self.map.extend(iter);
     }
 }
 
@@ -561,7 +576,7 @@ impl Extend<(String, Value)> for Map<String, Value> {
     where
         T: IntoIterator<Item = (String, Value)>,
     {
-        self.map.extend(iter);
+        self.map.extend(iter.into_iter().map(|(k, v)| (Key::from(k), v)));
     }
 }
 
@@ -637,14 +652,14 @@ pub struct OccupiedEntry<'a> {
 }
 
 #[cfg(not(feature = "preserve_order"))]
-type VacantEntryImpl<'a> = btree_map::VacantEntry<'a, String, Value>;
+type VacantEntryImpl<'a> = btree_map::VacantEntry<'a, Key, Value>;
 #[cfg(feature = "preserve_order")]
-type VacantEntryImpl<'a> = crate::vecmap::VacantEntry<'a, String, Value>;
+type VacantEntryImpl<'a> = crate::vecmap::VacantEntry<'a, Key, Value>;
 
 #[cfg(not(feature = "preserve_order"))]
-type OccupiedEntryImpl<'a> = btree_map::OccupiedEntry<'a, String, Value>;
+type OccupiedEntryImpl<'a> = btree_map::OccupiedEntry<'a, Key, Value>;
 #[cfg(feature = "preserve_order")]
-type OccupiedEntryImpl<'a> = crate::vecmap::OccupiedEntry<'a, String, Value>;
+type OccupiedEntryImpl<'a> = crate::vecmap::OccupiedEntry<'a, Key, Value>;
 
 impl<'a> Entry<'a> {
     /// Returns a reference to this entry's key.
@@ -655,7 +670,7 @@ impl<'a> Entry<'a> {
     /// let mut map = serde_json::Map::new();
     /// assert_eq!(map.entry("serde").key(), &"serde");
     /// ```
-    pub fn key(&self) -> &String {
+    pub fn key(&self) -> &Key {
         match self {
             Entry::Vacant(e) => e.key(),
             Entry::Occupied(e) => e.key(),
@@ -760,7 +775,7 @@ impl<'a> VacantEntry<'a> {
     /// }
     /// ```
     #[inline]
-    pub fn key(&self) -> &String {
+    pub fn key(&self) -> &Key {
         self.vacant.key()
     }
 
@@ -810,7 +825,7 @@ impl<'a> OccupiedEntry<'a> {
     /// }
     /// ```
     #[inline]
-    pub fn key(&self) -> &String {
+    pub fn key(&self) -> &Key {
         self.occupied.key()
     }
 
@@ -1009,7 +1024,7 @@ impl<'a> OccupiedEntry<'a> {
         #[cfg(feature = "preserve_order")]
         return self.swap_remove_entry();
         #[cfg(not(feature = "preserve_order"))]
-        return self.occupied.remove_entry();
+        { let (k, v) = self.occupied.remove_entry(); return (k.into_string(), v); }
     }
 
     /// Removes the entry from the map, returning the stored key and value.
@@ -1023,7 +1038,8 @@ impl<'a> OccupiedEntry<'a> {
     #[cfg_attr(docsrs, doc(cfg(feature = "preserve_order")))]
     #[inline]
     pub fn swap_remove_entry(self) -> (String, Value) {
-        self.occupied.swap_remove_entry()
+        let (k, v) = self.occupied.swap_remove_entry();
+        (k.into_string(), v)
     }
 
     /// Removes the entry from the map, returning the stored key and value.
@@ -1037,14 +1053,15 @@ impl<'a> OccupiedEntry<'a> {
     #[cfg_attr(docsrs, doc(cfg(feature = "preserve_order")))]
     #[inline]
     pub fn shift_remove_entry(self) -> (String, Value) {
-        self.occupied.shift_remove_entry()
+        let (k, v) = self.occupied.shift_remove_entry();
+        (k.into_string(), v)
     }
 }
 
 //////////////////////////////////////////////////////////////////////////////
 
 impl<'a> IntoIterator for &'a Map<String, Value> {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a Key, &'a Value);
     type IntoIter = Iter<'a>;
     #[inline]
     fn into_iter(self) -> Self::IntoIter {
@@ -1061,16 +1078,16 @@ pub struct Iter<'a> {
 }
 
 #[cfg(not(feature = "preserve_order"))]
-type IterImpl<'a> = btree_map::Iter<'a, String, Value>;
+type IterImpl<'a> = btree_map::Iter<'a, Key, Value>;
 #[cfg(feature = "preserve_order")]
-type IterImpl<'a> = crate::vecmap::Iter<'a, String, Value>;
+type IterImpl<'a> = crate::vecmap::Iter<'a, Key, Value>;
 
-delegate_iterator!((Iter<'a>) => (&'a String, &'a Value));
+delegate_iterator!((Iter<'a>) => (&'a Key, &'a Value));
 
 //////////////////////////////////////////////////////////////////////////////
 
 impl<'a> IntoIterator for &'a mut Map<String, Value> {
-    type Item = (&'a String, &'a mut Value);
+    type Item = (&'a Key, &'a mut Value);
     type IntoIter = IterMut<'a>;
     #[inline]
     fn into_iter(self) -> Self::IntoIter {
@@ -1087,11 +1104,11 @@ pub struct IterMut<'a> {
 }
 
 #[cfg(not(feature = "preserve_order"))]
-type IterMutImpl<'a> = btree_map::IterMut<'a, String, Value>;
+type IterMutImpl<'a> = btree_map::IterMut<'a, Key, Value>;
 #[cfg(feature = "preserve_order")]
-type IterMutImpl<'a> = crate::vecmap::IterMut<'a, String, Value>;
+type IterMutImpl<'a> = crate::vecmap::IterMut<'a, Key, Value>;
 
-delegate_iterator!((IterMut<'a>) => (&'a String, &'a mut Value));
+delegate_iterator!((IterMut<'a>) => (&'a Key, &'a mut Value));
 
 //////////////////////////////////////////////////////////////////////////////
 
@@ -1113,11 +1130,45 @@ pub struct IntoIter {
 }
 
 #[cfg(not(feature = "preserve_order"))]
-type IntoIterImpl = btree_map::IntoIter<String, Value>;
+type IntoIterImpl = btree_map::IntoIter<Key, Value>;
 #[cfg(feature = "preserve_order")]
-type IntoIterImpl = crate::vecmap::IntoIter<String, Value>;
+type IntoIterImpl = crate::vecmap::IntoIter<Key, Value>;
 
-delegate_iterator!((IntoIter) => (String, Value));
+impl Iterator for IntoIter {
+    type Item = (String, Value);
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.iter.next().map(|(k, v)| (k.into_string(), v))
+    }
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.iter.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for IntoIter {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.iter.next_back().map(|(k, v)| (k.into_string(), v))
+    }
+}
+
+impl ExactSizeIterator for IntoIter {
+    #[inline]
+    fn len(&self) -> usize {
+        self.iter.len()
+    }
+}
+
+impl FusedIterator for IntoIter {}
+
+impl IntoIter {
+    /// The rest of the entries with their keys as stored (no `String` made per key).
+    #[inline]
+    pub fn next_key_entry(&mut self) -> Option<(Key, Value)> {
+        self.iter.next()
+    }
+}
 
 //////////////////////////////////////////////////////////////////////////////
 
@@ -1128,11 +1179,11 @@ pub struct Keys<'a> {
 }
 
 #[cfg(not(feature = "preserve_order"))]
-type KeysImpl<'a> = btree_map::Keys<'a, String, Value>;
+type KeysImpl<'a> = btree_map::Keys<'a, Key, Value>;
 #[cfg(feature = "preserve_order")]
-type KeysImpl<'a> = crate::vecmap::Keys<'a, String, Value>;
+type KeysImpl<'a> = crate::vecmap::Keys<'a, Key, Value>;
 
-delegate_iterator!((Keys<'a>) => &'a String);
+delegate_iterator!((Keys<'a>) => &'a Key);
 
 //////////////////////////////////////////////////////////////////////////////
 
@@ -1143,9 +1194,9 @@ pub struct Values<'a> {
 }
 
 #[cfg(not(feature = "preserve_order"))]
-type ValuesImpl<'a> = btree_map::Values<'a, String, Value>;
+type ValuesImpl<'a> = btree_map::Values<'a, Key, Value>;
 #[cfg(feature = "preserve_order")]
-type ValuesImpl<'a> = crate::vecmap::Values<'a, String, Value>;
+type ValuesImpl<'a> = crate::vecmap::Values<'a, Key, Value>;
 
 delegate_iterator!((Values<'a>) => &'a Value);
 
@@ -1158,9 +1209,9 @@ pub struct ValuesMut<'a> {
 }
 
 #[cfg(not(feature = "preserve_order"))]
-type ValuesMutImpl<'a> = btree_map::ValuesMut<'a, String, Value>;
+type ValuesMutImpl<'a> = btree_map::ValuesMut<'a, Key, Value>;
 #[cfg(feature = "preserve_order")]
-type ValuesMutImpl<'a> = crate::vecmap::ValuesMut<'a, String, Value>;
+type ValuesMutImpl<'a> = crate::vecmap::ValuesMut<'a, Key, Value>;
 
 delegate_iterator!((ValuesMut<'a>) => &'a mut Value);
 
@@ -1173,8 +1224,8 @@ pub struct IntoValues {
 }
 
 #[cfg(not(feature = "preserve_order"))]
-type IntoValuesImpl = btree_map::IntoValues<String, Value>;
+type IntoValuesImpl = btree_map::IntoValues<Key, Value>;
 #[cfg(feature = "preserve_order")]
-type IntoValuesImpl = crate::vecmap::IntoValues<String, Value>;
+type IntoValuesImpl = crate::vecmap::IntoValues<Key, Value>;
 
 delegate_iterator!((IntoValues) => Value);

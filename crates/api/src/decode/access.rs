@@ -47,7 +47,7 @@ impl<'a, 's> SeqAccess<'a> for Seq<'a, 's> {
 pub(super) struct Entries<'a, 's> {
     /// The entries not yet handed out; `next` is the one under the cursor.
     rest: Option<serde_json::map::Iter<'a>>,
-    next: Option<(&'a String, &'a Value)>,
+    next: Option<(&'a serde_json::map::Key, &'a Value)>,
     st: &'s RefCell<State>,
     structure: Option<&'static str>,
     fields: &'static [&'static str],
@@ -98,7 +98,7 @@ impl<'a, 's> Entries<'a, 's> {
                 continue;
             }
             let path = if s.strict_path.is_empty() {
-                k.clone()
+                k.to_string()
             } else {
                 format!("{}.{k}", s.strict_path)
             };

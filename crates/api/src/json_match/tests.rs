@@ -89,16 +89,16 @@ fn table() {
 fn skip_keeps_the_header() {
     let typed = pod();
     let mut wire = Map::new();
-    wire.insert("apiVersion".into(), json!("v1"));
-    wire.insert("kind".into(), json!("Pod"));
+    wire.insert("apiVersion", json!("v1"));
+    wire.insert("kind", json!("Pod"));
     for (k, v) in reversed_at(canonical(), &["spec"]).as_object().unwrap() {
         wire.insert(k.clone(), v.clone());
     }
     let mut wire = Value::Object(wire);
     assert!(canonicalize(&typed, &mut wire, 2));
     let mut want = Map::new();
-    want.insert("apiVersion".into(), json!("v1"));
-    want.insert("kind".into(), json!("Pod"));
+    want.insert("apiVersion", json!("v1"));
+    want.insert("kind", json!("Pod"));
     want.extend(canonical().as_object().unwrap().clone());
     assert_eq!(ordered(&wire), ordered(&Value::Object(want)));
     // A body key among the skipped ones is a mismatch.
@@ -115,7 +115,7 @@ fn shuffled(v: &Value, seed: &mut u64) -> Value {
     fn go(v: &Value, next: &mut dyn FnMut() -> usize) -> Value {
         match v {
             Value::Object(m) => {
-                let mut entries: Vec<(String, Value)> = m.iter().map(|(k, x)| (k.clone(), go(x, next))).collect();
+                let mut entries: Vec<(String, Value)> = m.iter().map(|(k, x)| (k.to_string(), go(x, next))).collect();
                 for i in (1..entries.len()).rev() {
                     entries.swap(i, next() % (i + 1));
                 }

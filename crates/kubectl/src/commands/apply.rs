@@ -117,7 +117,7 @@ fn place(ctx: &Ctx, obj: &mut Value) -> CmdResult {
         if let Some(m) = obj.as_object_mut() {
             let meta = m.entry("metadata").or_insert_with(|| Value::Object(Map::new()));
             if let Some(mm) = meta.as_object_mut() {
-                mm.insert("namespace".into(), Value::String(ns));
+                mm.insert("namespace", Value::String(ns));
             }
         }
     }
@@ -162,7 +162,7 @@ fn with_annotation(obj: &Value, key: &str, value: &str) -> Value {
         if let Some(mm) = meta.as_object_mut() {
             let ann = mm.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
             if let Some(a) = ann.as_object_mut() {
-                a.insert(key.into(), Value::String(value.into()));
+                a.insert(key, Value::String(value.into()));
             }
         }
     }
@@ -370,7 +370,7 @@ fn replace_one(ctx: &mut Ctx, obj: Value, source: &str, status_only: bool) -> Cm
             other => other,
         })?;
         if let (Some(m), Some(rv)) = (obj.pointer_mut("/metadata").and_then(Value::as_object_mut), live.pointer("/metadata/resourceVersion")) {
-            m.insert("resourceVersion".into(), rv.clone());
+            m.insert("resourceVersion", rv.clone());
         }
     }
     let verb = if status_only { Verb::UpdateStatus { object: obj.clone() } } else { Verb::Update { object: obj.clone() } };

@@ -125,10 +125,10 @@ pub fn print_objects<T: Borrow<Value>>(ctx: &mut Ctx, format: &Format, objs: &[T
 fn list_value(items: &[&Value]) -> Value {
     // Built by hand: `json!` would deep-copy every item through Serialize.
     let mut list = serde_json::Map::new();
-    list.insert("apiVersion".into(), json!("v1"));
-    list.insert("items".into(), Value::Array(items.iter().map(|o| (*o).clone()).collect()));
-    list.insert("kind".into(), json!("List"));
-    list.insert("metadata".into(), json!({"resourceVersion": ""}));
+    list.insert("apiVersion", json!("v1"));
+    list.insert("items", Value::Array(items.iter().map(|o| (*o).clone()).collect()));
+    list.insert("kind", json!("List"));
+    list.insert("metadata", json!({"resourceVersion": ""}));
     Value::Object(list)
 }
 

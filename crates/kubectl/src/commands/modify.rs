@@ -252,7 +252,7 @@ pub fn save_edit(ctx: &mut Ctx, info: &podlab_api::ResourceInfo, live: &Value, o
     let new = parse_patch(&strip(edited))?;
     let mut obj = new;
     if let (Some(m), Some(rv)) = (obj.pointer_mut("/metadata").and_then(Value::as_object_mut), live.pointer("/metadata/resourceVersion")) {
-        m.insert("resourceVersion".into(), rv.clone());
+        m.insert("resourceVersion", rv.clone());
     }
     ctx.submit(Verb::Update { object: obj })?;
     ctx.stdout(&format!("{}/{} edited\n", kind_prefix(info), s(live, "metadata.name")));

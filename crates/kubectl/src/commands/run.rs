@@ -37,7 +37,7 @@ fn emit(ctx: &mut Ctx, obj: Value, verb_word: &str) -> CmdResult {
             if info.namespaced {
                 let ns = ctx.namespace();
                 if let Some(m) = o.pointer_mut("/metadata").and_then(Value::as_object_mut) {
-                    m.insert("namespace".into(), Value::String(ns));
+                    m.insert("namespace", Value::String(ns));
                 }
             }
             let resp = ctx.submit(Verb::Create { object: o })?;
@@ -97,7 +97,7 @@ pub fn run(ctx: &mut Ctx) -> CmdResult {
         Some(l) => parse_labels(l)?,
         None => {
             let mut m = Map::new();
-            m.insert("run".into(), Value::String(name.clone()));
+            m.insert("run", Value::String(name.clone()));
             m
         }
     };
@@ -105,26 +105,26 @@ pub fn run(ctx: &mut Ctx) -> CmdResult {
     let rest: Vec<String> = pos[1..].to_vec();
     if !rest.is_empty() {
         let key = if ctx.flags.bool("command") { "command" } else { "args" };
-        container.insert(key.into(), json!(rest));
+        container.insert(key, json!(rest));
     }
     let env = env_list(ctx)?;
     if !env.is_empty() {
-        container.insert("env".into(), Value::Array(env));
+        container.insert("env", Value::Array(env));
     }
-    container.insert("image".into(), Value::String(image));
+    container.insert("image", Value::String(image));
     if let Some(policy) = ctx.flags.get("image-pull-policy") {
-        container.insert("imagePullPolicy".into(), Value::String(policy.into()));
+        container.insert("imagePullPolicy", Value::String(policy.into()));
     }
-    container.insert("name".into(), Value::String(name.clone()));
+    container.insert("name", Value::String(name.clone()));
     if let Some(port) = ctx.flags.get("port") {
         let p: i64 = port.parse().map_err(|_| Fail::Error(format!("strconv.Atoi: parsing {port:?}: invalid syntax")))?;
-        container.insert("ports".into(), json!([{"containerPort": p}]));
+        container.insert("ports", json!([{"containerPort": p}]));
     }
-    container.insert("resources".into(), json!({}));
+    container.insert("resources", json!({}));
     let mut meta = Map::new();
-    meta.insert("creationTimestamp".into(), Value::Null);
-    meta.insert("labels".into(), Value::Object(labels));
-    meta.insert("name".into(), Value::String(name));
+    meta.insert("creationTimestamp", Value::Null);
+    meta.insert("labels", Value::Object(labels));
+    meta.insert("name", Value::String(name));
     let pod = json!({
         "apiVersion": "v1", "kind": "Pod", "metadata": meta,
         "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},

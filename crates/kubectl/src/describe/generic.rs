@@ -33,7 +33,7 @@ pub fn describe(obj: &Value, evs: Option<&[Value]>, now: i64) -> String {
 
 /// `printUnstructuredContent`.
 fn content_lines(w: &mut Writer, level: usize, content: &serde_json::Map<String, Value>, prefix: &str) {
-    let mut keys: Vec<&String> = content.keys().collect();
+    let mut keys: Vec<&serde_json::map::Key> = content.keys().collect();
     keys.sort();
     for key in keys {
         let path = format!("{prefix}.{key}");
@@ -68,7 +68,7 @@ fn go_value(v: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::Array(a) => format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" ")),
         Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
+            let mut keys: Vec<&serde_json::map::Key> = m.keys().collect();
             keys.sort();
             format!("map[{}]", keys.iter().map(|k| format!("{k}:{}", go_value(&m[k.as_str()]))).collect::<Vec<_>>().join(" "))
         }

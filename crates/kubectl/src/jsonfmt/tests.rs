@@ -88,8 +88,8 @@ mod reference {
         }
     }
 
-    fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
-        let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+    fn sorted(m: &serde_json::Map<String, Value>) -> Vec<(&serde_json::map::Key, &Value)> {
+        let mut entries: Vec<(&serde_json::map::Key, &Value)> = m.iter().collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
         entries
     }

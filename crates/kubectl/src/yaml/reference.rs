@@ -99,8 +99,8 @@ fn key_order_of<T: Copy + Ord>(ar: &[T], br: &[T], alpha: impl Fn(T) -> bool, di
     ar.len().cmp(&br.len())
 }
 
-fn sorted_entries(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
-    let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+fn sorted_entries(m: &serde_json::Map<String, Value>) -> Vec<(&serde_json::map::Key, &Value)> {
+    let mut entries: Vec<(&serde_json::map::Key, &Value)> = m.iter().collect();
     // go-yaml's order is not a total order (mixed digits and punctuation), so Rust's sort may
     // refuse it; Go sorts small slices by insertion, which we replay exactly.
     for i in 1..entries.len() {

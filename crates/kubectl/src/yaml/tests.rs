@@ -102,7 +102,7 @@ proptest::proptest! {
     fn folding_matches_the_reference(text in "['\"]?[a-z]{1,6}( {1,2}[a-z:#]{1,6}){3,20}['\"]?", key_width in 1usize..100) {
         let mut m = serde_json::Map::new();
         m.insert("p".repeat(key_width), Value::String(text.clone()));
-        m.insert("l".into(), serde_json::json!([text]));
+        m.insert("l", serde_json::json!([text]));
         let v = Value::Object(m);
         proptest::prop_assert_eq!(to_yaml(&v), reference::to_yaml(&v));
     }

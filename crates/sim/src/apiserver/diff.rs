@@ -55,10 +55,10 @@ pub fn push_pointer_key(path: &mut String, key: &str) {
 
 fn op(kind: &str, path: &str, value: Option<&Value>) -> Value {
     let mut m = serde_json::Map::with_capacity(3);
-    m.insert("op".into(), Value::from(kind));
-    m.insert("path".into(), Value::from(path));
+    m.insert("op", Value::from(kind));
+    m.insert("path", Value::from(path));
     if let Some(v) = value {
-        m.insert("value".into(), exact_copy(v));
+        m.insert("value", exact_copy(v));
     }
     Value::Object(m)
 }
@@ -233,7 +233,7 @@ mod tests {
         match v {
             Value::Object(m) => {
                 let mut out: Map<String, Value> = m.iter().skip(usize::from(drop_first && m.len() > 1)).map(|(k, x)| (k.clone(), edited(x, extra, !drop_first))).collect();
-                out.insert("added/key".into(), extra.clone());
+                out.insert("added/key", extra.clone());
                 Value::Object(out)
             }
             Value::Array(a) => Value::Array(a.iter().map(|x| edited(x, extra, drop_first)).collect()),

@@ -24,7 +24,7 @@ fn generation_of(obj: &Value) -> i64 {
 }
 
 fn set_generation(obj: &mut Value, g: i64) {
-    meta::metadata_mut(obj).insert("generation".into(), json!(g));
+    meta::metadata_mut(obj).insert("generation", json!(g));
 }
 
 /// `PrepareForCreate`: generation 1 for the tracked kinds.

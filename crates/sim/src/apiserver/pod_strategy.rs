@@ -12,7 +12,7 @@ pub const DEFAULT_GRACE_SECONDS: i64 = 30;
 pub fn prepare_for_create(pod: &mut Value) {
     let qos = podlab_api::PodSpec::deserialize_from(pod.get("spec")).map(|s| crate::podres::qos_class(&s)).unwrap_or("BestEffort");
     if let Some(m) = pod.as_object_mut() {
-        m.insert("status".into(), json!({"phase": "Pending", "qosClass": qos}));
+        m.insert("status", json!({"phase": "Pending", "qosClass": qos}));
     }
 }
 
@@ -21,7 +21,7 @@ pub fn prepare_for_create(pod: &mut Value) {
 /// fail that decode; `prepare_typed` then fills it from the decoded spec.
 pub fn clear_status(pod: &mut Value) {
     if let Some(m) = pod.as_object_mut() {
-        m.insert("status".into(), json!({}));
+        m.insert("status", json!({}));
     }
 }
 

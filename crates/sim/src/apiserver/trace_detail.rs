@@ -34,17 +34,17 @@ pub(crate) struct Authenticated {
 impl DetailSource for Authenticated {
     fn to_json(&self) -> Value {
         let mut m = Map::with_capacity(7);
-        m.insert("user".into(), Value::from(self.user.as_str()));
-        m.insert("groups".into(), Value::Array(self.groups.iter().map(|g| Value::from(g.as_str())).collect()));
-        m.insert("method".into(), Value::from(self.method));
-        m.insert("caller".into(), Value::from(self.caller.as_str()));
-        m.insert("verb".into(), Value::from(self.verb));
-        m.insert("kind".into(), Value::from(self.kind.as_str()));
+        m.insert("user", Value::from(self.user.as_str()));
+        m.insert("groups", Value::Array(self.groups.iter().map(|g| Value::from(g.as_str())).collect()));
+        m.insert("method", Value::from(self.method));
+        m.insert("caller", Value::from(self.caller.as_str()));
+        m.insert("verb", Value::from(self.verb));
+        m.insert("kind", Value::from(self.kind.as_str()));
         let body = match &self.body {
             Body::Json(v) => v.clone(),
             Body::Shared(v) => Value::clone(v),
         };
-        m.insert("body".into(), body);
+        m.insert("body", body);
         Value::Object(m)
     }
 }
@@ -66,14 +66,14 @@ pub(crate) struct Authorized {
 impl DetailSource for Authorized {
     fn to_json(&self) -> Value {
         let mut m = Map::with_capacity(8);
-        m.insert("user".into(), Value::from(self.user.as_str()));
-        m.insert("verb".into(), Value::from(self.verb));
-        m.insert("resource".into(), Value::from(self.resource));
-        m.insert("subresource".into(), Value::from(self.subresource));
-        m.insert("apiGroup".into(), Value::from(self.api_group));
-        m.insert("namespace".into(), Value::from(self.namespace.as_str()));
-        m.insert("matched".into(), Value::from(self.matched.as_str()));
-        m.insert("errors".into(), Value::Array(self.errors.iter().map(|e| Value::from(e.as_str())).collect()));
+        m.insert("user", Value::from(self.user.as_str()));
+        m.insert("verb", Value::from(self.verb));
+        m.insert("resource", Value::from(self.resource));
+        m.insert("subresource", Value::from(self.subresource));
+        m.insert("apiGroup", Value::from(self.api_group));
+        m.insert("namespace", Value::from(self.namespace.as_str()));
+        m.insert("matched", Value::from(self.matched.as_str()));
+        m.insert("errors", Value::Array(self.errors.iter().map(|e| Value::from(e.as_str())).collect()));
         Value::Object(m)
     }
 }
@@ -90,11 +90,11 @@ pub(crate) struct Persisted {
 impl DetailSource for Persisted {
     fn to_json(&self) -> Value {
         let mut m = Map::with_capacity(3);
-        m.insert("op".into(), Value::from(self.op));
+        m.insert("op", Value::from(self.op));
         if let Some(node) = &self.node {
-            m.insert("node".into(), Value::from(node.as_str()));
+            m.insert("node", Value::from(node.as_str()));
         }
-        m.insert("resourceVersion".into(), Value::from(self.resource_version.as_str()));
+        m.insert("resourceVersion", Value::from(self.resource_version.as_str()));
         Value::Object(m)
     }
 }
@@ -152,10 +152,10 @@ impl DetailSource for AdmissionPatch {
             .iter()
             .map(|o| {
                 let mut m = Map::with_capacity(3);
-                m.insert("op".into(), Value::from(o.op));
-                m.insert("path".into(), Value::from(&*o.path));
+                m.insert("op", Value::from(o.op));
+                m.insert("path", Value::from(&*o.path));
                 if let Some(v) = &o.value {
-                    m.insert("value".into(), v.unpack());
+                    m.insert("value", v.unpack());
                 }
                 Value::Object(m)
             })
@@ -199,7 +199,7 @@ mod tests {
                 Authenticated { user: "jane".into(), groups: vec!["system:authenticated".into()], method: "token", caller: Label::from("kubectl"), verb: "create", kind: "Pod".into(), body: Body::Shared(Arc::new(body.clone())) }.to_json(),
                 {
                     let mut d = json!({"user": "jane", "groups": ["system:authenticated"], "method": "token", "caller": "kubectl", "verb": "create", "kind": "Pod"});
-                    d.as_object_mut().unwrap().insert("body".into(), body.clone());
+                    d.as_object_mut().unwrap().insert("body", body.clone());
                     d
                 },
             ),

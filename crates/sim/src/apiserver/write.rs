@@ -57,7 +57,7 @@ pub(super) fn validate(r: &mut Req, obj: Candidate, old: Option<&Value>, label: 
                 pod_strategy::prepare_typed(&mut p);
                 if !eager_create() {
                     if let (Some(m), Ok(status)) = (v.as_object_mut(), serde_json::to_value(&p.status)) {
-                        m.insert("status".into(), status);
+                        m.insert("status", status);
                         reusable = Some(v);
                     }
                 }
@@ -134,8 +134,8 @@ fn before_create(r: &mut Req, obj: &mut Value, info: &ResourceInfo) {
     let uid = r.core.apiserver.rng.uid();
     let created = r.core.epoch.rfc3339(r.core.now);
     let m = meta::metadata_mut(obj);
-    m.insert("uid".into(), json!(uid));
-    m.insert("creationTimestamp".into(), json!(created));
+    m.insert("uid", json!(uid));
+    m.insert("creationTimestamp", json!(created));
     for k in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"] {
         m.shift_remove(k);
     }
@@ -148,7 +148,7 @@ fn before_create(r: &mut Req, obj: &mut Value, info: &ResourceInfo) {
         let name = meta::name(obj).to_string();
         let labels = meta::metadata_mut(obj).entry("labels".to_string()).or_insert_with(|| json!({}));
         if let Some(l) = labels.as_object_mut() {
-            l.insert("kubernetes.io/metadata.name".into(), json!(name));
+            l.insert("kubernetes.io/metadata.name", json!(name));
         }
         obj["spec"] = json!({"finalizers": ["kubernetes"]});
         obj["status"] = json!({"phase": "Active"});
@@ -323,7 +323,7 @@ fn with_status(current: &Value, status: Value) -> Value {
         out.insert(k.clone(), v);
     }
     if let Some(st) = status {
-        out.insert("status".into(), st);
+        out.insert("status", st);
     }
     Value::Object(out)
 }
@@ -426,8 +426,8 @@ pub(crate) fn delete(r: &mut Req, kind: &str, ns: &str, name: &str, opts: &Delet
     super::generation::on_deletion_start(&mut new, &current);
     let at = r.core.epoch.rfc3339(r.core.now.plus(crate::time::SimDuration::from_secs(grace as u64)));
     let m = meta::metadata_mut(&mut new);
-    m.insert("deletionTimestamp".into(), json!(at));
-    m.insert("deletionGracePeriodSeconds".into(), json!(grace));
+    m.insert("deletionTimestamp", json!(at));
+    m.insert("deletionGracePeriodSeconds", json!(grace));
     if info.kind == "Namespace" {
         new["status"] = json!({"phase": "Terminating"});
     }
@@ -453,7 +453,7 @@ pub(crate) fn bind(r: &mut Req, ns: &str, pod: &str, node: &str) -> ApiResponse 
         return Err(Status::conflict("pods/binding", pod, &format!("pod {pod} is already assigned to node {assigned:?}")));
     }
     let mut new = (*current).clone();
-    meta::object_mut(&mut new, "spec").insert("nodeName".into(), json!(node));
+    meta::object_mut(&mut new, "spec").insert("nodeName", json!(node));
     let now = r.core.epoch.rfc3339(r.core.now);
     set_condition(&mut new, json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now}));
     meta::status_last(&mut new);

@@ -26,7 +26,7 @@ const DEFAULT_HISTORY_LIMIT: i64 = 10;
 fn sorted_keys(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
+            let mut keys: Vec<&serde_json::map::Key> = m.keys().collect();
             keys.sort();
             let mut out = Map::new();
             for k in keys {

@@ -140,9 +140,9 @@ impl DeploymentController {
                 annotations.insert(k.to_string(), json!(v));
             }
         }
-        annotations.insert(DESIRED_REPLICAS.into(), json!(want.to_string()));
-        annotations.insert(MAX_REPLICAS.into(), json!((want + surge).to_string()));
-        annotations.insert(REVISION.into(), json!(revision.to_string()));
+        annotations.insert(DESIRED_REPLICAS, json!(want.to_string()));
+        annotations.insert(MAX_REPLICAS, json!((want + surge).to_string()));
+        annotations.insert(REVISION, json!(revision.to_string()));
         let name = format!("{}-{h}", meta::name(d));
         let mut spec = json!({"replicas": n, "selector": selector, "template": rs_template});
         if let Some(mrs) = meta::at(d, &["spec", "minReadySeconds"]).filter(|v| v.as_i64().unwrap_or(0) > 0) {

@@ -257,7 +257,7 @@ mod tests {
             assert_eq!(budget(&pdb, &three, &Map::new(), expected), want, "{spec}");
         }
         let mut disrupted = Map::new();
-        disrupted.insert("a".into(), json!("2025-01-01T12:00:00Z"));
+        disrupted.insert("a", json!("2025-01-01T12:00:00Z"));
         let b = budget(&json!({"spec": {"minAvailable": 1}}), &three, &disrupted, 3);
         assert_eq!((b.current_healthy, b.allowed), (1, 0));
     }

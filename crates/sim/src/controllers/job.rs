@@ -230,7 +230,7 @@ pub fn prepare_for_create(job: &mut Value) {
     }
     let template_labels = tm["labels"].clone();
     if meta::labels(job).is_empty() {
-        meta::metadata_mut(job).insert("labels".into(), template_labels);
+        meta::metadata_mut(job).insert("labels", template_labels);
     }
 }
 

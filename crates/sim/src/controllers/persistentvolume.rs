@@ -330,8 +330,8 @@ impl PersistentVolumeController {
         {
             let mut copy = pvc.clone();
             let ann = meta::object_mut(&mut copy["metadata"], "annotations");
-            ann.insert(ANN_BETA_STORAGE_PROVISIONER.into(), json!(provisioner));
-            ann.insert(ANN_STORAGE_PROVISIONER.into(), json!(provisioner));
+            ann.insert(ANN_BETA_STORAGE_PROVISIONER, json!(provisioner));
+            ann.insert(ANN_STORAGE_PROVISIONER, json!(provisioner));
             self.update(ctx, copy, false);
         }
         let msg = format!(
@@ -346,7 +346,7 @@ impl PersistentVolumeController {
         if binding::claim_ref(&pv).is_none() {
             pv["spec"]["claimRef"] = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": meta::name(pvc), "namespace": meta::namespace(pvc), "resourceVersion": meta::resource_version(pvc), "uid": meta::uid(pvc)});
             meta::object_mut(&mut pv["metadata"], "annotations")
-                .insert("pv.kubernetes.io/bound-by-controller".into(), json!("yes"));
+                .insert("pv.kubernetes.io/bound-by-controller", json!("yes"));
             let Some(stored) = self.update(ctx, pv, false) else {
                 return;
             };
@@ -366,8 +366,8 @@ impl PersistentVolumeController {
         {
             claim["spec"]["volumeName"] = json!(meta::name(&pv));
             let ann = meta::object_mut(&mut claim["metadata"], "annotations");
-            ann.insert("pv.kubernetes.io/bind-completed".into(), json!("yes"));
-            ann.insert("pv.kubernetes.io/bound-by-controller".into(), json!("yes"));
+            ann.insert("pv.kubernetes.io/bind-completed", json!("yes"));
+            ann.insert("pv.kubernetes.io/bound-by-controller", json!("yes"));
             let Some(stored) = self.update(ctx, claim, false) else {
                 return;
             };
@@ -463,7 +463,7 @@ impl PersistentVolumeController {
         }
         for (mut pvc, node) in todo {
             meta::object_mut(&mut pvc["metadata"], "annotations")
-                .insert(ANN_SELECTED_NODE.into(), json!(node));
+                .insert(ANN_SELECTED_NODE, json!(node));
             if let Ok(stored) = submit_obj(ctx, ApiRequest::update(pvc)) {
                 self.claims.assume(stored);
             }

@@ -116,8 +116,8 @@ pub(crate) fn bootstrap(core: &mut crate::sim::Core, spec: &StorageSpec) {
     for sc in &spec.storage_classes {
         let mut sc = sc.clone();
         let m = meta::object_mut(&mut sc, "metadata");
-        m.insert("uid".into(), json!(rng.uid()));
-        m.insert("creationTimestamp".into(), json!(created));
+        m.insert("uid", json!(rng.uid()));
+        m.insert("creationTimestamp", json!(created));
         objects.push(sc);
     }
     for obj in objects {

@@ -83,11 +83,11 @@ pub fn allocate_on_create(core: &mut Core, svc: &mut Value) -> Result<(), Status
         }
     };
     let spec = meta::object_mut(svc, "spec");
-    spec.insert("clusterIP".into(), json!(ip));
-    spec.insert("clusterIPs".into(), json!([ip]));
+    spec.insert("clusterIP", json!(ip));
+    spec.insert("clusterIPs", json!([ip]));
     if ip != "None" || !spec.contains_key("ipFamilies") {
-        spec.insert("ipFamilies".into(), json!(["IPv4"]));
-        spec.insert("ipFamilyPolicy".into(), json!("SingleStack"));
+        spec.insert("ipFamilies", json!(["IPv4"]));
+        spec.insert("ipFamilyPolicy", json!("SingleStack"));
     }
     if matches!(ty.as_str(), "NodePort" | "LoadBalancer") {
         allocate_node_ports(core, svc, &mut rng);

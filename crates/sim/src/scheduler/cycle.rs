@@ -244,7 +244,7 @@ fn preempt(s: &mut Scheduler, ctx: &mut Ctx<'_>, key: &PodKey, obj: &Arc<Value>,
         let _ = ctx.submit(ApiRequest::new(Verb::Delete { kind: "Pod".into(), namespace: ns.clone(), name: name.clone(), options: opts }));
     }
     let mut updated = (**obj).clone();
-    crate::meta::object_mut(&mut updated, "status").insert("nominatedNodeName".into(), json!(c.node));
+    crate::meta::object_mut(&mut updated, "status").insert("nominatedNodeName", json!(c.node));
     let _ = ctx.submit(ApiRequest::update_status(updated));
     let _ = key;
 }

@@ -2,7 +2,7 @@ use crate::error::{Error, ErrorCode};
 use crate::map::Map;
 use crate::number::Number;
 use crate::value::Value;
-use alloc::borrow::{Cow, ToOwned};
+use alloc::borrow::Cow;
 use alloc::string::String;
 #[cfg(feature = "raw_value")]
 use alloc::string::ToString;
@@ -137,7 +137,7 @@ impl<'de> Deserialize<'de> for Value {
                         let mut values = Map::new();
 
                         values.insert(first_key, tri!(visitor.next_value()));
-                        while let Some((key, value)) = tri!(visitor.next_entry()) {
+                        while let Some((key, value)) = tri!(visitor.next_entry::<crate::map::Key, Value>()) {
                             values.insert(key, value);
                         }
 
@@ -1329,7 +1329,7 @@ impl<'de> serde::Deserializer<'de> for MapKeyDeserializer<'de> {
 struct KeyClassifier;
 
 enum KeyClass {
-    Map(String),
+    Map(crate::map::Key),
     #[cfg(feature = "arbitrary_precision")]
     Number,
     #[cfg(feature = "raw_value")]
@@ -1363,7 +1363,7 @@ impl<'de> Visitor<'de> for KeyClassifier {
             crate::number::TOKEN => Ok(KeyClass::Number),
             #[cfg(feature = "raw_value")]
             crate::raw::TOKEN => Ok(KeyClass::RawValue),
-            _ => Ok(KeyClass::Map(s.to_owned())),
+            _ => Ok(KeyClass::Map(crate::map::Key::from(s))),
         }
     }
 
@@ -1377,7 +1377,7 @@ impl<'de> Visitor<'de> for KeyClassifier {
             crate::number::TOKEN => Ok(KeyClass::Number),
             #[cfg(feature = "raw_value")]
             crate::raw::TOKEN => Ok(KeyClass::RawValue),
-            _ => Ok(KeyClass::Map(s)),
+            _ => Ok(KeyClass::Map(crate::map::Key::from(s))),
         }
     }
 }

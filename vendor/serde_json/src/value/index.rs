@@ -1,6 +1,5 @@
 use super::Value;
 use crate::map::Map;
-use alloc::borrow::ToOwned;
 use alloc::string::String;
 use core::fmt::{self, Display};
 use core::ops;
@@ -98,7 +97,7 @@ impl Index for str {
             *v = Value::Object(Map::new());
         }
         match v {
-            Value::Object(map) => map.entry(self.to_owned()).or_insert(Value::Null),
+            Value::Object(map) => map.entry(self).or_insert(Value::Null),
             _ => panic!("cannot access key {:?} in JSON {}", self, Type(v)),
         }
     }
@@ -113,6 +112,18 @@ impl Index for String {
     }
     fn index_or_insert<'v>(&self, v: &'v mut Value) -> &'v mut Value {
         self[..].index_or_insert(v)
+    }
+}
+
+impl Index for crate::map::Key {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        self.as_str().index_into(v)
+    }
+    fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        self.as_str().index_into_mut(v)
+    }
+    fn index_or_insert<'v>(&self, v: &'v mut Value) -> &'v mut Value {
+        self.as_str().index_or_insert(v)
     }
 }
 
@@ -137,6 +148,7 @@ mod private {
     impl Sealed for usize {}
     impl Sealed for str {}
     impl Sealed for alloc::string::String {}
+    impl Sealed for crate::map::Key {}
     impl<T> Sealed for &T where T: ?Sized + Sealed {}
 }
 

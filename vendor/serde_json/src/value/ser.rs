@@ -1,5 +1,5 @@
 use crate::error::{Error, ErrorCode, Result};
-use crate::map::Map;
+use crate::map::{Key, Map};
 use crate::value::{to_value, Value};
 use alloc::borrow::ToOwned;
 use alloc::string::{String, ToString};
@@ -213,7 +213,7 @@ impl serde::Serializer for Serializer {
         T: ?Sized + Serialize,
     {
         let mut values = Map::new();
-        values.insert(String::from(variant), tri!(to_value(value)));
+        values.insert(variant, tri!(to_value(value)));
         Ok(Value::Object(values))
     }
 
@@ -311,7 +311,7 @@ pub struct SerializeTupleVariant {
 pub enum SerializeMap {
     Map {
         map: Map<String, Value>,
-        next_key: Option<String>,
+        next_key: Option<Key>,
     },
     #[cfg(feature = "arbitrary_precision")]
     Number { out_value: Option<Value> },
@@ -456,16 +456,16 @@ fn float_key_must_be_finite() -> Error {
 }
 
 impl serde::Serializer for MapKeySerializer {
-    type Ok = String;
+    type Ok = Key;
     type Error = Error;
 
-    type SerializeSeq = Impossible<String, Error>;
-    type SerializeTuple = Impossible<String, Error>;
-    type SerializeTupleStruct = Impossible<String, Error>;
-    type SerializeTupleVariant = Impossible<String, Error>;
-    type SerializeMap = Impossible<String, Error>;
-    type SerializeStruct = Impossible<String, Error>;
-    type SerializeStructVariant = Impossible<String, Error>;
+    type SerializeSeq = Impossible<Key, Error>;
+    type SerializeTuple = Impossible<Key, Error>;
+    type SerializeTupleStruct = Impossible<Key, Error>;
+    type SerializeTupleVariant = Impossible<Key, Error>;
+    type SerializeMap = Impossible<Key, Error>;
+    type SerializeStruct = Impossible<Key, Error>;
+    type SerializeStructVariant = Impossible<Key, Error>;
 
     #[inline]
     fn serialize_unit_variant(
@@ -473,101 +473,97 @@ impl serde::Serializer for MapKeySerializer {
         _name: &'static str,
         _variant_index: u32,
         variant: &'static str,
-    ) -> Result<String> {
-        Ok(variant.to_owned())
+    ) -> Result<Key> {
+        Ok(Key::from(variant))
     }
 
     #[inline]
-    fn serialize_newtype_struct<T>(self, _name: &'static str, value: &T) -> Result<String>
+    fn serialize_newtype_struct<T>(self, _name: &'static str, value: &T) -> Result<Key>
     where
         T: ?Sized + Serialize,
     {
         value.serialize(self)
     }
 
-    fn serialize_bool(self, value: bool) -> Result<String> {
-        Ok(if value { "true" } else { "false" }.to_owned())
+    fn serialize_bool(self, value: bool) -> Result<Key> {
+        Ok(Key::from(if value { "true" } else { "false" }))
     }
 
-    fn serialize_i8(self, value: i8) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_i8(self, value: i8) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_i16(self, value: i16) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_i16(self, value: i16) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_i32(self, value: i32) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_i32(self, value: i32) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_i64(self, value: i64) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_i64(self, value: i64) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_i128(self, value: i128) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_i128(self, value: i128) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_u8(self, value: u8) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_u8(self, value: u8) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_u16(self, value: u16) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_u16(self, value: u16) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_u32(self, value: u32) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_u32(self, value: u32) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_u64(self, value: u64) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_u64(self, value: u64) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_u128(self, value: u128) -> Result<String> {
-        Ok(itoa::Buffer::new().format(value).to_owned())
+    fn serialize_u128(self, value: u128) -> Result<Key> {
+        Ok(Key::from(itoa::Buffer::new().format(value)))
     }
 
-    fn serialize_f32(self, value: f32) -> Result<String> {
+    fn serialize_f32(self, value: f32) -> Result<Key> {
         if value.is_finite() {
-            Ok(zmij::Buffer::new().format_finite(value).to_owned())
+            Ok(Key::from(zmij::Buffer::new().format_finite(value)))
         } else {
             Err(float_key_must_be_finite())
         }
     }
 
-    fn serialize_f64(self, value: f64) -> Result<String> {
+    fn serialize_f64(self, value: f64) -> Result<Key> {
         if value.is_finite() {
-            Ok(zmij::Buffer::new().format_finite(value).to_owned())
+            Ok(Key::from(zmij::Buffer::new().format_finite(value)))
         } else {
             Err(float_key_must_be_finite())
         }
     }
 
     #[inline]
-    fn serialize_char(self, value: char) -> Result<String> {
-        Ok({
-            let mut s = String::new();
-            s.push(value);
-            s
-        })
+    fn serialize_char(self, value: char) -> Result<Key> {
+        Ok(Key::from(value))
     }
 
     #[inline]
-    fn serialize_str(self, value: &str) -> Result<String> {
-        Ok(value.to_owned())
+    fn serialize_str(self, value: &str) -> Result<Key> {
+        Ok(Key::from(value))
     }
 
-    fn serialize_bytes(self, _value: &[u8]) -> Result<String> {
+    fn serialize_bytes(self, _value: &[u8]) -> Result<Key> {
         Err(key_must_be_a_string())
     }
 
-    fn serialize_unit(self) -> Result<String> {
+    fn serialize_unit(self) -> Result<Key> {
         Err(key_must_be_a_string())
     }
 
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<String> {
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<Key> {
         Err(key_must_be_a_string())
     }
 
@@ -577,18 +573,18 @@ impl serde::Serializer for MapKeySerializer {
         _variant_index: u32,
         _variant: &'static str,
         _value: &T,
-    ) -> Result<String>
+    ) -> Result<Key>
     where
         T: ?Sized + Serialize,
     {
         Err(key_must_be_a_string())
     }
 
-    fn serialize_none(self) -> Result<String> {
+    fn serialize_none(self) -> Result<Key> {
         Err(key_must_be_a_string())
     }
 
-    fn serialize_some<T>(self, _value: &T) -> Result<String>
+    fn serialize_some<T>(self, _value: &T) -> Result<Key>
     where
         T: ?Sized + Serialize,
     {
@@ -639,11 +635,11 @@ impl serde::Serializer for MapKeySerializer {
         Err(key_must_be_a_string())
     }
 
-    fn collect_str<T>(self, value: &T) -> Result<String>
+    fn collect_str<T>(self, value: &T) -> Result<Key>
     where
         T: ?Sized + Display,
     {
-        Ok(value.to_string())
+        Ok(Key::from(value.to_string()))
     }
 }
 
@@ -701,7 +697,7 @@ impl serde::ser::SerializeStructVariant for SerializeStructVariant {
     where
         T: ?Sized + Serialize,
     {
-        self.map.insert(String::from(key), tri!(to_value(value)));
+        self.map.insert(key, tri!(to_value(value)));
         Ok(())
     }
 

@@ -46,7 +46,7 @@ fn internal_spec(spec: &Value) -> Value {
                 sc.insert((*to).to_string(), v);
             }
         }
-        m.insert("securityContext".into(), sc);
+        m.insert("securityContext", sc);
     }
     spec
 }
@@ -285,7 +285,7 @@ fn map_body(
     n: &serde_json::Map<String, Value>,
     depth: usize,
 ) {
-    let keys: std::collections::BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    let keys: std::collections::BTreeSet<&serde_json::map::Key> = o.keys().chain(n.keys()).collect();
     // A ResourceList's keys are the named type ResourceName, which go-cmp marks `s"cpu"`.
     let quantities = name == "core.ResourceList";
     let json = if quantities { "limits" } else { "" };

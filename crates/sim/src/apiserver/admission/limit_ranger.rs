@@ -74,7 +74,7 @@ pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(),
         let meta = meta::metadata_mut(pod);
         let ann = meta.entry("annotations".to_string()).or_insert_with(|| json!({}));
         if let Some(m) = ann.as_object_mut() {
-            m.insert(ANNOTATION.into(), json!(format!("LimitRanger plugin set: {}", notes.join("; "))));
+            m.insert(ANNOTATION, json!(format!("LimitRanger plugin set: {}", notes.join("; "))));
         }
     }
     Ok(())

@@ -51,9 +51,9 @@ pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(),
         }
     }
     let spec = meta::object_mut(pod, "spec");
-    spec.insert("priority".into(), json!(value));
+    spec.insert("priority", json!(value));
     if !spec.contains_key("preemptionPolicy") {
-        spec.insert("preemptionPolicy".into(), json!(policy));
+        spec.insert("preemptionPolicy", json!(policy));
     }
     Ok(())
 }

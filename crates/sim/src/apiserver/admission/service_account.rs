@@ -46,8 +46,8 @@ pub(super) fn projected_typed() -> Option<&'static ProjectedVolumeSource> {
 /// The volume as the wire form gets it (and the trace shows it): `name`, then `projected`.
 fn volume_json(name: &str) -> Value {
     let mut volume = serde_json::Map::with_capacity(2);
-    volume.insert("name".into(), Value::from(name));
-    volume.insert("projected".into(), projected().clone());
+    volume.insert("name", Value::from(name));
+    volume.insert("projected", projected().clone());
     Value::Object(volume)
 }
 
@@ -102,8 +102,8 @@ pub fn mutate(r: &mut Req, pod: &mut Value, touched: &mut Touched) -> Result<(),
     let ns = meta::namespace(pod).to_string();
     let sa_name = meta::str_at(pod, &["spec", "serviceAccountName"]).filter(|s| !s.is_empty()).unwrap_or("default").to_string();
     let spec = meta::object_mut(pod, "spec");
-    spec.insert("serviceAccountName".into(), json!(sa_name));
-    spec.insert("serviceAccount".into(), json!(sa_name));
+    spec.insert("serviceAccountName", json!(sa_name));
+    spec.insert("serviceAccount", json!(sa_name));
     let pod_automount = meta::at(pod, &["spec", "automountServiceAccountToken"]).and_then(Value::as_bool);
     if !automount(r, &ns, &sa_name, pod_automount)? {
         return Ok(());
