@@ -8,8 +8,10 @@
 //! a fifth of their time waiting for the first bytes of scattered keys (perf, 200 pods). Inline,
 //! a key is read from the cache line its entry is already in, and cloning a map copies it.
 //!
-//! The wasm build keeps a boxed string per key: the page pays for code size, not for these
-//! cycles, and the inline form's branches would be inlined at every key access.
+//! The wasm build keeps a plain `String` per key, built and read by the same non-inlined calls
+//! as before this change: the page pays for code size, not for these cycles (the inline form,
+//! and even a `Box<str>` with its shrinking conversion, inlined at every `json!` key and
+//! lookup, grew the gzipped wasm by 12 KB).
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
@@ -38,7 +40,7 @@ enum Repr {
 
 #[cfg(target_arch = "wasm32")]
 #[derive(Clone)]
-struct Repr(Box<str>);
+struct Repr(String);
 
 #[cfg(not(target_arch = "wasm32"))]
 const _: () = assert!(core::mem::size_of::<Key>() == core::mem::size_of::<String>());
@@ -63,7 +65,7 @@ impl Key {
     #[cfg(target_arch = "wasm32")]
     #[inline]
     pub fn as_str(&self) -> &str {
-        &(self.0).0
+        (self.0).0.as_str()
     }
 
     /// The key as an owned `String`.
@@ -75,40 +77,43 @@ impl Key {
             inline => String::from(Key(inline).as_str()),
         }
         #[cfg(target_arch = "wasm32")]
-        (self.0).0.into_string()
+        (self.0).0
     }
 }
 
 impl From<&str> for Key {
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline]
     fn from(s: &str) -> Key {
-        #[cfg(not(target_arch = "wasm32"))]
         if s.len() <= INLINE {
             let mut bytes = [0u8; INLINE];
             bytes[..s.len()].copy_from_slice(s.as_bytes());
             return Key(Repr::Inline { len: s.len() as u8, bytes });
         }
-        Key(heap(Box::from(s)))
+        Key(Repr::Heap(Box::from(s)))
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn from(s: &str) -> Key {
+        Key(Repr(String::from(s)))
     }
 }
 
 impl From<String> for Key {
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline]
     fn from(s: String) -> Key {
-        #[cfg(not(target_arch = "wasm32"))]
         if s.len() <= INLINE {
             return Key::from(s.as_str());
         }
-        Key(heap(s.into_boxed_str()))
+        Key(Repr::Heap(s.into_boxed_str()))
     }
-}
 
-#[inline]
-fn heap(s: Box<str>) -> Repr {
-    #[cfg(not(target_arch = "wasm32"))]
-    return Repr::Heap(s);
     #[cfg(target_arch = "wasm32")]
-    return Repr(s);
+    #[inline]
+    fn from(s: String) -> Key {
+        Key(Repr(s))
+    }
 }
 
 impl From<&String> for Key {
