@@ -1024,7 +1024,10 @@ impl<'a> OccupiedEntry<'a> {
         #[cfg(feature = "preserve_order")]
         return self.swap_remove_entry();
         #[cfg(not(feature = "preserve_order"))]
-        { let (k, v) = self.occupied.remove_entry(); return (k.into_string(), v); }
+        {
+            let (k, v) = self.occupied.remove_entry();
+            return (k.into_string(), v);
+        }
     }
 
     /// Removes the entry from the map, returning the stored key and value.
@@ -1162,13 +1165,6 @@ impl ExactSizeIterator for IntoIter {
 
 impl FusedIterator for IntoIter {}
 
-impl IntoIter {
-    /// The rest of the entries with their keys as stored (no `String` made per key).
-    #[inline]
-    pub fn next_key_entry(&mut self) -> Option<(Key, Value)> {
-        self.iter.next()
-    }
-}
 
 //////////////////////////////////////////////////////////////////////////////
 
