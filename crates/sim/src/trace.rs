@@ -150,6 +150,9 @@ mod tests {
             assert_eq!(read, v);
         }
         assert_eq!(std::mem::size_of::<Details>(), 16);
-        assert!(std::mem::size_of::<TraceEntry>() <= 104, "{}", std::mem::size_of::<TraceEntry>());
+        assert!(std::mem::size_of::<TraceEntry>() <= 80, "{}", std::mem::size_of::<TraceEntry>());
+        // Labels are one pointer wide and a score row is a quarter of its old 64 bytes.
+        assert_eq!(std::mem::size_of::<Label>(), 8);
+        assert_eq!(std::mem::size_of::<crate::scheduler::trace_detail::ScoreRow>(), 16);
     }
 }

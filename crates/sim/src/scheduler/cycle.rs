@@ -177,7 +177,7 @@ fn select_host<'a>(count: usize, name: impl Fn(usize) -> &'a Label, scored: &sco
             }
         }
     }
-    let rows = (0..count).take(cap).map(|i| ScoreRow { node: name(i).clone(), scores: scored.row(i), total: totals[i] }).collect();
+    let rows = (0..count).take(cap).map(|i| ScoreRow::new(name(i).clone(), scored.row(i), totals[i])).collect();
     let selected = if best < count { name(best).clone() } else { Label::default() };
     (selected.clone(), ScoreDetail { rows, selected })
 }
