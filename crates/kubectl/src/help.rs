@@ -1,5 +1,8 @@
 //! kubectl 1.33's own `--help` texts (captured from the real binary with kubectl-oracle), shown
-//! for `kubectl`, `kubectl <command> -h` and command groups typed without a subcommand.
+//! for `kubectl`, `kubectl <command> -h` and command groups typed without a subcommand. Every
+//! command path Podlab runs has its text here (a test holds the dispatcher to that); a command
+//! Podlab does not simulate has none, and its `--help` says so instead of printing another
+//! command's help.
 
 /// `kubectl` with no arguments and `kubectl --help`.
 pub const ROOT_HELP: &str = include_str!("help/root.txt");
@@ -7,13 +10,16 @@ pub const ROOT_HELP: &str = include_str!("help/root.txt");
 static HELP: &[(&str, &str)] = &[
     ("annotate", include_str!("help/annotate.txt")),
     ("api-resources", include_str!("help/api-resources.txt")),
+    ("api-versions", include_str!("help/api-versions.txt")),
     ("apply", include_str!("help/apply.txt")),
     ("auth", include_str!("help/auth.txt")),
     ("auth can-i", include_str!("help/auth_can-i.txt")),
+    ("auth whoami", include_str!("help/auth_whoami.txt")),
     ("cluster-info", include_str!("help/cluster-info.txt")),
     ("config", include_str!("help/config.txt")),
     ("config current-context", include_str!("help/config_current-context.txt")),
     ("config get-contexts", include_str!("help/config_get-contexts.txt")),
+    ("config set-context", include_str!("help/config_set-context.txt")),
     ("config use-context", include_str!("help/config_use-context.txt")),
     ("cordon", include_str!("help/cordon.txt")),
     ("create", include_str!("help/create.txt")),
@@ -24,6 +30,7 @@ static HELP: &[(&str, &str)] = &[
     ("create secret", include_str!("help/create_secret.txt")),
     ("create secret docker-registry", include_str!("help/create_secret_docker-registry.txt")),
     ("create secret generic", include_str!("help/create_secret_generic.txt")),
+    ("create serviceaccount", include_str!("help/create_serviceaccount.txt")),
     ("delete", include_str!("help/delete.txt")),
     ("describe", include_str!("help/describe.txt")),
     ("drain", include_str!("help/drain.txt")),
@@ -45,6 +52,8 @@ static HELP: &[(&str, &str)] = &[
     ("rollout undo", include_str!("help/rollout_undo.txt")),
     ("run", include_str!("help/run.txt")),
     ("scale", include_str!("help/scale.txt")),
+    ("set", include_str!("help/set.txt")),
+    ("set image", include_str!("help/set_image.txt")),
     ("taint", include_str!("help/taint.txt")),
     ("top", include_str!("help/top.txt")),
     ("top node", include_str!("help/top_node.txt")),
@@ -54,8 +63,12 @@ static HELP: &[(&str, &str)] = &[
     ("wait", include_str!("help/wait.txt")),
 ];
 
-/// The help text of a command path; commands without a captured text fall back to the root's.
-pub fn help_for(path: &[&str]) -> String {
+/// The help text of a command path (`[]` is kubectl itself); None for a command Podlab does
+/// not simulate.
+pub fn help_for(path: &[&str]) -> Option<&'static str> {
+    if path.is_empty() {
+        return Some(ROOT_HELP);
+    }
     let key = path.join(" ");
-    HELP.iter().find(|(k, _)| *k == key).map(|(_, t)| t.to_string()).unwrap_or_else(|| ROOT_HELP.to_string())
+    HELP.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)
 }

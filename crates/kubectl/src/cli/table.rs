@@ -85,11 +85,35 @@ pub static COMMANDS: &[CommandSpec] = &[
         cmd("deployment", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("image", None, List), flag("port", None, Int32), flag("replicas", Some('r'), Int32)]),
         cmd("job", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("image", None, Str), flag("from", None, Str)]),
         cmd("serviceaccount", CREATE_COMMON),
+        // The rest of kubectl 1.33's `create` subcommands, with their flags, so each reaches
+        // its own answer (run or "not supported") instead of `create`'s "unknown flag".
+        cmd("clusterrole", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("verb", None, Slice), flag("resource", None, Slice), flag("resource-name", None, List), flag("non-resource-url", None, Slice), flag("aggregation-rule", None, Str)]),
+        cmd("clusterrolebinding", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("clusterrole", None, Str), flag("user", None, List), flag("group", None, List), flag("serviceaccount", None, List)]),
+        cmd("cronjob", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("image", None, Str), flag("restart", None, Str), flag("schedule", None, Str)]),
+        cmd("ingress", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("annotation", None, List), flag("class", None, Str), flag("default-backend", None, Str), flag("rule", None, List)]),
+        cmd("poddisruptionbudget", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("max-unavailable", None, Str), flag("min-available", None, Str), flag("selector", None, Str)]),
+        cmd("priorityclass", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("description", None, Str), flag("global-default", None, Bool), flag("preemption-policy", None, Str), flag("value", None, Int32)]),
+        cmd("quota", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("hard", None, Str), flag("scopes", None, Str)]),
+        cmd("role", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("verb", None, Slice), flag("resource", None, Slice), flag("resource-name", None, List)]),
+        cmd("rolebinding", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("role", None, Str), flag("clusterrole", None, Str), flag("user", None, List), flag("group", None, List), flag("serviceaccount", None, List)]),
+        group("service", &[], &[
+            cmd("clusterip", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("clusterip", None, Str), flag("tcp", None, Slice)]),
+            cmd("externalname", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("external-name", None, Str), flag("tcp", None, Slice)]),
+            cmd("loadbalancer", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("tcp", None, Slice)]),
+            cmd("nodeport", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, VALIDATE, SAVE_CONFIG, flag("node-port", None, Int), flag("tcp", None, Slice)]),
+        ], false),
+        cmd("token", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, flag("audience", None, List), flag("bound-object-kind", None, Str), flag("bound-object-name", None, Str), flag("bound-object-uid", None, Str), flag("duration", None, Duration)]),
     ], true),
     cmd("expose", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, KUSTOMIZE, flag("port", None, Str), flag("target-port", None, Str), flag("protocol", None, Str), flag("type", None, Str), flag("name", None, Str), flag("selector", None, Str), flag("labels", Some('l'), Str), flag("cluster-ip", None, Str), flag("external-ip", None, Str), flag("load-balancer-ip", None, Str), flag("session-affinity", None, Str), flag("override-type", None, Str), flag("overrides", None, Str)]),
     cmd("run", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, flag("image", None, Str), flag("restart", None, Str), flag("command", None, Bool), flag("env", None, List), flag("port", None, Str), flag("labels", Some('l'), Str), flag("annotations", None, List), flag("image-pull-policy", None, Str), flag("stdin", Some('i'), Bool), flag("tty", Some('t'), Bool), flag("rm", None, Bool), flag("attach", None, Bool), flag("quiet", Some('q'), Bool), flag("expose", None, Bool), flag("overrides", None, Str), flag("override-type", None, Str), flag("privileged", None, Bool), flag("leave-stdin-open", None, Bool), flag("pod-running-timeout", None, Duration), SAVE_CONFIG]),
     group("set", &[], &[
         cmd("image", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, SELECTOR, KUSTOMIZE, flag("all", None, Bool), flag("local", None, Bool)]),
+        // Not simulated; parsed as kubectl 1.33 does so they reach the "not supported" answer.
+        cmd("env", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, SELECTOR, KUSTOMIZE, flag("all", None, Bool), flag("local", None, Bool), flag("containers", Some('c'), Str), flag("env", Some('e'), List), flag("from", None, Str), flag("keys", None, Slice), flag("list", None, Bool), flag("overwrite", None, Bool), flag("prefix", None, Str), flag("resolve", None, Bool)]),
+        cmd("resources", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, SELECTOR, KUSTOMIZE, flag("all", None, Bool), flag("local", None, Bool), flag("containers", Some('c'), Str), flag("limits", None, Str), flag("requests", None, Str)]),
+        cmd("selector", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, flag("all", None, Bool), flag("local", None, Bool), flag("resource-version", None, Str)]),
+        cmd("serviceaccount", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, KUSTOMIZE, flag("all", None, Bool), flag("local", None, Bool)]),
+        cmd("subject", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, DRY_RUN, FIELD_MANAGER, FILENAME, RECURSIVE, SELECTOR, KUSTOMIZE, flag("all", None, Bool), flag("local", None, Bool), flag("group", None, List), flag("serviceaccount", None, List), flag("user", None, List)]),
     ], false),
     cmd("explain", &[OUTPUT, flag("api-version", None, Str), flag("recursive", None, Bool)]),
     cmd("get", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, ALL_NS, FIELD_SEL, FILENAME, RECURSIVE, SELECTOR, KUSTOMIZE, NO_HEADERS, flag("chunk-size", None, Int), flag("ignore-not-found", None, Bool), flag("label-columns", Some('L'), Slice), flag("output-watch-events", None, Bool), flag("raw", None, Str), flag("server-print", None, Bool), flag("show-kind", None, Bool), flag("show-labels", None, Bool), flag("sort-by", None, Str), flag("subresource", None, Str), flag("watch", Some('w'), Bool), flag("watch-only", None, Bool)]),
@@ -147,10 +171,18 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd("completion", &[]),
     group("config", &[], &[
         cmd("current-context", &[]),
+        cmd("delete-cluster", &[]),
+        cmd("delete-context", &[]),
+        cmd("delete-user", &[]),
         cmd("get-contexts", &[OUTPUT, NO_HEADERS]),
         cmd("get-clusters", &[]),
         cmd("get-users", &[]),
         cmd("set-context", &[flag("current", None, Bool), flag("namespace", None, Str), flag("cluster", None, Str), flag("user", None, Str)]),
+        cmd("rename-context", &[]),
+        cmd("set", &[flag("set-raw-bytes", None, Bool)]),
+        cmd("set-cluster", &[flag("certificate-authority", None, Str), flag("embed-certs", None, Bool), flag("insecure-skip-tls-verify", None, Bool), flag("proxy-url", None, Str), flag("server", None, Str), flag("tls-server-name", None, Str)]),
+        cmd("set-credentials", &[flag("auth-provider", None, Str), flag("auth-provider-arg", None, Slice), flag("client-certificate", None, Str), flag("client-key", None, Str), flag("embed-certs", None, Bool), flag("exec-api-version", None, Str), flag("exec-arg", None, Slice), flag("exec-command", None, Str), flag("exec-env", None, List), flag("exec-interactive-mode", None, Str), flag("exec-provide-cluster-info", None, Bool), flag("password", None, Str), flag("token", None, Str), flag("username", None, Str)]),
+        cmd("unset", &[]),
         cmd("use-context", &[]),
         cmd("view", &[OUTPUT, TEMPLATE, AMTK, SHOW_MF, flag("flatten", None, Bool), flag("minify", None, Bool), flag("raw", None, Bool), flag("merge", None, Bool)]),
     ], false),
@@ -165,7 +197,8 @@ pub static COMMANDS: &[CommandSpec] = &[
 /// cobra aliases of subcommands (`kubectl top pods`, `kubectl create cm`).
 const ALIASES: &[(&str, &str)] = &[
     ("pods", "pod"), ("po", "pod"), ("nodes", "node"), ("no", "node"), ("cm", "configmap"), ("ns", "namespace"),
-    ("deploy", "deployment"), ("sa", "serviceaccount"),
+    ("deploy", "deployment"), ("sa", "serviceaccount"), ("svc", "service"), ("cj", "cronjob"), ("pdb", "poddisruptionbudget"),
+    ("pc", "priorityclass"), ("resourcequota", "quota"),
 ];
 
 /// Finds a command (or subcommand) by name or alias among `list`.

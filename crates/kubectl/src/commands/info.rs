@@ -67,7 +67,7 @@ pub fn config(ctx: &mut Ctx, sub: &str) -> CmdResult {
         "use-context" => {
             let Some(name) = args.first() else {
                 // helpErrorf: the command's help on stdout, then the bare error.
-                ctx.stdout(&crate::help::help_for(&["config", "use-context"]));
+                ctx.stdout(crate::help::help_for(&["config", "use-context"]).unwrap_or_default());
                 return fail("Unexpected args: []");
             };
             if !ctx.session.kubeconfig.contexts.iter().any(|c| &c.name == name) {

@@ -271,8 +271,14 @@ pub fn kind_prefix(info: &ResourceInfo) -> String {
 /// Runs the command at `path` (`["get"]`, `["create", "configmap"]`).
 pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
     if ctx.flags.bool("help") {
-        ctx.stdout(&crate::help::help_for(path));
-        return Ok(());
+        return match crate::help::help_for(path) {
+            Some(text) => {
+                ctx.stdout(text);
+                Ok(())
+            }
+            // Not another command's help: what running it would say.
+            None => fail(format!("{:?} is not supported in Podlab's simulated cluster", path.join(" "))),
+        };
     }
     // Loading the kubeconfig fails before anything is sent when --context names no context
     // (the `config` commands edit the file itself and do not need one).
@@ -290,16 +296,18 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["delete"] => delete::delete(ctx),
         ["run"] => run::run(ctx),
         ["create", "secret"] => {
-            ctx.stdout(&crate::help::help_for(path));
+            ctx.stdout(crate::help::help_for(path).unwrap_or(crate::help::ROOT_HELP));
             Err(Fail::Printed)
         }
         ["create", sub] => run::create_sub(ctx, sub),
         ["create", "secret", sub] => run::create_secret(ctx, sub),
+        ["create", "service", ..] => fail(format!("{:?} is not supported in Podlab's simulated cluster", path.join(" "))),
         ["expose"] => run::expose(ctx),
         ["label"] => modify::label(ctx, "label"),
         ["annotate"] => modify::label(ctx, "annotate"),
         ["scale"] => modify::scale(ctx),
         ["set", "image"] => modify::set_image(ctx),
+        ["set", sub] => fail(format!("{:?} is not supported in Podlab's simulated cluster", format!("set {sub}"))),
         ["patch"] => modify::patch(ctx),
         ["edit"] => modify::edit(ctx),
         ["cordon"] => modify::cordon(ctx, true),
@@ -322,10 +330,10 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["wait"] => wait::wait(ctx),
         ["rollout" | "config" | "top" | "auth" | "set", ..] => {
             // A command group typed without its subcommand prints its help and exits 1.
-            ctx.stdout(&crate::help::help_for(path));
+            ctx.stdout(crate::help::help_for(path).unwrap_or(crate::help::ROOT_HELP));
             Err(Fail::Printed)
         }
-        [cmd, ..] => fail(format!("{cmd:?} is not supported in Podlab's simulated cluster")),
+        [_, ..] => fail(format!("{:?} is not supported in Podlab's simulated cluster", path.join(" "))),
         [] => Ok(()),
     }
 }

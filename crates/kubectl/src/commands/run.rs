@@ -178,8 +178,14 @@ fn data_from(ctx: &Ctx, encode: bool) -> Result<Map<String, Value>, Fail> {
     Ok(data)
 }
 
+/// The `create` subcommands Podlab runs (the others parse, then say they are not simulated).
+pub const CREATE_SUBCOMMANDS: &[&str] = &["configmap", "namespace", "serviceaccount", "deployment", "job"];
+
 /// `kubectl create <sub> NAME ...`.
 pub fn create_sub(ctx: &mut Ctx, sub: &str) -> CmdResult {
+    if !CREATE_SUBCOMMANDS.contains(&sub) {
+        return fail(format!("{:?} is not supported in Podlab's simulated cluster", format!("create {sub}")));
+    }
     let name = name_arg(ctx)?;
     let obj = match sub {
         "configmap" => json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(&name), "data": data_from(ctx, false)?}),
@@ -187,7 +193,7 @@ pub fn create_sub(ctx: &mut Ctx, sub: &str) -> CmdResult {
         "serviceaccount" => json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(&name)}),
         "deployment" => deployment(ctx, &name)?,
         "job" => job(ctx, &name)?,
-        other => return fail(format!("unknown command {other:?}")),
+        other => return fail(format!("{:?} is not supported in Podlab's simulated cluster", format!("create {other}"))),
     };
     let mut obj = obj;
     if sub == "configmap" && obj["data"].as_object().is_some_and(|d| d.is_empty()) {
