@@ -65,6 +65,7 @@ fn every_listed_command_has_its_own_help_or_says_it_is_not_simulated() {
                 without += 1;
                 assert_eq!((out.exit_code, out.stdout.as_str()), (1, ""), "kubectl {path} --help");
                 assert_eq!(out.stderr, not_supported(path), "kubectl {path} --help");
+                assert!(unsimulated(&mut s, path), "{path} runs but has no help text");
             }
         }
     }

@@ -154,7 +154,10 @@ fn store(parsed: &mut Parsed, spec: &FlagSpec, value: String) -> Result<(), Flag
     check_value(spec, &value)?;
     let entry = parsed.values.entry(spec.long).or_default();
     if spec.kind == FlagKind::Slice {
-        entry.extend(value.split(',').map(str::to_string));
+        // pflag reads the value as one CSV record; an empty value is no items at all.
+        if !value.is_empty() {
+            entry.extend(value.split(',').map(str::to_string));
+        }
     } else {
         entry.push(value);
     }

@@ -5,6 +5,7 @@
 //! (`pods web`, `pod/web`, `pods,svc`), namespaces and `-o` output of objects.
 
 pub mod apply;
+pub mod create_rbac;
 pub mod curl;
 pub mod delete;
 pub mod describe;
@@ -299,6 +300,10 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
             ctx.stdout(crate::help::help_for(path).unwrap_or(crate::help::ROOT_HELP));
             Err(Fail::Printed)
         }
+        ["create", "role"] => create_rbac::create_role(ctx),
+        ["create", "clusterrole"] => create_rbac::create_clusterrole(ctx),
+        ["create", "rolebinding"] => create_rbac::create_rolebinding(ctx),
+        ["create", "clusterrolebinding"] => create_rbac::create_clusterrolebinding(ctx),
         ["create", sub] => run::create_sub(ctx, sub),
         ["create", "secret", sub] => run::create_secret(ctx, sub),
         ["create", "service", ..] => fail(format!("{:?} is not supported in Podlab's simulated cluster", path.join(" "))),

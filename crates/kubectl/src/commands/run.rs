@@ -26,7 +26,7 @@ pub fn base64(data: &[u8]) -> String {
 }
 
 /// Creates (or, with `--dry-run`/`-o`, prints) a generated object and reports it.
-fn emit(ctx: &mut Ctx, obj: Value, verb_word: &str) -> CmdResult {
+pub(super) fn emit(ctx: &mut Ctx, obj: Value, verb_word: &str) -> CmdResult {
     let info = resource(s(&obj, "kind"))?;
     let dry = ctx.flags.get("dry-run").map(str::to_string);
     let output = ctx.flags.get("output").unwrap_or("").to_string();
@@ -133,7 +133,7 @@ pub fn run(ctx: &mut Ctx) -> CmdResult {
     emit(ctx, pod, "created")
 }
 
-fn name_arg(ctx: &Ctx) -> Result<String, Fail> {
+pub(super) fn name_arg(ctx: &Ctx) -> Result<String, Fail> {
     match ctx.flags.positionals.first() {
         Some(n) => Ok(n.clone()),
         None => Err(Fail::Plain(format!("error: exactly one NAME is required, got 0\n{}\n", ctx.usage_hint()))),
