@@ -8,6 +8,7 @@ pub mod kinds;
 pub mod node;
 pub mod persistentvolume;
 pub mod pod;
+pub mod rbac;
 pub mod volumes;
 pub mod writer;
 
@@ -32,6 +33,8 @@ pub fn describe_object(obj: &Value, events: Option<&[Value]>, related: &[Arc<Val
         "Job" => kinds::job(obj, related, events, now),
         "PersistentVolumeClaim" => kinds::pvc(obj, related, events, now),
         "PersistentVolume" => persistentvolume::describe_pv(obj, events, now),
+        "Role" | "ClusterRole" => rbac::role(obj),
+        "RoleBinding" | "ClusterRoleBinding" => rbac::binding(obj),
         // kubectl has no describer of its own for these: its generic one prints every field.
         "ControllerRevision" | "Lease" => generic::describe(obj, events, now),
         _ => generic(obj, events, now),
