@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod create_rbac;
+pub mod create_service;
 pub mod curl;
 pub mod delete;
 pub mod describe;
@@ -296,17 +297,17 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["replace"] => apply::replace(ctx),
         ["delete"] => delete::delete(ctx),
         ["run"] => run::run(ctx),
-        ["create", "secret"] => {
+        ["create", "secret"] | ["create", "service"] => {
             ctx.stdout(crate::help::help_for(path).unwrap_or(crate::help::ROOT_HELP));
             Err(Fail::Printed)
         }
+        ["create", "service", kind] => create_service::create_service(ctx, kind),
         ["create", "role"] => create_rbac::create_role(ctx),
         ["create", "clusterrole"] => create_rbac::create_clusterrole(ctx),
         ["create", "rolebinding"] => create_rbac::create_rolebinding(ctx),
         ["create", "clusterrolebinding"] => create_rbac::create_clusterrolebinding(ctx),
         ["create", sub] => run::create_sub(ctx, sub),
         ["create", "secret", sub] => run::create_secret(ctx, sub),
-        ["create", "service", ..] => fail(format!("{:?} is not supported in Podlab's simulated cluster", path.join(" "))),
         ["expose"] => run::expose(ctx),
         ["label"] => modify::label(ctx, "label"),
         ["annotate"] => modify::label(ctx, "annotate"),

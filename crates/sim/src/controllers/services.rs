@@ -90,7 +90,7 @@ pub fn allocate_on_create(core: &mut Core, svc: &mut Value) -> Result<(), Status
         spec.insert("ipFamilyPolicy", json!("SingleStack"));
     }
     if matches!(ty.as_str(), "NodePort" | "LoadBalancer") {
-        allocate_node_ports(core, svc, &mut rng);
+        allocate_node_ports(core, svc, &mut rng).map_err(|(i, port, detail)| invalid(&name, &format!("spec.ports[{i}].nodePort"), &port.to_string(), detail))?;
     }
     if svc.get("status").is_none() {
         svc["status"] = json!({"loadBalancer": {}});
@@ -98,7 +98,9 @@ pub fn allocate_on_create(core: &mut Core, svc: &mut Value) -> Result<(), Status
     Ok(())
 }
 
-fn allocate_node_ports(core: &Core, svc: &mut Value, rng: &mut Rng) {
+/// Node ports: each one asked for must be in the range and free (the port allocator's checks,
+/// first failure reported as (port index, port, message)); the rest are drawn from the range.
+fn allocate_node_ports(core: &Core, svc: &mut Value, rng: &mut Rng) -> Result<(), (usize, i64, &'static str)> {
     let mut taken: Vec<u64> = Vec::new();
     for s in core.store.list("Service", None) {
         for p in meta::at(s, &["spec", "ports"]).and_then(Value::as_array).into_iter().flatten() {
@@ -106,19 +108,29 @@ fn allocate_node_ports(core: &Core, svc: &mut Value, rng: &mut Rng) {
         }
     }
     let span = u64::from(NODE_PORT_MAX - NODE_PORT_MIN) + 1;
-    if let Some(ports) = svc.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
-        for p in ports.iter_mut() {
-            if p.get("nodePort").and_then(Value::as_u64).is_some_and(|n| n > 0) {
-                continue;
-            }
-            let start = rng.below(span);
-            let free = (0..span).map(|i| u64::from(NODE_PORT_MIN) + (start + i) % span).find(|n| !taken.contains(n));
-            if let Some(n) = free {
-                taken.push(n);
-                p["nodePort"] = json!(n);
-            }
+    let Some(ports) = svc.pointer_mut("/spec/ports").and_then(Value::as_array_mut) else { return Ok(()) };
+    for (i, p) in ports.iter().enumerate() {
+        let Some(n) = p.get("nodePort").and_then(Value::as_i64).filter(|n| *n != 0) else { continue };
+        if !(i64::from(NODE_PORT_MIN)..=i64::from(NODE_PORT_MAX)).contains(&n) {
+            return Err((i, n, "provided port is not in the valid range. The range of valid ports is 30000-32767"));
+        }
+        if taken.contains(&(n as u64)) {
+            return Err((i, n, "provided port is already allocated"));
+        }
+        taken.push(n as u64);
+    }
+    for p in ports.iter_mut() {
+        if p.get("nodePort").and_then(Value::as_u64).is_some_and(|n| n > 0) {
+            continue;
+        }
+        let start = rng.below(span);
+        let free = (0..span).map(|i| u64::from(NODE_PORT_MIN) + (start + i) % span).find(|n| !taken.contains(n));
+        if let Some(n) = free {
+            taken.push(n);
+            p["nodePort"] = json!(n);
         }
     }
+    Ok(())
 }
 
 /// One Service as the data plane sees it.
