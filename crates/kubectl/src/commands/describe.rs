@@ -110,6 +110,7 @@ fn related_objects(ctx: &mut Ctx, obj: &Value) -> Vec<Arc<Value>> {
             v
         }
         "PersistentVolumeClaim" => fetch(ctx, "pods", Some(&ns), None),
+        "ServiceAccount" => fetch(ctx, "secrets", Some(&ns), None),
         "Namespace" => {
             let mut v = fetch(ctx, "resourcequotas", Some(&name), None);
             v.extend(fetch(ctx, "limitranges", Some(&name), None));

@@ -33,6 +33,7 @@ pub fn describe_object(obj: &Value, events: Option<&[Value]>, related: &[Arc<Val
         "Job" => kinds::job(obj, related, events, now),
         "PersistentVolumeClaim" => kinds::pvc(obj, related, events, now),
         "PersistentVolume" => persistentvolume::describe_pv(obj, events, now),
+        "ServiceAccount" => rbac::service_account(obj, related, events, now),
         "Role" | "ClusterRole" => rbac::role(obj),
         "RoleBinding" | "ClusterRoleBinding" => rbac::binding(obj),
         // kubectl has no describer of its own for these: its generic one prints every field.

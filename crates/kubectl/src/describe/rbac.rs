@@ -4,11 +4,14 @@
 //! group, resource and resource name with their verbs in order (`CompactRules`), and sorted by
 //! the text of Go's generated `PolicyRule.String()`, so a learner sees the same table, in the
 //! same order, as on a real cluster. No namespace line and no events, as kubectl prints none.
+//! A ServiceAccount lists its image pull secrets, mountable secrets and token Secrets, marking
+//! the names no Secret of its namespace has as `(not found)`.
 
-use super::common::{annotations, labels};
+use super::common::{annotations, events, labels};
 use super::writer::{Writer, L0, L1};
 use crate::value::{arr, s};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// A policy rule as lists of strings, in `PolicyRule` field order.
 #[derive(Clone, Default, PartialEq)]
@@ -164,6 +167,42 @@ pub fn binding(obj: &Value) -> String {
     w.finish()
 }
 
+/// `describeServiceAccount`; `secrets` are the Secrets of the account's namespace.
+pub fn service_account(obj: &Value, secrets: &[Arc<Value>], evs: Option<&[Value]>, now: i64) -> String {
+    let (name, uid) = (s(obj, "metadata.name"), s(obj, "metadata.uid"));
+    let tokens: Vec<&str> = secrets
+        .iter()
+        .filter(|sec| s(sec, "type") == "kubernetes.io/service-account-token")
+        .filter(|sec| {
+            let ann = |k: &str| sec.get("metadata").and_then(|m| m.get("annotations")).and_then(|a| a.get(k)).and_then(Value::as_str).unwrap_or_default();
+            ann("kubernetes.io/service-account.name") == name && ann("kubernetes.io/service-account.uid") == uid
+        })
+        .map(|sec| s(sec, "metadata.name"))
+        .collect();
+    let names = |key: &str| -> Vec<&str> { arr(obj, key).iter().map(|r| s(r, "name")).collect() };
+    let exists = |n: &str| secrets.iter().any(|sec| s(sec, "metadata.name") == n);
+    let mut w = Writer::new();
+    w.write(L0, &format!("Name:\t{name}\n"));
+    w.write(L0, &format!("Namespace:\t{}\n", s(obj, "metadata.namespace")));
+    labels(&mut w, "Labels", obj, "metadata.labels");
+    annotations(&mut w, "Annotations", obj, "metadata.annotations");
+    // kubectl walks its three lists in the sorted order of their headers.
+    for (header, list, checked) in [("Image pull secrets:", names("imagePullSecrets"), true), ("Mountable secrets:", names("secrets"), true), ("Tokens:", tokens, false)] {
+        if list.is_empty() {
+            w.write(L0, &format!("{header}\t<none>\n"));
+        }
+        for (i, n) in list.iter().enumerate() {
+            let lead = if i == 0 { header } else { "" };
+            let missing = if checked && !exists(n) { " (not found)" } else { "" };
+            w.write(L0, &format!("{lead}\t{n}{missing}\n"));
+        }
+    }
+    if let Some(e) = evs {
+        events(&mut w, e, now);
+    }
+    w.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +237,29 @@ mod tests {
         );
         let text = role(&cr);
         assert!(text.starts_with("Name:         r\nLabels:       <none>\nAnnotations:  <none>\nPolicyRule:\n  Resources               Non-Resource URLs  Resource Names  Verbs\n"), "{text}");
+    }
+
+    /// The objects of a kubectl-oracle run (kubectl 1.33.1) and the text it printed: a missing
+    /// secret is marked in both lists, a token Secret counts only with the account's name and
+    /// uid, continuation lines leave the header cell empty.
+    #[test]
+    fn service_account_matches_kubectl_1_33() {
+        let sa = json!({"kind": "ServiceAccount", "metadata": {"name": "ci", "namespace": "default", "uid": "u2"},
+            "imagePullSecrets": [{"name": "regcred"}, {"name": "other"}], "secrets": [{"name": "ci-token"}, {"name": "regcred"}]});
+        let secret = |name: &str, ty: &str, sa_name: &str, uid: &str| {
+            Arc::new(json!({"kind": "Secret", "metadata": {"name": name, "namespace": "default",
+                "annotations": {"kubernetes.io/service-account.name": sa_name, "kubernetes.io/service-account.uid": uid}}, "type": ty}))
+        };
+        let secrets = [
+            secret("ci-token-abc", "kubernetes.io/service-account-token", "ci", "u2"),
+            secret("other-uid", "kubernetes.io/service-account-token", "ci", "u9"),
+            secret("regcred", "kubernetes.io/dockerconfigjson", "", ""),
+        ];
+        let want = "Name:                ci\nNamespace:           default\nLabels:              <none>\nAnnotations:         <none>\n\
+            Image pull secrets:  regcred\n                     other (not found)\n\
+            Mountable secrets:   ci-token (not found)\n                     regcred\n\
+            Tokens:              ci-token-abc\nEvents:              <none>\n";
+        assert_eq!(service_account(&sa, &secrets, Some(&[]), 0), want);
     }
 
     #[test]
