@@ -30,6 +30,7 @@ static HELP: &[(&str, &str)] = &[
     ("create deployment", include_str!("help/create_deployment.txt")),
     ("create job", include_str!("help/create_job.txt")),
     ("create namespace", include_str!("help/create_namespace.txt")),
+    ("create poddisruptionbudget", include_str!("help/create_poddisruptionbudget.txt")),
     ("create role", include_str!("help/create_role.txt")),
     ("create rolebinding", include_str!("help/create_rolebinding.txt")),
     ("create secret", include_str!("help/create_secret.txt")),

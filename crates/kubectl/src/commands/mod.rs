@@ -5,6 +5,7 @@
 //! (`pods web`, `pod/web`, `pods,svc`), namespaces and `-o` output of objects.
 
 pub mod apply;
+pub mod create_pdb;
 pub mod create_rbac;
 pub mod create_service;
 pub mod curl;
@@ -302,6 +303,7 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
             Err(Fail::Printed)
         }
         ["create", "service", kind] => create_service::create_service(ctx, kind),
+        ["create", "poddisruptionbudget"] => create_pdb::create_pdb(ctx),
         ["create", "role"] => create_rbac::create_role(ctx),
         ["create", "clusterrole"] => create_rbac::create_clusterrole(ctx),
         ["create", "rolebinding"] => create_rbac::create_rolebinding(ctx),
