@@ -67,10 +67,12 @@ pub fn delete(ctx: &mut Ctx) -> CmdResult {
     }
     let mut errors = Vec::new();
     let mut pending: Vec<(&'static str, String, String, String)> = Vec::new();
-    let dry = ctx.flags.get("dry-run").is_some_and(|d| d == "client" || d == "server");
+    // A client dry run sends nothing; a server one sends each DELETE with dryRun=All (see
+    // `Ctx::submit`), so the API server's answers (NotFound, Forbidden) still show.
+    let dry = ctx.flags.get("dry-run").filter(|d| *d == "client" || *d == "server").map(str::to_string);
     for (t, ns) in &items {
         for name in &t.names {
-            if dry {
+            if dry.as_deref() == Some("client") {
                 ctx.stdout(&format!("{} {name:?} deleted (dry run)\n", super::kind_prefix(t.info)));
                 continue;
             }
@@ -78,7 +80,11 @@ pub fn delete(ctx: &mut Ctx) -> CmdResult {
             match ctx.submit(verb) {
                 Ok(ok) => {
                     let word = if immediate { "force deleted" } else { "deleted" };
-                    ctx.stdout(&format!("{} {name:?} {word}\n", super::kind_prefix(t.info)));
+                    let suffix = if dry.is_some() { " (server dry run)" } else { "" };
+                    ctx.stdout(&format!("{} {name:?} {word}{suffix}\n", super::kind_prefix(t.info)));
+                    if dry.is_some() {
+                        continue;
+                    }
                     if let podlab_sim::ApiOk::Deleted { finished: false, object } = ok {
                         let uid = podlab_sim::meta::uid(&object).to_string();
                         pending.push((t.info.kind, ns.clone(), name.clone(), uid));

@@ -125,6 +125,9 @@ impl<'a> Ctx<'a> {
         let mut req = ApiRequest::new(verb);
         req.user = self.flags.get("as").map(str::to_string);
         req.groups = self.flags.all("as-group");
+        // `--dry-run=server` sends every request with dryRun=All: the API server admits and
+        // validates the change but does not persist it.
+        req.dry_run = self.flags.get("dry-run") == Some("server");
         let resp = self.session.sim.submit(req);
         let warnings: Vec<String> = self.session.sim.last_warnings().to_vec();
         for w in warnings {

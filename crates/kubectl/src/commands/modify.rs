@@ -49,7 +49,21 @@ fn select(ctx: &mut Ctx, resources: &[String], verb: &str) -> Result<Vec<(Target
     Ok(out)
 }
 
+/// What kubectl appends to the operation it prints under `--dry-run` (PrintFlagsWithDryRunStrategy).
+fn dry_suffix(ctx: &Ctx) -> &'static str {
+    match ctx.flags.get("dry-run") {
+        Some("client") => " (dry run)",
+        Some("server") => " (server dry run)",
+        _ => "",
+    }
+}
+
+/// Sends a patch; under `--dry-run=client` nothing is sent (kubectl only prints what it would
+/// do), and under `--dry-run=server` `Ctx::submit` marks the request dryRun=All.
 fn patch_object(ctx: &mut Ctx, info: &podlab_api::ResourceInfo, obj: &Value, patch_type: PatchType, patch: Value) -> Result<Value, Fail> {
+    if ctx.flags.get("dry-run") == Some("client") {
+        return Ok(obj.clone());
+    }
     let verb = Verb::Patch {
         kind: info.kind.into(),
         namespace: s(obj, "metadata.namespace").into(),
@@ -101,7 +115,8 @@ pub fn label(ctx: &mut Ctx, which: &str) -> CmdResult {
         if !unchanged {
             patch_object(ctx, t.info, &obj, PatchType::Merge, json!({"metadata": {field: patch}}))?;
         }
-        ctx.stdout(&format!("{}/{} {word}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
+        let dry = dry_suffix(ctx);
+        ctx.stdout(&format!("{}/{} {word}{dry}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
     }
     Ok(())
 }
@@ -130,7 +145,8 @@ pub fn scale(ctx: &mut Ctx) -> CmdResult {
         }
         let field = if t.info.kind == "Job" { "parallelism" } else { "replicas" };
         patch_object(ctx, t.info, &obj, PatchType::Merge, json!({"spec": {field: replicas}}))?;
-        ctx.stdout(&format!("{}/{} scaled\n", kind_prefix(t.info), s(&obj, "metadata.name")));
+        let dry = dry_suffix(ctx);
+        ctx.stdout(&format!("{}/{} scaled{dry}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
     }
     Ok(())
 }
@@ -275,7 +291,8 @@ pub fn cordon(ctx: &mut Ctx, on: bool) -> CmdResult {
         }
         let value = if on { json!(true) } else { Value::Null };
         patch_object(ctx, info, &node, PatchType::Strategic, json!({"spec": {"unschedulable": value}}))?;
-        ctx.stdout(&format!("node/{name} {word}\n"));
+        let dry = dry_suffix(ctx);
+        ctx.stdout(&format!("node/{name} {word}{dry}\n"));
     }
     Ok(())
 }
@@ -328,7 +345,8 @@ pub fn taint(ctx: &mut Ctx) -> CmdResult {
         let value = if taints.is_empty() { Value::Null } else { Value::Array(taints) };
         patch_object(ctx, t.info, &node, PatchType::Merge, json!({"spec": {"taints": value}}))?;
         let word = if removed && !added { "untainted" } else { "tainted" };
-        ctx.stdout(&format!("node/{} {word}\n", s(&node, "metadata.name")));
+        let dry = dry_suffix(ctx);
+        ctx.stdout(&format!("node/{} {word}{dry}\n", s(&node, "metadata.name")));
     }
     Ok(())
 }
@@ -358,7 +376,8 @@ pub fn set_image(ctx: &mut Ctx) -> CmdResult {
             patch = json!({ seg: patch });
         }
         patch_object(ctx, t.info, &obj, PatchType::Strategic, patch)?;
-        ctx.stdout(&format!("{}/{} image updated\n", kind_prefix(t.info), s(&obj, "metadata.name")));
+        let dry = dry_suffix(ctx);
+        ctx.stdout(&format!("{}/{} image updated{dry}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
     }
     Ok(())
 }
