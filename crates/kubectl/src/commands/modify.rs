@@ -179,6 +179,16 @@ pub fn patch(ctx: &mut Ctx) -> CmdResult {
     let patch = parse_patch(&text)?;
     let positionals = ctx.flags.positionals.clone();
     for (t, obj) in select(ctx, &positionals, "patch")? {
+        if ctx.flags.get("dry-run") == Some("client") {
+            // Patched locally, nothing sent. A JSON patch is taken to change the object; merge
+            // and strategic patches are merged (list merge keys aside) to tell "no change".
+            let mut local = obj.clone();
+            json_merge(&mut local, &patch);
+            let word = if patch_type != PatchType::Json && local == obj { "patched (no change)" } else { "patched" };
+            // Unlike label or scale, kubectl's patch prints no "(dry run)" (checked on 1.33.1).
+            ctx.stdout(&format!("{}/{} {word}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
+            continue;
+        }
         let response = if ctx.flags.get("subresource") == Some("status") {
             let mut merged = obj.clone();
             json_merge(&mut merged, &patch);
@@ -345,8 +355,8 @@ pub fn taint(ctx: &mut Ctx) -> CmdResult {
         let value = if taints.is_empty() { Value::Null } else { Value::Array(taints) };
         patch_object(ctx, t.info, &node, PatchType::Merge, json!({"spec": {"taints": value}}))?;
         let word = if removed && !added { "untainted" } else { "tainted" };
-        let dry = dry_suffix(ctx);
-        ctx.stdout(&format!("node/{} {word}{dry}\n", s(&node, "metadata.name")));
+        // taint prints no "(dry run)" (checked on kubectl 1.33.1), unlike cordon.
+        ctx.stdout(&format!("node/{} {word}\n", s(&node, "metadata.name")));
     }
     Ok(())
 }
