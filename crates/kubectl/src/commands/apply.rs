@@ -3,7 +3,7 @@
 //! `unchanged`), `create -f` and `replace -f` (also `--subresource=status` and `--force`), and
 //! reading `-f` arguments (workspace files, directories, `-` for stdin, multi-document YAML).
 
-use super::{fail, kind_prefix, resource, CmdResult, Ctx, Fail, Target};
+use super::{dry_run_suffix, fail, kind_prefix, resource, CmdResult, Ctx, Fail, Target};
 use crate::jsonfmt::to_compact;
 use crate::value::s;
 use podlab_api::decode::DecodeErrorKind;
@@ -122,14 +122,6 @@ fn place(ctx: &Ctx, obj: &mut Value) -> CmdResult {
         }
     }
     Ok(())
-}
-
-fn dry_run_suffix(ctx: &Ctx) -> &'static str {
-    match ctx.flags.get("dry-run") {
-        Some("client") => " (dry run)",
-        Some("server") => " (server dry run)",
-        _ => "",
-    }
 }
 
 /// kubectl's `error when creating "file": ...` wrapping of server errors.

@@ -5,19 +5,10 @@
 //! without enforcing them, so a generated quota would mislead.) Sending, `--dry-run` and `-o` are `create`'s
 //! ([`super::run::emit`]); the API server validates the rest, as it does for real.
 
-use super::run::{emit, name_arg};
+use super::run::{emit, generated_meta as metadata, name_arg};
 use super::{fail, CmdResult, Ctx};
 use podlab_sim::selector::{LabelSelector, Requirement};
 use serde_json::{json, Map, Value};
-
-/// `metadata` of a generated object: the namespace only when `-n` was given.
-fn metadata(ctx: &Ctx, name: &str, namespaced: bool) -> Value {
-    let mut m = json!({"creationTimestamp": null, "name": name});
-    if let Some(ns) = ctx.flags.get("namespace").filter(|_| namespaced) {
-        m["namespace"] = json!(ns);
-    }
-    m
-}
 
 /// `metav1.ParseToLabelSelector`: equality terms become `matchLabels`, set terms
 /// `matchExpressions` (requirements in key order, values sorted); `!=` has no place in a

@@ -5,7 +5,7 @@
 //! `-o` are `create`'s own ([`super::run::emit`]). The API server then authorises, validates
 //! and stores the object like any other, so `kubectl auth can-i` sees the new rules at once.
 
-use super::run::{emit, name_arg};
+use super::run::{emit, emit_or_refused, generated_meta as metadata, name_arg};
 use super::{fail, CmdResult, Ctx, Fail};
 use serde_json::{json, Map, Value};
 
@@ -74,10 +74,11 @@ fn rule_args(ctx: &Ctx) -> RuleArgs {
 }
 
 /// The REST mapper's answer for a `--resource`: its plural name and group, or kubectl's error.
+/// It reads the same resource table as every other kubectl command (what the server serves).
 fn map_resource(r: &ResourceArg) -> Result<(String, String), String> {
     let typed = if r.group.is_empty() { r.resource.clone() } else { format!("{}.{}", r.resource, r.group) };
-    match podlab_sim::resources::resolve(&typed) {
-        Some(info) => Ok((info.resource.to_string(), info.group.to_string())),
+    match podlab_api::registry::lookup(&typed) {
+        Some(info) => Ok((info.plural.to_string(), info.group.to_string())),
         None if r.group.is_empty() => Err(format!("the server doesn't have a resource type {:?}", r.resource)),
         None => Err(format!("the server doesn't have a resource type {:?} in group {:?}", r.resource, r.group)),
     }
@@ -148,16 +149,6 @@ fn policy_rules(args: &RuleArgs, non_resource_urls: &[String]) -> Vec<Value> {
         rules.push(json!({"nonResourceURLs": non_resource_urls, "verbs": args.verbs}));
     }
     rules
-}
-
-/// `metadata` of a generated object: the namespace only when `-n` was given (kubectl's
-/// `EnforceNamespace`), as the API server fills it in otherwise.
-fn metadata(ctx: &Ctx, name: &str, namespaced: bool) -> Value {
-    let mut m = json!({"creationTimestamp": null, "name": name});
-    if let Some(ns) = ctx.flags.get("namespace").filter(|_| namespaced) {
-        m["namespace"] = json!(ns);
-    }
-    m
 }
 
 /// `kubectl create role NAME --verb=... --resource=... [--resource-name=...]`.
@@ -295,9 +286,6 @@ fn binding(ctx: &mut Ctx, kind: &str, metadata: Value, role_kind: &str, role_nam
     if !subjects.is_empty() {
         obj["subjects"] = Value::Array(subjects);
     }
-    // Both commands wrap the API server's refusal in their own words.
-    emit(ctx, obj, "created").map_err(|e| match e {
-        Fail::Server(status) => Fail::Error(format!("failed to create {}: {}", kind.to_ascii_lowercase(), status.message)),
-        other => other,
-    })
+    // Both commands word the API server's refusal themselves.
+    emit_or_refused(ctx, obj, &kind.to_ascii_lowercase())
 }

@@ -4,7 +4,7 @@
 //! words, and its own wording when the API server refuses the object. Sending, `--dry-run` and
 //! `-o` are `create`'s ([`super::run::emit`]).
 
-use super::run::{emit, name_arg};
+use super::run::{emit_or_refused, generated_meta, name_arg};
 use super::{fail, CmdResult, Ctx, Fail};
 use podlab_api::validation::names::{is_dns1123_subdomain, is_valid_port_name, is_valid_port_num};
 use serde_json::{json, Value};
@@ -82,11 +82,8 @@ pub fn create_service(ctx: &mut Ctx, kind: &str) -> CmdResult {
         }
         ports.push(p);
     }
-    let mut metadata = json!({"creationTimestamp": null, "labels": {"app": name}, "name": name});
-    if let Some(ns) = ctx.flags.get("namespace") {
-        // kubectl's EnforceNamespace: only an explicit -n appears in the generated object.
-        metadata["namespace"] = json!(ns);
-    }
+    let mut metadata = generated_meta(ctx, &name, true);
+    metadata["labels"] = json!({"app": name});
     let mut spec = json!({"selector": {"app": name}, "type": svc_type});
     if !ports.is_empty() {
         spec["ports"] = Value::Array(ports);
@@ -98,10 +95,7 @@ pub fn create_service(ctx: &mut Ctx, kind: &str) -> CmdResult {
         spec["clusterIP"] = json!(cluster_ip);
     }
     let obj = json!({"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec, "status": {"loadBalancer": {}}});
-    emit(ctx, obj, "created").map_err(|e| match e {
-        Fail::Server(status) => Fail::Error(format!("failed to create {svc_type} service: {}", status.message)),
-        other => other,
-    })
+    emit_or_refused(ctx, obj, &format!("{svc_type} service"))
 }
 
 #[cfg(test)]

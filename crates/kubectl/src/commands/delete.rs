@@ -69,20 +69,19 @@ pub fn delete(ctx: &mut Ctx) -> CmdResult {
     let mut pending: Vec<(&'static str, String, String, String)> = Vec::new();
     // A client dry run sends nothing; a server one sends each DELETE with dryRun=All (see
     // `Ctx::submit`), so the API server's answers (NotFound, Forbidden) still show.
-    let dry = ctx.flags.get("dry-run").filter(|d| *d == "client" || *d == "server").map(str::to_string);
+    let dry = super::dry_run_suffix(ctx);
     for (t, ns) in &items {
         for name in &t.names {
-            if dry.as_deref() == Some("client") {
-                ctx.stdout(&format!("{} {name:?} deleted (dry run)\n", super::kind_prefix(t.info)));
+            if ctx.flags.get("dry-run") == Some("client") {
+                ctx.stdout(&format!("{} {name:?} deleted{dry}\n", super::kind_prefix(t.info)));
                 continue;
             }
             let verb = Verb::Delete { kind: t.info.kind.into(), namespace: ns.clone(), name: name.clone(), options: opts.clone() };
             match ctx.submit(verb) {
                 Ok(ok) => {
                     let word = if immediate { "force deleted" } else { "deleted" };
-                    let suffix = if dry.is_some() { " (server dry run)" } else { "" };
-                    ctx.stdout(&format!("{} {name:?} {word}{suffix}\n", super::kind_prefix(t.info)));
-                    if dry.is_some() {
+                    ctx.stdout(&format!("{} {name:?} {word}{dry}\n", super::kind_prefix(t.info)));
+                    if !dry.is_empty() {
                         continue;
                     }
                     if let podlab_sim::ApiOk::Deleted { finished: false, object } = ok {

@@ -64,6 +64,21 @@ pub fn fail<T>(msg: impl Into<String>) -> Result<T, Fail> {
     Err(Fail::Error(msg.into()))
 }
 
+/// Podlab's answer for a kubectl command path it does not simulate (`"create quota"`).
+pub fn not_supported<T>(path: &str) -> Result<T, Fail> {
+    fail(format!("{path:?} is not supported in Podlab's simulated cluster"))
+}
+
+/// What kubectl appends to the operation it prints under `--dry-run`
+/// (`PrintFlagsWithDryRunStrategy`).
+pub fn dry_run_suffix(ctx: &Ctx) -> &'static str {
+    match ctx.flags.get("dry-run") {
+        Some("client") => " (dry run)",
+        Some("server") => " (server dry run)",
+        _ => "",
+    }
+}
+
 /// kubectl's one-line rendering of an API error.
 pub fn status_text(s: &Status) -> String {
     match s.reason.as_str() {
@@ -283,7 +298,7 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
                 Ok(())
             }
             // Not another command's help: what running it would say.
-            None => fail(format!("{:?} is not supported in Podlab's simulated cluster", path.join(" "))),
+            None => not_supported(&path.join(" ")),
         };
     }
     // Loading the kubeconfig fails before anything is sent when --context names no context
@@ -318,7 +333,7 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
         ["annotate"] => modify::label(ctx, "annotate"),
         ["scale"] => modify::scale(ctx),
         ["set", "image"] => modify::set_image(ctx),
-        ["set", sub] => fail(format!("{:?} is not supported in Podlab's simulated cluster", format!("set {sub}"))),
+        ["set", sub] => not_supported(&format!("set {sub}")),
         ["patch"] => modify::patch(ctx),
         ["edit"] => modify::edit(ctx),
         ["cordon"] => modify::cordon(ctx, true),
@@ -344,7 +359,7 @@ pub fn run(ctx: &mut Ctx, path: &[&str]) -> CmdResult {
             ctx.stdout(crate::help::help_for(path).unwrap_or(crate::help::ROOT_HELP));
             Err(Fail::Printed)
         }
-        [_, ..] => fail(format!("{:?} is not supported in Podlab's simulated cluster", path.join(" "))),
+        [_, ..] => not_supported(&path.join(" ")),
         [] => Ok(()),
     }
 }

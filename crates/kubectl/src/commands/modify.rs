@@ -49,15 +49,6 @@ fn select(ctx: &mut Ctx, resources: &[String], verb: &str) -> Result<Vec<(Target
     Ok(out)
 }
 
-/// What kubectl appends to the operation it prints under `--dry-run` (PrintFlagsWithDryRunStrategy).
-fn dry_suffix(ctx: &Ctx) -> &'static str {
-    match ctx.flags.get("dry-run") {
-        Some("client") => " (dry run)",
-        Some("server") => " (server dry run)",
-        _ => "",
-    }
-}
-
 /// Sends a patch; under `--dry-run=client` nothing is sent (kubectl only prints what it would
 /// do), and under `--dry-run=server` `Ctx::submit` marks the request dryRun=All.
 fn patch_object(ctx: &mut Ctx, info: &podlab_api::ResourceInfo, obj: &Value, patch_type: PatchType, patch: Value) -> Result<Value, Fail> {
@@ -115,7 +106,7 @@ pub fn label(ctx: &mut Ctx, which: &str) -> CmdResult {
         if !unchanged {
             patch_object(ctx, t.info, &obj, PatchType::Merge, json!({"metadata": {field: patch}}))?;
         }
-        let dry = dry_suffix(ctx);
+        let dry = super::dry_run_suffix(ctx);
         ctx.stdout(&format!("{}/{} {word}{dry}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
     }
     Ok(())
@@ -145,7 +136,7 @@ pub fn scale(ctx: &mut Ctx) -> CmdResult {
         }
         let field = if t.info.kind == "Job" { "parallelism" } else { "replicas" };
         patch_object(ctx, t.info, &obj, PatchType::Merge, json!({"spec": {field: replicas}}))?;
-        let dry = dry_suffix(ctx);
+        let dry = super::dry_run_suffix(ctx);
         ctx.stdout(&format!("{}/{} scaled{dry}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
     }
     Ok(())
@@ -301,7 +292,7 @@ pub fn cordon(ctx: &mut Ctx, on: bool) -> CmdResult {
         }
         let value = if on { json!(true) } else { Value::Null };
         patch_object(ctx, info, &node, PatchType::Strategic, json!({"spec": {"unschedulable": value}}))?;
-        let dry = dry_suffix(ctx);
+        let dry = super::dry_run_suffix(ctx);
         ctx.stdout(&format!("node/{name} {word}{dry}\n"));
     }
     Ok(())
@@ -386,7 +377,7 @@ pub fn set_image(ctx: &mut Ctx) -> CmdResult {
             patch = json!({ seg: patch });
         }
         patch_object(ctx, t.info, &obj, PatchType::Strategic, patch)?;
-        let dry = dry_suffix(ctx);
+        let dry = super::dry_run_suffix(ctx);
         ctx.stdout(&format!("{}/{} image updated{dry}\n", kind_prefix(t.info), s(&obj, "metadata.name")));
     }
     Ok(())

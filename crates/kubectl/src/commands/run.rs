@@ -49,11 +49,7 @@ pub(super) fn emit(ctx: &mut Ctx, obj: Value, verb_word: &str) -> CmdResult {
         let format = super::get::parse_format(&output)?;
         return super::get::print_objects(ctx, &format, &[result], true);
     }
-    let suffix = match dry.as_deref() {
-        Some("client") => " (dry run)",
-        Some("server") => " (server dry run)",
-        _ => "",
-    };
+    let suffix = super::dry_run_suffix(ctx);
     ctx.stdout(&format!("{}/{} {verb_word}{suffix}\n", kind_prefix(info), s(&result, "metadata.name")));
     Ok(())
 }
@@ -178,28 +174,46 @@ fn data_from(ctx: &Ctx, encode: bool) -> Result<Map<String, Value>, Fail> {
     Ok(data)
 }
 
-/// The `create` subcommands Podlab runs (the others parse, then say they are not simulated).
-pub const CREATE_SUBCOMMANDS: &[&str] = &["configmap", "namespace", "serviceaccount", "deployment", "job"];
-
-/// `kubectl create <sub> NAME ...`.
+/// `kubectl create <sub> NAME ...` for the generators without a module of their own; any
+/// other subcommand parses (the CLI table knows it) and is not simulated.
 pub fn create_sub(ctx: &mut Ctx, sub: &str) -> CmdResult {
-    if !CREATE_SUBCOMMANDS.contains(&sub) {
-        return fail(format!("{:?} is not supported in Podlab's simulated cluster", format!("create {sub}")));
-    }
-    let name = name_arg(ctx)?;
-    let obj = match sub {
-        "configmap" => json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(&name), "data": data_from(ctx, false)?}),
-        "namespace" => json!({"apiVersion": "v1", "kind": "Namespace", "metadata": meta(&name), "spec": {}, "status": {}}),
-        "serviceaccount" => json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(&name)}),
-        "deployment" => deployment(ctx, &name)?,
-        "job" => job(ctx, &name)?,
-        other => return fail(format!("{:?} is not supported in Podlab's simulated cluster", format!("create {other}"))),
+    let build: fn(&Ctx, &str) -> Result<Value, Fail> = match sub {
+        "configmap" => |ctx, name| {
+            let data = data_from(ctx, false)?;
+            let mut obj = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(name)});
+            if !data.is_empty() {
+                obj["data"] = Value::Object(data);
+            }
+            Ok(obj)
+        },
+        "namespace" => |_, name| Ok(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": meta(name), "spec": {}, "status": {}})),
+        "serviceaccount" => |_, name| Ok(json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(name)})),
+        "deployment" => deployment,
+        "job" => job,
+        other => return super::not_supported(&format!("create {other}")),
     };
-    let mut obj = obj;
-    if sub == "configmap" && obj["data"].as_object().is_some_and(|d| d.is_empty()) {
-        obj.as_object_mut().map(|m| m.remove("data"));
-    }
+    let name = name_arg(ctx)?;
+    let obj = build(ctx, &name)?;
     emit(ctx, obj, "created")
+}
+
+/// `metadata` of an object a `create` generator builds: the namespace only when `-n` was
+/// given (kubectl's `EnforceNamespace`); the API server fills it in otherwise.
+pub(super) fn generated_meta(ctx: &Ctx, name: &str, namespaced: bool) -> Value {
+    let mut m = meta(name);
+    if let Some(ns) = ctx.flags.get("namespace").filter(|_| namespaced) {
+        m["namespace"] = json!(ns);
+    }
+    m
+}
+
+/// [`emit`] for the generators that word the API server's refusal themselves
+/// (`failed to create rolebinding: ...`, `failed to create ClusterIP service: ...`).
+pub(super) fn emit_or_refused(ctx: &mut Ctx, obj: Value, what: &str) -> CmdResult {
+    emit(ctx, obj, "created").map_err(|e| match e {
+        Fail::Server(status) => Fail::Error(format!("failed to create {what}: {}", status.message)),
+        other => other,
+    })
 }
 
 /// The container name kubectl derives from an image (`nginx:1.27` -> `nginx`).

@@ -8,6 +8,7 @@
 //! the names no Secret of its namespace has as `(not found)`.
 
 use super::common::{annotations, events, labels};
+use super::kinds::head;
 use super::writer::{Writer, L0, L1};
 use crate::value::{arr, s};
 use serde_json::Value;
@@ -137,7 +138,7 @@ fn rule_rows(obj: &Value) -> Vec<[String; 4]> {
 /// Role and ClusterRole: identity, then the PolicyRule table.
 pub fn role(obj: &Value) -> String {
     let mut w = Writer::new();
-    w.write(L0, &format!("Name:\t{}\n", s(obj, "metadata.name")));
+    head(&mut w, obj, false);
     labels(&mut w, "Labels", obj, "metadata.labels");
     annotations(&mut w, "Annotations", obj, "metadata.annotations");
     w.write(L0, "PolicyRule:\n");
@@ -152,7 +153,7 @@ pub fn role(obj: &Value) -> String {
 /// RoleBinding and ClusterRoleBinding: identity, the role referred to, and the subjects.
 pub fn binding(obj: &Value) -> String {
     let mut w = Writer::new();
-    w.write(L0, &format!("Name:\t{}\n", s(obj, "metadata.name")));
+    head(&mut w, obj, false);
     labels(&mut w, "Labels", obj, "metadata.labels");
     annotations(&mut w, "Annotations", obj, "metadata.annotations");
     w.write(L0, "Role:\n");
@@ -182,8 +183,7 @@ pub fn service_account(obj: &Value, secrets: &[Arc<Value>], evs: Option<&[Value]
     let names = |key: &str| -> Vec<&str> { arr(obj, key).iter().map(|r| s(r, "name")).collect() };
     let exists = |n: &str| secrets.iter().any(|sec| s(sec, "metadata.name") == n);
     let mut w = Writer::new();
-    w.write(L0, &format!("Name:\t{name}\n"));
-    w.write(L0, &format!("Namespace:\t{}\n", s(obj, "metadata.namespace")));
+    head(&mut w, obj, true);
     labels(&mut w, "Labels", obj, "metadata.labels");
     annotations(&mut w, "Annotations", obj, "metadata.annotations");
     // kubectl walks its three lists in the sorted order of their headers.
