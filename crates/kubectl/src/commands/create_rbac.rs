@@ -213,7 +213,8 @@ fn validate_cluster_rules(ctx: &mut Ctx, args: &RuleArgs, urls: &[String]) -> Cm
             if !url.starts_with('/') {
                 return fail("nonResourceURL should start with /");
             }
-            if url[..url.len() - 1].contains('*') {
+            // Bytes, as Go's `nonResourceURL[:len-1]`: a str slice could split a character.
+            if url.as_bytes()[..url.len() - 1].contains(&b'*') {
                 return fail("nonResourceURL only supports wildcard matches when '*' is at the end");
             }
         }
